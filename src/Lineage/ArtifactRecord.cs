@@ -1,0 +1,47 @@
+namespace Lineage;
+
+/// <summary>Where an artifact version lives in its lifecycle.</summary>
+public enum ArtifactBranch
+{
+    /// <summary>Live: listed and loadable.</summary>
+    Main,
+
+    /// <summary>Soft-deleted: hidden and not loadable until restored.</summary>
+    Trash,
+
+    /// <summary>Archived: hidden from listings, still loadable by version.</summary>
+    Archive,
+}
+
+/// <summary>The metadata of one saved artifact version.</summary>
+/// <param name="Uid">Unique id of this version; also the value's file name.</param>
+/// <param name="Name">The artifact's name.</param>
+/// <param name="Version">Version number, from 1, per name; never reused.</param>
+/// <param name="CreatedAt">When it was saved (UTC).</param>
+/// <param name="CreatedBy">The user that saved it.</param>
+/// <param name="Host">The machine that saved it.</param>
+/// <param name="Size">Size of the stored value in bytes.</param>
+/// <param name="Hash">SHA-256 of the stored value, lowercase hex.</param>
+/// <param name="TypeName">The .NET type it was saved as.</param>
+/// <param name="Format">How the value is encoded: <c>memorypack</c> or <c>raw</c>.</param>
+/// <param name="StorageRoot">The storage root holding the value.</param>
+/// <param name="Key">The value's path inside <paramref name="StorageRoot"/>: <c>.lineage/{uid}{suffix}</c>.</param>
+/// <param name="Branch">Main, trash or archive.</param>
+/// <param name="CodeVersion">Hash of the code that produced it, when known.</param>
+/// <param name="SourceCode">The code that produced it, when known.</param>
+public sealed record ArtifactRecord(
+    string Uid,
+    string Name,
+    int Version,
+    DateTimeOffset CreatedAt,
+    string CreatedBy,
+    string Host,
+    long Size,
+    string Hash,
+    string TypeName,
+    string Format,
+    string StorageRoot,
+    string Key,
+    ArtifactBranch Branch = ArtifactBranch.Main,
+    string? CodeVersion = null,
+    string? SourceCode = null);

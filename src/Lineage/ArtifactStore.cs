@@ -1,0 +1,335 @@
+using System.Collections.Concurrent;
+using Lineage.Configuration;
+using Lineage.Metadata;
+using Lineage.Metadata.Sqlite;
+using Lineage.Serialization;
+using Lineage.Storage;
+using Lineage.Values;
+using Lineage.Values.Local;
+
+namespace Lineage;
+
+/// <summary>
+/// Saves values under a name and gets them back by name and version. Values go to a storage root
+/// (<c>&lt;root&gt;/.lineage/&lt;uid&gt;&lt;suffix&gt;</c>); metadata goes to the metadata database.
+/// </summary>
+/// <remarks>
+/// A store is safe to use from many threads, and many processes may share one database and root.
+/// The synchronous methods wrap the asynchronous ones for scripts.
+/// </remarks>
+public sealed class ArtifactStore : IDisposable, IAsyncDisposable
+{
+    private static readonly object DefaultGate = new();
+    private static LineageOptions? _defaultOptions;
+    private static ArtifactStore? _default;
+
+    private readonly IMetadataStore _metadata;
+    private readonly WritingInstanceGuard _guard;
+    private readonly StorageRecord _storage;
+    private readonly IValueStore _values;
+    private readonly ConcurrentDictionary<string, IValueStore> _valueStoresByRoot = new(StringComparer.Ordinal);
+    private readonly bool _isShared;
+    private int _disposed;
+
+    private ArtifactStore(ResolvedOptions options, IMetadataStore metadata, WritingInstanceGuard guard, StorageRecord storage, IValueStore values, bool isShared)
+    {
+        Options = options;
+        _metadata = metadata;
+        _guard = guard;
+        _storage = storage;
+        _values = values;
+        _valueStoresByRoot[values.Root] = values;
+        _isShared = isShared;
+    }
+
+    /// <summary>The settings this store runs with; fixed for its lifetime.</summary>
+    public ResolvedOptions Options { get; }
+
+    /// <summary>The uid of the metadata database: the instance that owns the roots it created.</summary>
+    public string InstanceUid => _metadata.InstanceUid;
+
+    /// <summary>True when this instance may write new artifacts to <see cref="ResolvedOptions.ArtifactStorageDir"/>.</summary>
+    public bool IsStorageWritable
+    {
+        get
+        {
+            var claim = _guard.ClaimAsync(_values, claimIfUnmarked: false, CancellationToken.None).GetAwaiter().GetResult();
+            return claim.Marker?.InstanceUid == InstanceUid;
+        }
+    }
+
+    /// <summary>
+    /// The process-wide store, opened on first use from the options given to <see cref="ConfigureDefault"/>
+    /// or else from the environment, the user config file and the defaults. Disposing it does nothing.
+    /// </summary>
+    public static ArtifactStore Default
+    {
+        get
+        {
+            lock (DefaultGate)
+            {
+                return _default ??= OpenAsync(_defaultOptions, isShared: true, CancellationToken.None).GetAwaiter().GetResult();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Sets the options <see cref="Default"/> opens with. Call it before the first use of <see cref="Default"/>:
+    /// once the default store is open its location is fixed, and this throws.
+    /// </summary>
+    public static void ConfigureDefault(LineageOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        lock (DefaultGate)
+        {
+            if (_default is not null)
+            {
+                throw new InvalidOperationException(
+                    "ArtifactStore.Default is already open; its storage can no longer change. Configure it before its first use, or open a separate store with ArtifactStore.Open(options).");
+            }
+
+            _defaultOptions = options;
+        }
+    }
+
+    /// <summary>Opens a store. Settings not given in <paramref name="options"/> are resolved from the environment, config files and defaults.</summary>
+    /// <exception cref="LineageConfigurationException">A setting is invalid or the database cannot be opened.</exception>
+    public static ArtifactStore Open(LineageOptions? options = null) => OpenAsync(options).GetAwaiter().GetResult();
+
+    /// <inheritdoc cref="Open"/>
+    public static Task<ArtifactStore> OpenAsync(LineageOptions? options = null, CancellationToken cancellationToken = default) =>
+        OpenAsync(options, isShared: false, cancellationToken);
+
+    private static async Task<ArtifactStore> OpenAsync(LineageOptions? options, bool isShared, CancellationToken cancellationToken)
+    {
+        var resolved = OptionsResolver.Resolve(options);
+        options?.Freeze();
+
+        var metadata = resolved.Database.Kind switch
+        {
+            DatabaseKind.Sqlite => await SqliteMetadataStore.OpenAsync(resolved.Database, cancellationToken).ConfigureAwait(false),
+            _ => throw new LineageConfigurationException(
+                $"database_url {resolved.MaskedDatabaseUrl} selects PostgreSQL, which this build of Lineage cannot open yet. Use a sqlite:/// URL."),
+        };
+
+        try
+        {
+            var values = resolved.Storage.Kind switch
+            {
+                StorageKind.Local => new LocalValueStore(resolved.Storage.Root),
+                _ => throw new LineageConfigurationException(
+                    $"artifact_storage_dir '{resolved.ArtifactStorageDir}' is an S3 location, which this build of Lineage cannot write yet. Use a local folder."),
+            };
+
+            var guard = new WritingInstanceGuard(metadata.InstanceUid, resolved.MaskedDatabaseUrl);
+            var claim = await guard.ClaimAsync(values, claimIfUnmarked: true, cancellationToken).ConfigureAwait(false);
+            var storage = await metadata.RegisterStorageAsync(
+                values.Root, "local", Environment.MachineName, claim.Marker?.InstanceUid, Environment.UserName, cancellationToken).ConfigureAwait(false);
+            return new ArtifactStore(resolved, metadata, guard, storage, values, isShared);
+        }
+        catch
+        {
+            await metadata.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Saves <paramref name="value"/> as the next version of <paramref name="name"/>.</summary>
+    /// <returns>The new version's metadata.</returns>
+    /// <exception cref="ReadOnlyStorageException">Another instance owns the storage root.</exception>
+    /// <exception cref="ArtifactSerializationException">The value's type cannot be serialized.</exception>
+    public ArtifactRecord Save<T>(string name, T value) => SaveAsync(name, value).GetAwaiter().GetResult();
+
+    /// <inheritdoc cref="Save{T}"/>
+    public async Task<ArtifactRecord> SaveAsync<T>(string name, T value, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        ArtifactName.Validate(name);
+        var plan = ValueSerializer.Plan(value);
+        var claim = await _guard.ClaimAsync(_values, claimIfUnmarked: false, cancellationToken).ConfigureAwait(false);
+        _guard.EnsureWritable(claim, $"save '{name}'");
+
+        var uid = Uid.New();
+        var key = $".lineage/{uid}{plan.Suffix}";
+        ValueDigest digest = default;
+        await _values.WriteAsync(key, async (destination, ct) =>
+        {
+            using var hashing = new HashingWriteStream(destination);
+            await plan.WriteTo(hashing, ct).ConfigureAwait(false);
+            digest = hashing.Digest();
+        }, cancellationToken).ConfigureAwait(false);
+
+        try
+        {
+            return await _metadata.InsertArtifactAsync(
+                new NewArtifact(uid, name, DateTimeOffset.UtcNow, Environment.UserName, Environment.MachineName,
+                    digest.Size, digest.Hash, plan.TypeName, plan.Format, _storage.Id, key),
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            // No row points at the value, so nobody can see it: remove it rather than leave an orphan.
+            await _values.DeleteAsync(key, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Loads a version of <paramref name="name"/> (the latest when <paramref name="version"/> is null), verifying its size and hash.</summary>
+    /// <remarks>Values saved as bytes, streams or files load as <c>byte[]</c> or <see cref="Stream"/>; a returned stream is the caller's to dispose and verifies itself when read to the end.</remarks>
+    /// <exception cref="ArtifactNotFoundException">No such artifact or version.</exception>
+    /// <exception cref="ArtifactTypeMismatchException">It was saved as another type.</exception>
+    /// <exception cref="CorruptArtifactException">The stored value is missing or does not match its metadata.</exception>
+    public T Load<T>(string name, int? version = null) => LoadAsync<T>(name, version).GetAwaiter().GetResult();
+
+    /// <inheritdoc cref="Load{T}"/>
+    public async Task<T> LoadAsync<T>(string name, int? version = null, CancellationToken cancellationToken = default)
+    {
+        var record = await GetAsync(name, version, cancellationToken).ConfigureAwait(false);
+        ValueSerializer.EnsureLoadableAs<T>(record);
+        var description = $"The stored value of '{record.Name}' version {record.Version} ({record.StorageRoot}/{record.Key})";
+
+        Stream stream;
+        long length;
+        try
+        {
+            (stream, length) = await ValuesAt(record.StorageRoot).OpenReadAsync(record.Key, cancellationToken).ConfigureAwait(false);
+        }
+        catch (FileNotFoundException e)
+        {
+            throw new CorruptArtifactException($"{description} is missing.", e);
+        }
+
+        if (length != record.Size)
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+            throw new CorruptArtifactException($"{description} is corrupt: it has {length} bytes, the metadata records {record.Size}.");
+        }
+
+        var verifying = new VerifyingReadStream(stream, new ValueDigest(record.Size, record.Hash), description);
+        return await ValueSerializer.ReadAsync<T>(record, verifying, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The metadata of a version of <paramref name="name"/> (the latest when <paramref name="version"/> is null).</summary>
+    /// <exception cref="ArtifactNotFoundException">No such artifact or version, or it is in the trash.</exception>
+    public ArtifactRecord Get(string name, int? version = null) => GetAsync(name, version).GetAwaiter().GetResult();
+
+    /// <inheritdoc cref="Get"/>
+    public async Task<ArtifactRecord> GetAsync(string name, int? version = null, CancellationToken cancellationToken = default)
+    {
+        var record = await FindAsync(name, version, cancellationToken).ConfigureAwait(false);
+        if (record.Branch == ArtifactBranch.Trash)
+        {
+            throw new ArtifactNotFoundException(name, version,
+                $"Artifact '{name}' version {record.Version} is in the trash; Restore(\"{name}\", {record.Version}) brings it back.");
+        }
+
+        return record;
+    }
+
+    /// <summary>The latest version of every artifact, ordered by name.</summary>
+    public IReadOnlyList<ArtifactRecord> List() => ListAsync().GetAwaiter().GetResult();
+
+    /// <inheritdoc cref="List"/>
+    public Task<IReadOnlyList<ArtifactRecord>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        return _metadata.ListLatestAsync(cancellationToken);
+    }
+
+    /// <summary>The live versions of <paramref name="name"/>, oldest first.</summary>
+    /// <exception cref="ArtifactNotFoundException">The name has no live version.</exception>
+    public IReadOnlyList<ArtifactRecord> Versions(string name) => VersionsAsync(name).GetAwaiter().GetResult();
+
+    /// <inheritdoc cref="Versions"/>
+    public async Task<IReadOnlyList<ArtifactRecord>> VersionsAsync(string name, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        ArgumentNullException.ThrowIfNull(name);
+        var versions = await _metadata.VersionsAsync(name, cancellationToken).ConfigureAwait(false);
+        return versions.Count > 0 ? versions : throw await NotFoundAsync(name, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Deletes one version. By default it moves to the trash (hidden, restorable with <see cref="Restore"/>);
+    /// with <paramref name="permanent"/> its metadata and value are removed. Its version number is never reused.
+    /// </summary>
+    public void Delete(string name, int version, bool permanent = false) => DeleteAsync(name, version, permanent).GetAwaiter().GetResult();
+
+    /// <inheritdoc cref="Delete"/>
+    public async Task DeleteAsync(string name, int version, bool permanent = false, CancellationToken cancellationToken = default)
+    {
+        var record = await FindAsync(name, version, cancellationToken).ConfigureAwait(false);
+        await EnsureWritableAsync(record, permanent ? $"permanently delete '{name}' version {version}" : $"delete '{name}' version {version}", cancellationToken).ConfigureAwait(false);
+        if (!permanent)
+        {
+            await _metadata.SetBranchAsync(record.Uid, ArtifactBranch.Trash, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        // Row first, value second: a crash in between leaves an unreferenced file, never a row without its value.
+        await _metadata.DeleteAsync(record.Uid, cancellationToken).ConfigureAwait(false);
+        await ValuesAt(record.StorageRoot).DeleteAsync(record.Key, CancellationToken.None).ConfigureAwait(false);
+    }
+
+    /// <summary>Brings a version back from the trash (or the archive) to the live artifacts.</summary>
+    public void Restore(string name, int version) => RestoreAsync(name, version).GetAwaiter().GetResult();
+
+    /// <inheritdoc cref="Restore"/>
+    public async Task RestoreAsync(string name, int version, CancellationToken cancellationToken = default)
+    {
+        var record = await FindAsync(name, version, cancellationToken).ConfigureAwait(false);
+        if (record.Branch == ArtifactBranch.Main)
+        {
+            return;
+        }
+
+        await EnsureWritableAsync(record, $"restore '{name}' version {version}", cancellationToken).ConfigureAwait(false);
+        await _metadata.SetBranchAsync(record.Uid, ArtifactBranch.Main, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Closes the store. Disposing <see cref="Default"/> does nothing.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    /// <inheritdoc cref="Dispose"/>
+    public async ValueTask DisposeAsync()
+    {
+        if (_isShared || Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        await _metadata.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private async Task<ArtifactRecord> FindAsync(string name, int? version, CancellationToken cancellationToken)
+    {
+        ThrowIfDisposed();
+        ArgumentNullException.ThrowIfNull(name);
+        var record = await _metadata.FindAsync(name, version, cancellationToken).ConfigureAwait(false);
+        return record ?? throw await NotFoundAsync(name, version, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<ArtifactNotFoundException> NotFoundAsync(string name, int? version, CancellationToken cancellationToken)
+    {
+        var where = $"in {Options.MaskedDatabaseUrl}";
+        if (version is { } v)
+        {
+            return new ArtifactNotFoundException(name, version, $"Artifact '{name}' has no version {v} {where}.");
+        }
+
+        var trashed = await _metadata.CountAsync(name, ArtifactBranch.Trash, cancellationToken).ConfigureAwait(false);
+        return new ArtifactNotFoundException(name, null, trashed > 0
+            ? $"Artifact '{name}' has no live version {where}; {trashed} version(s) are in the trash and can be restored."
+            : $"No artifact named '{name}' {where}.");
+    }
+
+    private async Task EnsureWritableAsync(ArtifactRecord record, string operation, CancellationToken cancellationToken)
+    {
+        var claim = await _guard.ClaimAsync(ValuesAt(record.StorageRoot), claimIfUnmarked: false, cancellationToken).ConfigureAwait(false);
+        _guard.EnsureWritable(claim, operation);
+    }
+
+    private IValueStore ValuesAt(string root) => _valueStoresByRoot.GetOrAdd(root, r => new LocalValueStore(r));
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
+}

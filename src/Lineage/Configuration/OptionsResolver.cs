@@ -1,0 +1,82 @@
+namespace Lineage.Configuration;
+
+/// <summary>
+/// Resolves each setting from the highest level that states it:
+/// explicit options &gt; environment &gt; project config &gt; user config file &gt; defaults.
+/// </summary>
+internal static class OptionsResolver
+{
+    public const string HomeVariable = "LINEAGE_HOME";
+    public const string DatabaseUrlVariable = "LINEAGE_DATABASE_URL";
+    public const string ArtifactStorageDirVariable = "LINEAGE_ARTIFACT_STORAGE_DIR";
+    public const string UserConfigFileName = "config.json";
+
+    /// <summary>Resolves against this process's environment, working directory and user profile.</summary>
+    public static ResolvedOptions Resolve(LineageOptions? options) =>
+        Resolve(
+            options,
+            Environment.GetEnvironmentVariable,
+            Environment.GetFolderPath(Environment.SpecialFolder.UserProfile, Environment.SpecialFolderOption.DoNotVerify),
+            Directory.GetCurrentDirectory());
+
+    public static ResolvedOptions Resolve(
+        LineageOptions? options,
+        Func<string, string?> environment,
+        string userHome,
+        string workingDirectory,
+        ConfigLayer? projectConfig = null)
+    {
+        options ??= new LineageOptions();
+
+        var home = First(
+            (options.Home, SettingSource.Explicit),
+            (environment(HomeVariable), SettingSource.Environment))
+            is { } stated
+            ? (LocalPaths.Resolve(stated.Value, workingDirectory, userHome), stated.Source)
+            : (Path.Combine(userHome, ".lineage"), SettingSource.Default);
+
+        var userConfigPath = Path.Combine(home.Item1, UserConfigFileName);
+        ConfigLayer?[] layers =
+        [
+            new ConfigLayer(SettingSource.Explicit, workingDirectory, options.DatabaseUrl, options.ArtifactStorageDir,
+                options.StorageOptions.Count > 0 ? new Dictionary<string, string>(options.StorageOptions) : null),
+            new ConfigLayer(SettingSource.Environment, workingDirectory,
+                environment(DatabaseUrlVariable), environment(ArtifactStorageDirVariable)),
+            projectConfig,
+            ConfigFile.TryRead(userConfigPath, SettingSource.UserConfig),
+            new ConfigLayer(SettingSource.Default, home.Item1,
+                "sqlite:///" + LocalPaths.ToUrlPath(Path.Combine(home.Item1, "db.sqlite")),
+                Path.Combine(home.Item1, "artifacts"),
+                new Dictionary<string, string>()),
+        ];
+
+        var databaseLayer = layers.First(l => !string.IsNullOrWhiteSpace(l?.DatabaseUrl))!;
+        var storageLayer = layers.First(l => !string.IsNullOrWhiteSpace(l?.ArtifactStorageDir))!;
+        var optionsLayer = layers.First(l => l?.StorageOptions is not null)!;
+
+        StorageOptionKeys.Validate(optionsLayer.StorageOptions!.Keys, optionsLayer.Source.ToString() + " storage options");
+
+        return new ResolvedOptions(
+            home,
+            DatabaseLocation.Parse(databaseLayer.DatabaseUrl!, databaseLayer.BaseDirectory, userHome),
+            databaseLayer.Source,
+            StorageLocation.Parse(storageLayer.ArtifactStorageDir!, storageLayer.BaseDirectory, userHome),
+            storageLayer.Source,
+            optionsLayer.StorageOptions!,
+            optionsLayer.Source,
+            userConfigPath);
+    }
+
+    private static (string Value, SettingSource Source)? First(params (string? Value, SettingSource Source)[] candidates)
+    {
+        foreach (var (value, source) in candidates)
+        {
+            if (!string.IsNullOrWhiteSpace(value))
+            {
+                return (value, source);
+            }
+        }
+
+        return null;
+    }
+}

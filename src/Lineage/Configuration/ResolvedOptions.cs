@@ -1,0 +1,78 @@
+using System.Globalization;
+using System.Text;
+using Lineage.Configuration;
+
+namespace Lineage;
+
+/// <summary>
+/// The settings an <see cref="ArtifactStore"/> runs with, each with the level it came from.
+/// Paths are absolute. <see cref="ToString"/> masks passwords and secret storage options.
+/// </summary>
+public sealed class ResolvedOptions
+{
+    internal ResolvedOptions(
+        (string Value, SettingSource Source) home,
+        DatabaseLocation database,
+        SettingSource databaseSource,
+        StorageLocation storage,
+        SettingSource storageSource,
+        IReadOnlyDictionary<string, string> storageOptions,
+        SettingSource storageOptionsSource,
+        string userConfigPath)
+    {
+        Home = home.Value;
+        HomeSource = home.Source;
+        Database = database;
+        DatabaseUrlSource = databaseSource;
+        Storage = storage;
+        ArtifactStorageDirSource = storageSource;
+        StorageOptions = storageOptions;
+        StorageOptionsSource = storageOptionsSource;
+        UserConfigPath = userConfigPath;
+    }
+
+    /// <summary>Lineage's home folder.</summary>
+    public string Home { get; }
+
+    /// <summary>Where <see cref="Home"/> came from.</summary>
+    public SettingSource HomeSource { get; }
+
+    /// <summary>The metadata database URL (SQLite paths made absolute). May hold a password: show <see cref="MaskedDatabaseUrl"/>.</summary>
+    public string DatabaseUrl => Database.Url;
+
+    /// <summary>The database URL with any password replaced by <c>***</c>.</summary>
+    public string MaskedDatabaseUrl => Database.MaskedUrl;
+
+    /// <summary>Where <see cref="DatabaseUrl"/> came from.</summary>
+    public SettingSource DatabaseUrlSource { get; }
+
+    /// <summary>The root new artifact values are written to (absolute for local folders).</summary>
+    public string ArtifactStorageDir => Storage.Root;
+
+    /// <summary>Where <see cref="ArtifactStorageDir"/> came from.</summary>
+    public SettingSource ArtifactStorageDirSource { get; }
+
+    /// <summary>Storage settings; may hold secrets.</summary>
+    public IReadOnlyDictionary<string, string> StorageOptions { get; }
+
+    /// <summary>Where <see cref="StorageOptions"/> came from.</summary>
+    public SettingSource StorageOptionsSource { get; }
+
+    /// <summary>The user config file that was (or would have been) read: <c>{Home}/config.json</c>.</summary>
+    public string UserConfigPath { get; }
+
+    internal DatabaseLocation Database { get; }
+
+    internal StorageLocation Storage { get; }
+
+    /// <summary>A one-setting-per-line summary with secrets masked.</summary>
+    public override string ToString()
+    {
+        var text = new StringBuilder()
+            .AppendLine(CultureInfo.InvariantCulture, $"home: {Home} ({HomeSource})")
+            .AppendLine(CultureInfo.InvariantCulture, $"database_url: {MaskedDatabaseUrl} ({DatabaseUrlSource})")
+            .AppendLine(CultureInfo.InvariantCulture, $"artifact_storage_dir: {ArtifactStorageDir} ({ArtifactStorageDirSource})");
+        var options = StorageOptions.Select(o => $"{o.Key}={(StorageOptionKeys.IsSecret(o.Key) ? "***" : o.Value)}");
+        return text.Append(CultureInfo.InvariantCulture, $"storage_options: {{{string.Join(", ", options)}}} ({StorageOptionsSource})").ToString();
+    }
+}

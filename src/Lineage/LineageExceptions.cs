@@ -1,0 +1,80 @@
+namespace Lineage;
+
+/// <summary>Base type of every error Lineage raises on purpose.</summary>
+public class LineageException : Exception
+{
+    /// <summary>Creates the exception with a message a user can act on.</summary>
+    public LineageException(string message) : base(message) { }
+
+    /// <summary>Creates the exception with a message and the error that caused it.</summary>
+    public LineageException(string message, Exception? innerException) : base(message, innerException) { }
+}
+
+/// <summary>The named artifact, or the requested version of it, does not exist (or is in the trash).</summary>
+public sealed class ArtifactNotFoundException : LineageException
+{
+    internal ArtifactNotFoundException(string name, int? version, string message) : base(message)
+    {
+        Name = name;
+        Version = version;
+    }
+
+    /// <summary>The artifact name that was asked for.</summary>
+    public string Name { get; }
+
+    /// <summary>The version that was asked for; <see langword="null"/> when the latest was asked for.</summary>
+    public int? Version { get; }
+}
+
+/// <summary>
+/// A write (save, delete, restore) targeted a storage root that this instance may only read,
+/// because another instance (metadata database) owns it or no ownership marker could be written.
+/// </summary>
+public sealed class ReadOnlyStorageException : LineageException
+{
+    internal ReadOnlyStorageException(string root, string? ownerInstanceUid, string message) : base(message)
+    {
+        Root = root;
+        OwnerInstanceUid = ownerInstanceUid;
+    }
+
+    /// <summary>The storage root that refused the write.</summary>
+    public string Root { get; }
+
+    /// <summary>The instance that owns the root, or <see langword="null"/> when nobody could claim it.</summary>
+    public string? OwnerInstanceUid { get; }
+}
+
+/// <summary>An artifact was loaded as a type other than the one it was saved as.</summary>
+public sealed class ArtifactTypeMismatchException : LineageException
+{
+    internal ArtifactTypeMismatchException(string savedType, string requestedType, string message) : base(message)
+    {
+        SavedType = savedType;
+        RequestedType = requestedType;
+    }
+
+    /// <summary>The type name recorded when the artifact was saved.</summary>
+    public string SavedType { get; }
+
+    /// <summary>The type the caller asked for.</summary>
+    public string RequestedType { get; }
+}
+
+/// <summary>A stored value is missing, has the wrong size, or does not match its recorded hash.</summary>
+public sealed class CorruptArtifactException : LineageException
+{
+    internal CorruptArtifactException(string message, Exception? innerException = null) : base(message, innerException) { }
+}
+
+/// <summary>The resolved configuration is invalid, unsupported, or points at something that cannot be reached.</summary>
+public sealed class LineageConfigurationException : LineageException
+{
+    internal LineageConfigurationException(string message, Exception? innerException = null) : base(message, innerException) { }
+}
+
+/// <summary>A value cannot be turned into bytes (or back) by the serializers Lineage has for its type.</summary>
+public sealed class ArtifactSerializationException : LineageException
+{
+    internal ArtifactSerializationException(string message, Exception? innerException = null) : base(message, innerException) { }
+}

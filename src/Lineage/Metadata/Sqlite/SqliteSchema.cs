@@ -1,0 +1,98 @@
+namespace Lineage.Metadata.Sqlite;
+
+/// <summary>
+/// Numbered schema migrations, applied in order at open and recorded in <c>schema_migrations</c>.
+/// Never edit a shipped migration: add the next one.
+/// </summary>
+internal static class SqliteSchema
+{
+    public static readonly IReadOnlyList<(int Version, string Name, string Sql)> Migrations =
+    [
+        (1, "initial", """
+            CREATE TABLE instance (
+                id          INTEGER PRIMARY KEY CHECK (id = 1),
+                uid         TEXT NOT NULL,
+                created_at  TEXT NOT NULL
+            );
+
+            -- Access scopes (LaminDB spaces); every row starts in space 1, 'all'.
+            CREATE TABLE spaces (
+                id          INTEGER PRIMARY KEY,
+                uid         TEXT NOT NULL UNIQUE,
+                name        TEXT NOT NULL UNIQUE,
+                description TEXT,
+                created_at  TEXT NOT NULL
+            );
+            INSERT INTO spaces (id, uid, name, description, created_at)
+            VALUES (1, 'A', 'all', 'Everything not restricted to a narrower space', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+
+            CREATE TABLE storages (
+                id           INTEGER PRIMARY KEY,
+                uid          TEXT NOT NULL UNIQUE,
+                root         TEXT NOT NULL,
+                type         TEXT NOT NULL,            -- local | s3
+                description  TEXT,
+                region       TEXT,
+                host         TEXT NOT NULL DEFAULT '', -- machine of a local root; '' for object stores
+                instance_uid TEXT,                     -- the writing instance named by the root's marker; NULL when unmanaged
+                is_default   INTEGER NOT NULL DEFAULT 0,
+                space_id     INTEGER NOT NULL DEFAULT 1 REFERENCES spaces (id),
+                created_at   TEXT NOT NULL,
+                created_by   TEXT NOT NULL,
+                UNIQUE (root, host)
+            );
+
+            -- The code that produced artifacts, deduplicated by its version hash.
+            CREATE TABLE code_records (
+                id               INTEGER PRIMARY KEY,
+                code_version     TEXT NOT NULL UNIQUE,
+                source_code      TEXT NOT NULL,
+                assembly_name    TEXT,
+                assembly_version TEXT,
+                source_revision  TEXT,
+                created_at       TEXT NOT NULL
+            );
+
+            CREATE TABLE runs (
+                id             INTEGER PRIMARY KEY,
+                uid            TEXT NOT NULL UNIQUE,
+                code_record_id INTEGER REFERENCES code_records (id),
+                started_at     TEXT NOT NULL,
+                finished_at    TEXT,
+                created_by     TEXT NOT NULL,
+                host           TEXT NOT NULL
+            );
+
+            -- One row per name holding the last version ever assigned, so versions are never reused.
+            CREATE TABLE artifact_names (
+                name         TEXT PRIMARY KEY,
+                last_version INTEGER NOT NULL
+            );
+
+            CREATE TABLE artifacts (
+                id             INTEGER PRIMARY KEY,
+                uid            TEXT NOT NULL UNIQUE,
+                name           TEXT NOT NULL REFERENCES artifact_names (name),
+                version        INTEGER NOT NULL CHECK (version >= 1),
+                branch         TEXT NOT NULL DEFAULT 'main' CHECK (branch IN ('main', 'trash', 'archive')),
+                created_at     TEXT NOT NULL,
+                created_by     TEXT NOT NULL,
+                host           TEXT NOT NULL,
+                size           INTEGER NOT NULL,
+                hash           TEXT NOT NULL,
+                type_name      TEXT NOT NULL,
+                format         TEXT NOT NULL,
+                storage_id     INTEGER NOT NULL REFERENCES storages (id),
+                key            TEXT NOT NULL,
+                is_managed     INTEGER NOT NULL DEFAULT 1, -- 0 for files registered in place
+                description    TEXT,
+                code_record_id INTEGER REFERENCES code_records (id),
+                run_id         INTEGER REFERENCES runs (id),
+                space_id       INTEGER NOT NULL DEFAULT 1 REFERENCES spaces (id),
+                UNIQUE (name, version)
+            );
+            CREATE INDEX artifacts_by_branch ON artifacts (name, branch, version);
+            CREATE INDEX artifacts_by_storage ON artifacts (storage_id);
+            """),
+    ];
+}

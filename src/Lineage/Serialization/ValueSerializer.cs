@@ -1,0 +1,139 @@
+using System.Buffers;
+using Lineage.Values;
+using MemoryPack;
+
+namespace Lineage.Serialization;
+
+/// <summary>How a stored value is encoded.</summary>
+internal static class ValueFormats
+{
+    /// <summary>MemoryPack binary; loads as the type it was saved as.</summary>
+    public const string MemoryPack = "memorypack";
+
+    /// <summary>Bytes saved as-is (byte arrays, streams, files); load as <c>byte[]</c> or <see cref="Stream"/>.</summary>
+    public const string Raw = "raw";
+}
+
+/// <summary>How one value will be written: its format, recorded type, file suffix and the writer.</summary>
+internal sealed record SavePlan(string Format, string TypeName, string Suffix, Func<Stream, CancellationToken, Task> WriteTo);
+
+/// <summary>Turns values into bytes and back: raw bytes, streams and files as-is; everything else through MemoryPack.</summary>
+internal static class ValueSerializer
+{
+    private const string MemoryPackSuffix = ".mpk";
+
+    public static SavePlan Plan<T>(T value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        switch (value)
+        {
+            case byte[] bytes:
+                return new SavePlan(ValueFormats.Raw, TypeNames.Of(typeof(byte[])), string.Empty,
+                    (destination, ct) => destination.WriteAsync(bytes, ct).AsTask());
+            case Stream stream:
+                if (!stream.CanRead)
+                {
+                    throw new ArgumentException("The stream to save cannot be read.", nameof(value));
+                }
+
+                return new SavePlan(ValueFormats.Raw, TypeNames.Of(typeof(Stream)), string.Empty,
+                    (destination, ct) => stream.CopyToAsync(destination, 1 << 20, ct));
+            case FileInfo file:
+                if (!file.Exists)
+                {
+                    throw new FileNotFoundException($"The file to save, '{file.FullName}', does not exist.", file.FullName);
+                }
+
+                return new SavePlan(ValueFormats.Raw, TypeNames.Of(typeof(FileInfo)), file.Extension, async (destination, ct) =>
+                {
+                    using var source = new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
+                    await source.CopyToAsync(destination, 1 << 20, ct).ConfigureAwait(false);
+                });
+            default:
+                return new SavePlan(ValueFormats.MemoryPack, TypeNames.Of(typeof(T)), MemoryPackSuffix, async (destination, ct) =>
+                {
+                    try
+                    {
+                        await MemoryPackSerializer.SerializeAsync(destination, value, cancellationToken: ct).ConfigureAwait(false);
+                    }
+                    catch (MemoryPackSerializationException e)
+                    {
+                        throw new ArtifactSerializationException(
+                            $"Lineage cannot serialize a {TypeNames.Of(typeof(T))}: {e.Message} Mark the type [Artifact] (or [MemoryPackable]), or save it as bytes, a stream or a file.", e);
+                    }
+                });
+        }
+    }
+
+    /// <summary>Fails before any I/O when <paramref name="record"/> cannot be loaded as <typeparamref name="T"/>.</summary>
+    public static void EnsureLoadableAs<T>(ArtifactRecord record)
+    {
+        var requested = TypeNames.Of(typeof(T));
+        switch (record.Format)
+        {
+            case ValueFormats.Raw when typeof(T) == typeof(byte[]) || typeof(T) == typeof(Stream):
+                return;
+            case ValueFormats.Raw:
+                throw new ArtifactTypeMismatchException(record.TypeName, requested,
+                    $"Artifact '{record.Name}' version {record.Version} was saved as raw bytes ({record.TypeName}) and cannot be loaded as {requested}: load it as byte[] or Stream.");
+            case ValueFormats.MemoryPack when string.Equals(record.TypeName, requested, StringComparison.Ordinal):
+                return;
+            case ValueFormats.MemoryPack:
+                throw new ArtifactTypeMismatchException(record.TypeName, requested,
+                    $"Artifact '{record.Name}' version {record.Version} was saved as {record.TypeName} and cannot be loaded as {requested}.");
+            default:
+                throw new LineageException(
+                    $"Artifact '{record.Name}' version {record.Version} uses the value format '{record.Format}', which this version of Lineage does not know: upgrade Lineage to load it.");
+        }
+    }
+
+    /// <summary>
+    /// Reads the value from <paramref name="source"/>. Buffered results are verified before they are returned;
+    /// a <see cref="Stream"/> result verifies itself when read to the end, and the caller owns it.
+    /// </summary>
+    public static async Task<T> ReadAsync<T>(ArtifactRecord record, VerifyingReadStream source, CancellationToken cancellationToken)
+    {
+        if (typeof(T) == typeof(Stream))
+        {
+            return (T)(object)source;
+        }
+
+        await using (source.ConfigureAwait(false))
+        {
+            if (record.Size > Array.MaxLength)
+            {
+                throw new ArtifactSerializationException(
+                    $"Artifact '{record.Name}' version {record.Version} is {record.Size} bytes, too large to load into memory: load it as a Stream.");
+            }
+
+            var size = (int)record.Size;
+            if (typeof(T) == typeof(byte[]))
+            {
+                var bytes = new byte[size];
+                await source.ReadExactlyAsync(bytes, cancellationToken).ConfigureAwait(false);
+                await source.VerifyToEndAsync(cancellationToken).ConfigureAwait(false);
+                return (T)(object)bytes;
+            }
+
+            var buffer = ArrayPool<byte>.Shared.Rent(size);
+            try
+            {
+                await source.ReadExactlyAsync(buffer.AsMemory(0, size), cancellationToken).ConfigureAwait(false);
+                await source.VerifyToEndAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    return MemoryPackSerializer.Deserialize<T>(buffer.AsSpan(0, size))!;
+                }
+                catch (MemoryPackSerializationException e)
+                {
+                    throw new ArtifactSerializationException(
+                        $"Artifact '{record.Name}' version {record.Version} could not be read as {record.TypeName}: {e.Message}", e);
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+    }
+}

@@ -1,0 +1,82 @@
+using System.Collections.Concurrent;
+using Lineage.Values;
+
+namespace Lineage.Storage;
+
+/// <summary>Who writes a root: this instance, another one, or nobody (no marker could be read or written).</summary>
+internal sealed record StorageClaim(string Root, StorageMarker? Marker, string? Problem);
+
+/// <summary>
+/// Enforces "one writing instance per storage root": every write path asks this one place.
+/// A root's marker names its owner; any other instance may only read the root.
+/// </summary>
+internal sealed class WritingInstanceGuard(string instanceUid, string maskedDatabaseUrl)
+{
+    private readonly ConcurrentDictionary<string, StorageClaim> _claims = new(StringComparer.Ordinal);
+
+    public string InstanceUid { get; } = instanceUid;
+
+    /// <summary>
+    /// Reads the root's marker; when it has none and <paramref name="claimIfUnmarked"/> is set, writes one naming
+    /// this instance. A root whose marker cannot be read or written is recorded as unmanaged, not as an error here:
+    /// reads still work, writes fail with the reason.
+    /// </summary>
+    public async Task<StorageClaim> ClaimAsync(IValueStore values, bool claimIfUnmarked, CancellationToken cancellationToken)
+    {
+        if (_claims.TryGetValue(values.Root, out var known))
+        {
+            return known;
+        }
+
+        StorageClaim claim;
+        try
+        {
+            var content = await values.ReadSmallAsync(StorageMarker.Key, cancellationToken).ConfigureAwait(false);
+            if (content is null && claimIfUnmarked)
+            {
+                var marker = new StorageMarker(Uid.New(12), InstanceUid, maskedDatabaseUrl, DateTimeOffset.UtcNow);
+                if (await values.TryCreateSmallAsync(StorageMarker.Key, marker.ToJson(), cancellationToken).ConfigureAwait(false))
+                {
+                    return _claims.GetOrAdd(values.Root, new StorageClaim(values.Root, marker, null));
+                }
+
+                // Another process claimed it first: its marker stands.
+                content = await values.ReadSmallAsync(StorageMarker.Key, cancellationToken).ConfigureAwait(false);
+            }
+
+            claim = content switch
+            {
+                null => new StorageClaim(values.Root, null, $"it has no ownership marker ({StorageMarker.Key})"),
+                _ when StorageMarker.TryParse(content) is { } marker => new StorageClaim(values.Root, marker, null),
+                _ => new StorageClaim(values.Root, null, $"its ownership marker ({StorageMarker.Key}) is not a Lineage marker"),
+            };
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            claim = new StorageClaim(values.Root, null, $"its ownership marker ({StorageMarker.Key}) cannot be read or written: {e.Message}");
+        }
+
+        return _claims.GetOrAdd(values.Root, claim);
+    }
+
+    /// <summary>Throws <see cref="ReadOnlyStorageException"/> unless this instance writes <paramref name="claim"/>'s root.</summary>
+    public void EnsureWritable(StorageClaim claim, string operation)
+    {
+        if (claim.Marker is { } marker && string.Equals(marker.InstanceUid, InstanceUid, StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        if (claim.Marker is { } foreign)
+        {
+            var owner = string.IsNullOrEmpty(foreign.Database) ? $"instance '{foreign.InstanceUid}'" : $"instance '{foreign.InstanceUid}' ({foreign.Database})";
+            throw new ReadOnlyStorageException(claim.Root, foreign.InstanceUid,
+                $"Cannot {operation}: storage root '{claim.Root}' is written by {owner}, and this store's metadata database " +
+                $"({maskedDatabaseUrl}, instance '{InstanceUid}') may only read it. database_url and artifact_storage_dir must " +
+                "change hand in hand: point artifact_storage_dir at a folder of this database's own, or database_url back at the database that owns this root.");
+        }
+
+        throw new ReadOnlyStorageException(claim.Root, null,
+            $"Cannot {operation}: storage root '{claim.Root}' is read-only for this instance ('{InstanceUid}') because {claim.Problem}.");
+    }
+}

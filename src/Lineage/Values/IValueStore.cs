@@ -1,0 +1,30 @@
+namespace Lineage.Values;
+
+/// <summary>
+/// Bytes under one storage root. Backends own only I/O; hashing, naming and ownership rules
+/// belong to <see cref="ArtifactStore"/>.
+/// </summary>
+internal interface IValueStore
+{
+    /// <summary>The normalized root, as recorded in metadata.</summary>
+    string Root { get; }
+
+    /// <summary>
+    /// Writes a value at <paramref name="key"/> atomically and durably: nothing is visible at the key
+    /// until <paramref name="write"/> has finished and the bytes are on stable storage. On failure nothing is left behind.
+    /// </summary>
+    Task WriteAsync(string key, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken);
+
+    /// <summary>Opens the value at <paramref name="key"/> for reading, with its stored length.</summary>
+    /// <exception cref="FileNotFoundException">No value is stored at the key.</exception>
+    Task<(Stream Stream, long Length)> OpenReadAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>Removes the value at <paramref name="key"/>; no error when it is already gone.</summary>
+    Task DeleteAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>Reads a small control file (such as the root marker), or <see langword="null"/> when absent.</summary>
+    Task<byte[]?> ReadSmallAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>Creates a small control file only if none exists; false when one already did.</summary>
+    Task<bool> TryCreateSmallAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken);
+}

@@ -1,0 +1,156 @@
+using System.Security.Cryptography;
+
+namespace Lineage.Values;
+
+/// <summary>What was written: byte count and SHA-256 (lowercase hex).</summary>
+internal readonly record struct ValueDigest(long Size, string Hash);
+
+/// <summary>Passes writes through to an inner stream while hashing and counting them, so a value is hashed as it streams out.</summary>
+internal sealed class HashingWriteStream(Stream inner) : Stream
+{
+    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private long _written;
+
+    public ValueDigest Digest() => new(_written, Convert.ToHexString(_hash.GetHashAndReset()).ToLowerInvariant());
+
+    public override bool CanRead => false;
+    public override bool CanSeek => false;
+    public override bool CanWrite => true;
+    public override long Length => _written;
+    public override long Position { get => _written; set => throw new NotSupportedException(); }
+
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        _hash.AppendData(buffer);
+        _written += buffer.Length;
+        inner.Write(buffer);
+    }
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        _hash.AppendData(buffer.Span);
+        _written += buffer.Length;
+        return inner.WriteAsync(buffer, cancellationToken);
+    }
+
+    public override void Flush() => inner.Flush();
+    public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _hash.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}
+
+/// <summary>
+/// Reads a stored value while hashing it; on reaching the end, compares size and SHA-256 with the
+/// recorded ones and throws <see cref="CorruptArtifactException"/> on any difference.
+/// </summary>
+internal sealed class VerifyingReadStream(Stream inner, ValueDigest expected, string description) : Stream
+{
+    private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+    private long _read;
+    private bool _verified;
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => expected.Size;
+    public override long Position { get => _read; set => throw new NotSupportedException(); }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        var read = inner.Read(buffer);
+        Account(buffer[..read]);
+        return read;
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        var read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        Account(buffer.Span[..read]);
+        return read;
+    }
+
+    /// <summary>Reads to the end (if not there yet) and verifies.</summary>
+    public async Task VerifyToEndAsync(CancellationToken cancellationToken)
+    {
+        var scratch = new byte[81920];
+        while (await ReadAsync(scratch, cancellationToken).ConfigureAwait(false) > 0)
+        {
+        }
+    }
+
+    private void Account(ReadOnlySpan<byte> data)
+    {
+        if (data.Length > 0)
+        {
+            _hash.AppendData(data);
+            _read += data.Length;
+            if (_read > expected.Size)
+            {
+                throw new CorruptArtifactException($"{description} is corrupt: it is longer than the recorded {expected.Size} bytes.");
+            }
+
+            return;
+        }
+
+        if (_verified)
+        {
+            return;
+        }
+
+        _verified = true;
+        if (_read != expected.Size)
+        {
+            throw new CorruptArtifactException($"{description} is corrupt: it has {_read} bytes, the metadata records {expected.Size}.");
+        }
+
+        var actual = Convert.ToHexString(_hash.GetHashAndReset()).ToLowerInvariant();
+        if (!string.Equals(actual, expected.Hash, StringComparison.Ordinal))
+        {
+            throw new CorruptArtifactException($"{description} is corrupt: its SHA-256 is {actual}, the metadata records {expected.Hash}.");
+        }
+    }
+
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _hash.Dispose();
+            inner.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        _hash.Dispose();
+        await inner.DisposeAsync().ConfigureAwait(false);
+        await base.DisposeAsync().ConfigureAwait(false);
+    }
+}
