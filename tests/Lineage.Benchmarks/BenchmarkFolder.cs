@@ -1,0 +1,22 @@
+namespace Lineage.Benchmarks;
+
+/// <summary>A scratch folder on the same disk for the store and its raw baseline, removed afterwards.</summary>
+internal sealed class BenchmarkFolder : IDisposable
+{
+    public BenchmarkFolder(string name)
+    {
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "lineage-bench", $"{name}-{Environment.ProcessId}");
+        Directory.CreateDirectory(Path);
+    }
+
+    public string Path { get; }
+
+    public ArtifactStore OpenStore() => ArtifactStore.Open(new LineageOptions
+    {
+        Home = Path,
+        DatabaseUrl = "sqlite:///" + System.IO.Path.Combine(Path, "db.sqlite"),
+        ArtifactStorageDir = System.IO.Path.Combine(Path, "artifacts"),
+    });
+
+    public void Dispose() => Directory.Delete(Path, recursive: true);
+}
