@@ -103,7 +103,6 @@ public sealed class ArtifactStore : IDisposable, IAsyncDisposable
     private static async Task<ArtifactStore> OpenAsync(LineageOptions? options, bool isShared, CancellationToken cancellationToken)
     {
         var resolved = OptionsResolver.Resolve(options);
-        options?.Freeze();
 
         var metadata = resolved.Database.Kind switch
         {
@@ -125,7 +124,9 @@ public sealed class ArtifactStore : IDisposable, IAsyncDisposable
             var claim = await guard.ClaimAsync(values, claimIfUnmarked: true, cancellationToken).ConfigureAwait(false);
             var storage = await metadata.RegisterStorageAsync(
                 values.Root, "local", Environment.MachineName, claim.Marker?.InstanceUid, Environment.UserName, cancellationToken).ConfigureAwait(false);
-            return new ArtifactStore(resolved, metadata, guard, storage, values, isShared);
+            var store = new ArtifactStore(resolved, metadata, guard, storage, values, isShared);
+            options?.Freeze();
+            return store;
         }
         catch
         {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 
 namespace Lineage.Configuration;
@@ -111,7 +110,7 @@ internal static class ConfigFile
                 JsonValueKind.String => option.Value.GetString()!,
                 JsonValueKind.True => "true",
                 JsonValueKind.False => "false",
-                JsonValueKind.Number => option.Value.GetDouble().ToString(CultureInfo.InvariantCulture),
+                JsonValueKind.Number => option.Value.GetRawText(),
                 _ => throw new LineageConfigurationException(
                     $"Storage option '{option.Name}' in '{origin}' must be a string, number or boolean, not {option.Value.ValueKind}."),
             };

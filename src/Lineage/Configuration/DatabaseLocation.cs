@@ -60,13 +60,26 @@ internal sealed record DatabaseLocation(DatabaseKind Kind, string Url, string? S
     }
 }
 
-/// <summary>Hides credentials in URLs before they are shown anywhere.</summary>
+/// <summary>Hides credentials in URLs before they are shown anywhere, including URLs too malformed to parse.</summary>
 internal static partial class UrlMasking
 {
+    private const string Hidden = "***";
+
     public static string Mask(string url)
     {
-        var match = CredentialsPattern().Match(url);
-        return match.Success ? match.Groups["prefix"].Value + "***@" + match.Groups["rest"].Value : url;
+        var masked = PasswordParameterPattern().Replace(url, "${name}" + Hidden);
+
+        // user:password@host — the password runs to the last '@', so an unescaped '@' inside it is still hidden.
+        var at = masked.LastIndexOf('@');
+        if (at < 0)
+        {
+            return masked;
+        }
+
+        var schemeEnd = masked.IndexOf("://", StringComparison.Ordinal);
+        var userInfoStart = schemeEnd >= 0 && schemeEnd < at ? schemeEnd + 3 : 0;
+        var colon = masked.IndexOf(':', userInfoStart, at - userInfoStart);
+        return colon < 0 ? masked : masked[..(colon + 1)] + Hidden + masked[at..];
     }
 
     public static string? SchemeOf(string value)
@@ -75,9 +88,8 @@ internal static partial class UrlMasking
         return match.Success ? match.Groups["scheme"].Value : null;
     }
 
-    // The password runs to the last '@', so an unescaped '@' inside it is still hidden.
-    [GeneratedRegex(@"^(?<prefix>[A-Za-z][A-Za-z0-9+.\-]*://[^:/@]*:)(?<password>.*)@(?<rest>[^@]*)$", RegexOptions.CultureInvariant)]
-    private static partial Regex CredentialsPattern();
+    [GeneratedRegex(@"(?<name>[?&;](password|pwd|passwd|sslpassword|secret)=)[^&;]*", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
+    private static partial Regex PasswordParameterPattern();
 
     [GeneratedRegex(@"^(?<scheme>[A-Za-z][A-Za-z0-9+.\-]+)://", RegexOptions.CultureInvariant)]
     private static partial Regex SchemePattern();

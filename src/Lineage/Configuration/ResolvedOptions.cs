@@ -72,7 +72,7 @@ public sealed class ResolvedOptions
             .AppendLine(CultureInfo.InvariantCulture, $"home: {Home} ({HomeSource})")
             .AppendLine(CultureInfo.InvariantCulture, $"database_url: {MaskedDatabaseUrl} ({DatabaseUrlSource})")
             .AppendLine(CultureInfo.InvariantCulture, $"artifact_storage_dir: {ArtifactStorageDir} ({ArtifactStorageDirSource})");
-        var options = StorageOptions.Select(o => $"{o.Key}={(StorageOptionKeys.IsSecret(o.Key) ? "***" : o.Value)}");
+        var options = StorageOptions.Select(o => $"{o.Key}={(StorageOptionKeys.IsSecret(o.Key) ? "***" : UrlMasking.Mask(o.Value))}");
         return text.Append(CultureInfo.InvariantCulture, $"storage_options: {{{string.Join(", ", options)}}} ({StorageOptionsSource})").ToString();
     }
 }
