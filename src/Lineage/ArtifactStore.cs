@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Data.Common;
 using Lineage.Configuration;
 using Lineage.Metadata;
 using Lineage.Metadata.Sqlite;
@@ -167,10 +168,15 @@ public sealed class ArtifactStore : IDisposable, IAsyncDisposable
                     digest.Size, digest.Hash, plan.TypeName, plan.Format, _storage.Id, key),
                 cancellationToken).ConfigureAwait(false);
         }
-        catch
+        catch (Exception e)
         {
             // No row points at the value, so nobody can see it: remove it rather than leave an orphan.
             await _values.DeleteAsync(key, CancellationToken.None).ConfigureAwait(false);
+            if (e is DbException)
+            {
+                throw new LineageException($"Saving '{name}' failed in the metadata database {Options.MaskedDatabaseUrl}; nothing was stored: {e.Message}", e);
+            }
+
             throw;
         }
     }

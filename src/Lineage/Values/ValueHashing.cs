@@ -75,6 +75,12 @@ internal sealed class VerifyingReadStream(Stream inner, ValueDigest expected, st
 
     public override int Read(Span<byte> buffer)
     {
+        // A zero-length read is legal at any time and says nothing about the end of the stream.
+        if (buffer.IsEmpty)
+        {
+            return 0;
+        }
+
         var read = inner.Read(buffer);
         Account(buffer[..read]);
         return read;
@@ -85,6 +91,11 @@ internal sealed class VerifyingReadStream(Stream inner, ValueDigest expected, st
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        if (buffer.IsEmpty)
+        {
+            return 0;
+        }
+
         var read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
         Account(buffer.Span[..read]);
         return read;

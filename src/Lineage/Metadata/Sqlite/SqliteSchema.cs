@@ -1,14 +1,14 @@
 namespace Lineage.Metadata.Sqlite;
 
 /// <summary>
-/// Numbered schema migrations, applied in order at open and recorded in <c>schema_migrations</c>.
-/// Never edit a shipped migration: add the next one.
+/// The SQLite migrations, applied in order at open and recorded in <c>schema_migrations</c>.
+/// The same numbered steps as the PostgreSQL schema, in SQLite's types.
 /// </summary>
 internal static class SqliteSchema
 {
-    public static readonly IReadOnlyList<(int Version, string Name, string Sql)> Migrations =
+    public static readonly IReadOnlyList<Migration> Migrations =
     [
-        (1, "initial", """
+        new(1, "initial", """
             CREATE TABLE instance (
                 id          INTEGER PRIMARY KEY CHECK (id = 1),
                 uid         TEXT NOT NULL,

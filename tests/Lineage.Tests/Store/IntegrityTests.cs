@@ -1,0 +1,195 @@
+namespace Lineage.Tests.Store;
+
+public sealed class IntegrityTests
+{
+    [Fact]
+    public void Load_of_a_memorypack_value_with_a_flipped_byte_throws_CorruptArtifactException()
+    {
+        using var home = new TestHome();
+        using var store = home.Open();
+        var record = store.Save("numbers", Enumerable.Range(0, 100).ToArray());
+        StoreFiles.FlipByte(StoreFiles.ValuePath(record), offset: record.Size / 2);
+
+        var error = Assert.Throws<CorruptArtifactException>(() => store.Load<int[]>("numbers"));
+
+        Assert.Contains("'numbers' version 1", error.Message, StringComparison.Ordinal);
+        Assert.Contains("SHA-256", error.Message, StringComparison.Ordinal);
+        Assert.Contains(record.Hash, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_of_bytes_with_a_flipped_byte_throws_CorruptArtifactException()
+    {
+        using var home = new TestHome();
+        using var store = home.Open();
+        var record = store.Save("blob", new byte[] { 10, 20, 30, 40 });
+        StoreFiles.FlipByte(StoreFiles.ValuePath(record), offset: 3);
+
+        var error = Assert.Throws<CorruptArtifactException>(() => store.Load<byte[]>("blob"));
+
+        Assert.Contains("corrupt", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_of_a_truncated_value_throws_CorruptArtifactException_naming_both_sizes()
+    {
+        using var home = new TestHome();
+        using var store = home.Open();
+        var record = store.Save("blob", new byte[] { 1, 2, 3, 4, 5, 6 });
+        using (var file = new FileStream(StoreFiles.ValuePath(record), FileMode.Open))
+        {
+            file.SetLength(4);
+        }
+
+        var error = Assert.Throws<CorruptArtifactException>(() => store.Load<byte[]>("blob"));
+
+        Assert.Contains("4 bytes", error.Message, StringComparison.Ordinal);
+        Assert.Contains("records 6", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_of_a_value_with_appended_bytes_throws_CorruptArtifactException_naming_both_sizes()
+    {
+        using var home = new TestHome();
+        using var store = home.Open();
+        var record = store.Save("text", "some text");
+        File.AppendAllText(StoreFiles.ValuePath(record), "!");
+
+        var error = Assert.Throws<CorruptArtifactException>(() => store.Load<string>("text"));
+
+        Assert.Contains($"{record.Size + 1} bytes", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"records {record.Size}", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_of_a_value_whose_file_was_deleted_throws_CorruptArtifactException_saying_it_is_missing()
+    {
+        using var home = new TestHome();
+        using var store = home.Open();
+        var record = store.Save("gone", 3.14);
+        File.Delete(StoreFiles.ValuePath(record));
+
+        var error = Assert.Throws<CorruptArtifactException>(() => store.Load<double>("gone"));
+
+        Assert.Contains("missing", error.Message, StringComparison.Ordinal);
+        Assert.Contains(record.Key, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Corruption_of_one_version_does_not_affect_another()
+    {
+        using var home = new TestHome();
+        using var store = home.Open();
+        var first = store.Save("pair", "one");
+        store.Save("pair", "two");
+        StoreFiles.FlipByte(StoreFiles.ValuePath(first));
+
+        Assert.Throws<CorruptArtifactException>(() => store.Load<string>("pair", 1));
+        Assert.Equal("two", store.Load<string>("pair", 2));
+    }
+
+    [Fact]
+    public void Load_as_Stream_of_an_intact_raw_value_reads_the_saved_bytes()
+    {
+        using var home = new TestHome();
+        using var store = home.Open();
+        var bytes = Enumerable.Range(0, 5000).Select(i => (byte)i).ToArray();
+        store.Save("blob", bytes);
+
+        using var stream = store.Load<Stream>("blob");
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+
+        Assert.Equal(bytes, copy.ToArray());
+    }
+
+    [Fact]
+    public void Load_as_Stream_of_a_corrupted_raw_value_throws_when_read_to_the_end()
+    {
+        using var home = new TestHome();
+        using var store = home.Open();
+        var record = store.Save("blob", Enumerable.Range(0, 5000).Select(i => (byte)i).ToArray());
+        StoreFiles.FlipByte(StoreFiles.ValuePath(record), offset: 4999);
+
+        using var stream = store.Load<Stream>("blob");
+
+        Assert.Throws<CorruptArtifactException>(() => stream.CopyTo(Stream.Null));
+    }
+
+    [Fact]
+    public void Load_as_Stream_survives_a_zero_length_read_before_the_data()
+    {
+        // A zero-length read is not the end of the stream; Stream's contract lets callers make one at any time.
+        using var home = new TestHome();
+        using var store = home.Open();
+        var bytes = new byte[] { 1, 2, 3, 4 };
+        store.Save("blob", bytes);
+
+        using var stream = store.Load<Stream>("blob");
+        var probe = stream.Read([], 0, 0);
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+
+        Assert.Equal(0, probe);
+        Assert.Equal(bytes, copy.ToArray());
+    }
+
+    [Fact]
+    public void Load_as_another_type_throws_a_type_mismatch_naming_both_types()
+    {
+        using var home = new TestHome();
+        using var store = home.Open();
+        store.Save("numbers", new[] { 1, 2 });
+
+        var error = Assert.Throws<ArtifactTypeMismatchException>(() => store.Load<string>("numbers"));
+
+        Assert.Equal("System.Int32[]", error.SavedType);
+        Assert.Equal("System.String", error.RequestedType);
+        Assert.Contains("System.Int32[]", error.Message, StringComparison.Ordinal);
+        Assert.Contains("System.String", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_as_a_close_but_different_collection_type_throws_a_type_mismatch()
+    {
+        using var home = new TestHome();
+        using var store = home.Open();
+        store.Save("numbers", new List<int> { 1, 2 });
+
+        var error = Assert.Throws<ArtifactTypeMismatchException>(() => store.Load<int[]>("numbers"));
+
+        Assert.Equal("System.Collections.Generic.List<System.Int32>", error.SavedType);
+        Assert.Equal("System.Int32[]", error.RequestedType);
+    }
+
+    [Fact]
+    public void Raw_values_load_as_bytes_or_Stream_but_not_as_string()
+    {
+        using var home = new TestHome();
+        using var store = home.Open();
+        store.Save("blob", "abc"u8.ToArray());
+
+        Assert.Equal("abc"u8.ToArray(), store.Load<byte[]>("blob"));
+        using (var stream = store.Load<Stream>("blob"))
+        using (var reader = new StreamReader(stream))
+        {
+            Assert.Equal("abc", reader.ReadToEnd());
+        }
+
+        var error = Assert.Throws<ArtifactTypeMismatchException>(() => store.Load<string>("blob"));
+        Assert.Equal("System.Byte[]", error.SavedType);
+        Assert.Equal("System.String", error.RequestedType);
+        Assert.Contains("byte[] or Stream", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_type_mismatch_is_reported_before_the_value_is_read()
+    {
+        using var home = new TestHome();
+        using var store = home.Open();
+        var record = store.Save("numbers", new[] { 1, 2 });
+        File.Delete(StoreFiles.ValuePath(record));
+
+        Assert.Throws<ArtifactTypeMismatchException>(() => store.Load<string>("numbers"));
+    }
+}
