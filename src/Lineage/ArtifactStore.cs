@@ -2,11 +2,13 @@ using System.Collections.Concurrent;
 using System.Data.Common;
 using Lineage.Configuration;
 using Lineage.Metadata;
+using Lineage.Metadata.Postgres;
 using Lineage.Metadata.Sqlite;
 using Lineage.Serialization;
 using Lineage.Storage;
 using Lineage.Values;
 using Lineage.Values.Local;
+using Lineage.Values.S3;
 
 namespace Lineage;
 
@@ -105,26 +107,21 @@ public sealed class ArtifactStore : IDisposable, IAsyncDisposable
     {
         var resolved = OptionsResolver.Resolve(options);
 
-        var metadata = resolved.Database.Kind switch
+        IMetadataStore metadata = resolved.Database.Kind switch
         {
             DatabaseKind.Sqlite => await SqliteMetadataStore.OpenAsync(resolved.Database, cancellationToken).ConfigureAwait(false),
-            _ => throw new LineageConfigurationException(
-                $"database_url {resolved.MaskedDatabaseUrl} selects PostgreSQL, which this build of Lineage cannot open yet. Use a sqlite:/// URL."),
+            DatabaseKind.Postgres => await PostgresMetadataStore.OpenAsync(resolved.Database, cancellationToken).ConfigureAwait(false),
+            _ => throw new LineageConfigurationException($"database_url {resolved.MaskedDatabaseUrl} selects an unsupported database."),
         };
 
         try
         {
-            var values = resolved.Storage.Kind switch
-            {
-                StorageKind.Local => new LocalValueStore(resolved.Storage.Root),
-                _ => throw new LineageConfigurationException(
-                    $"artifact_storage_dir '{resolved.ArtifactStorageDir}' is an S3 location, which this build of Lineage cannot write yet. Use a local folder."),
-            };
-
+            var values = ValueStoreFor(resolved.Storage.Root, resolved);
             var guard = new WritingInstanceGuard(metadata.InstanceUid, resolved.MaskedDatabaseUrl);
             var claim = await guard.ClaimAsync(values, claimIfUnmarked: true, cancellationToken).ConfigureAwait(false);
+            var isLocal = resolved.Storage.Kind == StorageKind.Local;
             var storage = await metadata.RegisterStorageAsync(
-                values.Root, "local", Environment.MachineName, claim.Marker?.InstanceUid, Environment.UserName, cancellationToken).ConfigureAwait(false);
+                values.Root, isLocal ? "local" : "s3", isLocal ? Environment.MachineName : null, claim.Marker?.InstanceUid, Environment.UserName, cancellationToken).ConfigureAwait(false);
             var store = new ArtifactStore(resolved, metadata, guard, storage, values, isShared);
             options?.Freeze();
             return store;
@@ -306,6 +303,10 @@ public sealed class ArtifactStore : IDisposable, IAsyncDisposable
         }
 
         await _metadata.DisposeAsync().ConfigureAwait(false);
+        foreach (var values in _valueStoresByRoot.Values.OfType<IDisposable>())
+        {
+            values.Dispose();
+        }
     }
 
     private async Task<ArtifactRecord> FindAsync(string name, int? version, CancellationToken cancellationToken)
@@ -336,7 +337,12 @@ public sealed class ArtifactStore : IDisposable, IAsyncDisposable
         _guard.EnsureWritable(claim, operation);
     }
 
-    private IValueStore ValuesAt(string root) => _valueStoresByRoot.GetOrAdd(root, r => new LocalValueStore(r));
+    private IValueStore ValuesAt(string root) => _valueStoresByRoot.GetOrAdd(root, r => ValueStoreFor(r, Options));
+
+    private static IValueStore ValueStoreFor(string root, ResolvedOptions options) =>
+        root.StartsWith("s3://", StringComparison.OrdinalIgnoreCase)
+            ? new S3ValueStore(root, options.StorageOptions)
+            : new LocalValueStore(root);
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
 }

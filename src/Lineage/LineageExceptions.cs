@@ -78,3 +78,15 @@ public sealed class ArtifactSerializationException : LineageException
 {
     internal ArtifactSerializationException(string message, Exception? innerException = null) : base(message, innerException) { }
 }
+
+/// <summary>
+/// A storage root could not be used: its bucket is missing, access was denied, the region is wrong,
+/// or its endpoint cannot be reached. The message names the root, never a credential.
+/// </summary>
+public sealed class StorageAccessException : LineageException
+{
+    internal StorageAccessException(string root, string message, Exception? innerException = null) : base(message, innerException) => Root = root;
+
+    /// <summary>The storage root that could not be used.</summary>
+    public string Root { get; }
+}

@@ -37,7 +37,7 @@ internal sealed record StorageLocation(StorageKind Kind, string Root)
 
                 return new StorageLocation(StorageKind.Local, LocalPaths.Resolve(path, baseDirectory, userHome));
             case "s3":
-                return new StorageLocation(StorageKind.S3, trimmed.TrimEnd('/'));
+                return new StorageLocation(StorageKind.S3, Values.S3.S3Root.Parse(trimmed).ToString());
             default:
                 throw new LineageConfigurationException(
                     $"artifact_storage_dir '{UrlMasking.Mask(trimmed)}' uses the unsupported scheme '{scheme}'. Supported: a local folder, file:///path, s3://bucket/prefix.");

@@ -1,0 +1,79 @@
+using System.Data.Common;
+using Lineage.Configuration;
+using Npgsql;
+
+namespace Lineage.Metadata.Postgres;
+
+/// <summary>
+/// Metadata in PostgreSQL through a pooled Npgsql data source. Version allocation is serialized by the
+/// row lock of the name's counter; migrations by a transaction-scoped advisory lock.
+/// </summary>
+internal sealed class PostgresMetadataStore : SqlMetadataStore
+{
+    // Arbitrary but fixed: every Lineage process takes the same advisory lock to migrate.
+    private const long MigrationLock = 0x4C494E4541474531;
+    private const string UniqueViolation = "23505";
+
+    private readonly NpgsqlDataSource _dataSource;
+
+    private PostgresMetadataStore(DatabaseLocation location, NpgsqlDataSource dataSource) : base(location) => _dataSource = dataSource;
+
+    protected override string MigrationsTableSql => $"""
+        DO $$
+        BEGIN
+            PERFORM pg_advisory_xact_lock({MigrationLock});
+            CREATE TABLE IF NOT EXISTS schema_migrations (
+                version    INTEGER PRIMARY KEY,
+                name       TEXT NOT NULL,
+                applied_at TIMESTAMPTZ NOT NULL
+            );
+        END
+        $$;
+        """;
+
+    protected override IReadOnlyList<Migration> Migrations => PostgresSchema.Migrations;
+
+    public static async Task<PostgresMetadataStore> OpenAsync(DatabaseLocation location, CancellationToken cancellationToken)
+    {
+        var builder = PostgresUrl.ToConnectionString(location);
+        var store = new PostgresMetadataStore(location, NpgsqlDataSource.Create(builder));
+        try
+        {
+            await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
+            return store;
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
+        {
+            await store.DisposeAsync().ConfigureAwait(false);
+            throw new LineageConfigurationException(
+                $"Cannot reach the metadata database {location.MaskedUrl}: {e.Message}{(e.InnerException is { } inner ? " (" + inner.Message + ")" : string.Empty)}", e);
+        }
+    }
+
+    protected override async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) =>
+        await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+
+    protected override async Task<DbTransaction> BeginWriteAsync(DbConnection connection, bool forMigration, CancellationToken cancellationToken)
+    {
+        var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        if (forMigration)
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = $"SELECT pg_advisory_xact_lock({MigrationLock});";
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return transaction;
+    }
+
+    protected override bool IsVersionConflict(DbException exception) =>
+        exception is PostgresException { SqlState: UniqueViolation, ConstraintName: not null } postgres
+        && !postgres.ConstraintName.Contains("uid", StringComparison.Ordinal);
+
+    protected override object TimeValue(DateTimeOffset time) => time.UtcDateTime;
+
+    protected override DateTimeOffset ReadTime(DbDataReader reader, int ordinal) => reader.GetFieldValue<DateTimeOffset>(ordinal);
+
+    public override ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+}
