@@ -161,8 +161,8 @@ public sealed class ArtifactStore : IDisposable, IAsyncDisposable
         try
         {
             return await _metadata.InsertArtifactAsync(
-                new NewArtifact(uid, name, DateTimeOffset.UtcNow, Environment.UserName, Environment.MachineName,
-                    digest.Size, digest.Hash, plan.TypeName, plan.Format, _storage.Id, key),
+                new NewArtifact(uid, name, UtcNowToMicroseconds(), Environment.UserName, Environment.MachineName,
+                    digest.Size, digest.Hash, plan.TypeName, plan.Format, _storage.Id, _storage.Root, key),
                 cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e)
@@ -343,6 +343,13 @@ public sealed class ArtifactStore : IDisposable, IAsyncDisposable
         root.StartsWith("s3://", StringComparison.OrdinalIgnoreCase)
             ? new S3ValueStore(root, options.StorageOptions)
             : new LocalValueStore(root);
+
+    // Every database keeps microseconds: the record Save returns must equal the one Get reads back.
+    private static DateTimeOffset UtcNowToMicroseconds()
+    {
+        var now = DateTimeOffset.UtcNow;
+        return now.AddTicks(-(now.Ticks % 10));
+    }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
 }

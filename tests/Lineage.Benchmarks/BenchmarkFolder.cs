@@ -11,12 +11,15 @@ internal sealed class BenchmarkFolder : IDisposable
 
     public string Path { get; }
 
-    public ArtifactStore OpenStore() => ArtifactStore.Open(new LineageOptions
+    /// <summary>Options for a store on SQLite + a local folder inside this folder; adjust before opening.</summary>
+    public LineageOptions Options() => new()
     {
         Home = Path,
         DatabaseUrl = "sqlite:///" + System.IO.Path.Combine(Path, "db.sqlite"),
         ArtifactStorageDir = System.IO.Path.Combine(Path, "artifacts"),
-    });
+    };
+
+    public ArtifactStore OpenStore() => ArtifactStore.Open(Options());
 
     public void Dispose() => Directory.Delete(Path, recursive: true);
 }

@@ -25,6 +25,7 @@ internal sealed record NewArtifact(
     string TypeName,
     string Format,
     long StorageId,
+    string StorageRoot,
     string Key);
 
 /// <summary>

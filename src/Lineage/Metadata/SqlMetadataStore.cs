@@ -121,31 +121,43 @@ internal abstract class SqlMetadataStore : IMetadataStore
         var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            var transaction = await BeginWriteAsync(connection, forMigration: false, cancellationToken).ConfigureAwait(false);
-            await using (transaction.ConfigureAwait(false))
-            {
-                // The counter row is locked until commit, so concurrent writers get consecutive versions,
-                // and a rolled-back save gives its number back instead of leaving a gap.
-                var version = Convert.ToInt32(await ScalarAsync(connection, transaction, """
-                    INSERT INTO artifact_names (name, last_version) VALUES (@name, 1)
-                    ON CONFLICT (name) DO UPDATE SET last_version = artifact_names.last_version + 1
-                    RETURNING last_version;
-                    """, cancellationToken, ("@name", artifact.Name)).ConfigureAwait(false), CultureInfo.InvariantCulture);
-
-                await ExecuteAsync(connection, transaction, """
-                    INSERT INTO artifacts (uid, name, version, created_at, created_by, host, size, hash, type_name, format, storage_id, key)
-                    VALUES (@uid, @name, @version, @created_at, @created_by, @host, @size, @hash, @type_name, @format, @storage_id, @key);
-                    """, cancellationToken,
-                    ("@uid", artifact.Uid), ("@name", artifact.Name), ("@version", version), ("@created_at", TimeValue(artifact.CreatedAt)),
-                    ("@created_by", artifact.CreatedBy), ("@host", artifact.Host), ("@size", artifact.Size), ("@hash", artifact.Hash),
-                    ("@type_name", artifact.TypeName), ("@format", artifact.Format), ("@storage_id", artifact.StorageId), ("@key", artifact.Key)).ConfigureAwait(false);
-
-                var inserted = await QueryAsync(connection, transaction, $"SELECT {ArtifactColumns} {ArtifactFrom} WHERE a.uid = @uid;", cancellationToken, ("@uid", artifact.Uid)).ConfigureAwait(false);
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                return inserted.Single();
-            }
+            var version = await AllocateAndInsertAsync(connection, artifact, cancellationToken).ConfigureAwait(false);
+            return new ArtifactRecord(artifact.Uid, artifact.Name, version, artifact.CreatedAt, artifact.CreatedBy, artifact.Host,
+                artifact.Size, artifact.Hash, artifact.TypeName, artifact.Format, artifact.StorageRoot, artifact.Key);
         }
     }
+
+    /// <summary>
+    /// Allocates the next version of the artifact's name and inserts its row, atomically: the counter row stays
+    /// locked until commit, so concurrent writers get consecutive versions, and a failed insert gives its number back.
+    /// </summary>
+    protected virtual async Task<int> AllocateAndInsertAsync(DbConnection connection, NewArtifact artifact, CancellationToken cancellationToken)
+    {
+        var transaction = await BeginWriteAsync(connection, forMigration: false, cancellationToken).ConfigureAwait(false);
+        await using (transaction.ConfigureAwait(false))
+        {
+            var version = Convert.ToInt32(await ScalarAsync(connection, transaction, """
+                INSERT INTO artifact_names (name, last_version) VALUES (@name, 1)
+                ON CONFLICT (name) DO UPDATE SET last_version = artifact_names.last_version + 1
+                RETURNING last_version;
+                """, cancellationToken, ("@name", artifact.Name)).ConfigureAwait(false), CultureInfo.InvariantCulture);
+
+            await ExecuteAsync(connection, transaction, """
+                INSERT INTO artifacts (uid, name, version, created_at, created_by, host, size, hash, type_name, format, storage_id, key)
+                VALUES (@uid, @name, @version, @created_at, @created_by, @host, @size, @hash, @type_name, @format, @storage_id, @key);
+                """, cancellationToken, [("@version", version), .. ArtifactParameters(artifact)]).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return version;
+        }
+    }
+
+    /// <summary>The parameters of an artifact row, except its version.</summary>
+    protected (string Name, object? Value)[] ArtifactParameters(NewArtifact artifact) =>
+    [
+        ("@uid", artifact.Uid), ("@name", artifact.Name), ("@created_at", TimeValue(artifact.CreatedAt)),
+        ("@created_by", artifact.CreatedBy), ("@host", artifact.Host), ("@size", artifact.Size), ("@hash", artifact.Hash),
+        ("@type_name", artifact.TypeName), ("@format", artifact.Format), ("@storage_id", artifact.StorageId), ("@key", artifact.Key),
+    ];
 
     public async Task<ArtifactRecord?> FindAsync(string name, int? version, CancellationToken cancellationToken)
     {
@@ -238,13 +250,13 @@ internal abstract class SqlMetadataStore : IMetadataStore
         return records;
     }
 
-    private static async Task ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    protected static async Task ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
         using var command = Command(connection, transaction, sql, parameters);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<object?> ScalarAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    protected static async Task<object?> ScalarAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
         using var command = Command(connection, transaction, sql, parameters);
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);

@@ -67,6 +67,22 @@ internal sealed class PostgresMetadataStore : SqlMetadataStore
         return transaction;
     }
 
+    // One statement, one round trip: the CTE allocates the version (locking the name's counter row) and the
+    // insert uses it; PostgreSQL runs a single statement atomically, so no explicit transaction is needed.
+    protected override async Task<int> AllocateAndInsertAsync(DbConnection connection, NewArtifact artifact, CancellationToken cancellationToken)
+    {
+        var version = await ScalarAsync(connection, null, """
+            WITH allocated AS (
+                INSERT INTO artifact_names (name, last_version) VALUES (@name, 1)
+                ON CONFLICT (name) DO UPDATE SET last_version = artifact_names.last_version + 1
+                RETURNING last_version)
+            INSERT INTO artifacts (uid, name, version, created_at, created_by, host, size, hash, type_name, format, storage_id, key)
+            SELECT @uid, @name, last_version, @created_at, @created_by, @host, @size, @hash, @type_name, @format, @storage_id, @key FROM allocated
+            RETURNING version;
+            """, cancellationToken, ArtifactParameters(artifact)).ConfigureAwait(false);
+        return Convert.ToInt32(version, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     protected override bool IsVersionConflict(DbException exception) =>
         exception is PostgresException { SqlState: UniqueViolation, ConstraintName: not null } postgres
         && !postgres.ConstraintName.Contains("uid", StringComparison.Ordinal);
