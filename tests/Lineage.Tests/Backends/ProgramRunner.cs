@@ -45,12 +45,18 @@ internal static class ProgramRunner
     /// <summary>Writes {home}/config.json with the storage options of <paramref name="options"/>, so a child process finds them.</summary>
     public static void WriteUserConfig(LineageOptions options)
     {
-        var json = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object?>
+        var settings = new Dictionary<string, object> { ["storage_options"] = options.StorageOptions };
+        if (options.DatabaseUrl is { } databaseUrl)
         {
-            ["database_url"] = options.DatabaseUrl,
-            ["artifact_storage_dir"] = options.ArtifactStorageDir,
-            ["storage_options"] = options.StorageOptions,
-        });
+            settings["database_url"] = databaseUrl;
+        }
+
+        if (options.ArtifactStorageDir is { } root)
+        {
+            settings["artifact_storage_dir"] = root;
+        }
+
+        var json = System.Text.Json.JsonSerializer.Serialize(settings);
         File.WriteAllText(Path.Combine(options.Home!, "config.json"), json);
     }
 }

@@ -1,11 +1,40 @@
 using System.Diagnostics;
+using Lineage.Tests.Backends;
+using Lineage.Tests.Servers;
 using Microsoft.Data.Sqlite;
 
 namespace Lineage.Tests.Samples;
 
-/// <summary>Runs the real quickstart program, as a newcomer would, on a home with nothing configured.</summary>
-public sealed class QuickstartTests
+/// <summary>Runs the real quickstart program, as a newcomer would: on a home with nothing configured, and on a team's PostgreSQL + S3.</summary>
+public sealed class QuickstartTests(PostgresServer postgres, S3Server s3)
 {
+    [Fact]
+    public async Task Quickstart_runs_on_PostgreSQL_and_S3_when_their_settings_are_given()
+    {
+        await using var environment = await BackendEnvironment.CreateAsync(new Backend(MetadataBackend.Postgres, ValueBackend.S3), postgres, s3);
+        // As the README says: URLs in the environment, S3 endpoint and credentials in the user config file.
+        var options = environment.Options();
+        options.DatabaseUrl = null;
+        options.ArtifactStorageDir = null;
+        ProgramRunner.WriteUserConfig(options);
+        var settings = new Dictionary<string, string>
+        {
+            ["LINEAGE_HOME"] = environment.Home.Path,
+            ["LINEAGE_DATABASE_URL"] = environment.DatabaseUrl,
+            ["LINEAGE_ARTIFACT_STORAGE_DIR"] = environment.Root,
+        };
+
+        var (exitCode, output, error) = await ProgramRunner.RunAsync("Quickstart", [], settings);
+
+        Assert.True(exitCode == 0, output + error);
+        Assert.Contains("Store: metadata postgresql://lineage:***@127.0.0.1:", output);
+        Assert.Contains($"values   {environment.Root}", output);
+        Assert.Contains("Loaded iris-weights v1:  [0.12, -0.5, 1.25, 0.03]", output);
+        Assert.DoesNotContain(PostgresServer.Password, output + error);
+        Assert.Equal(6L, await environment.ArtifactRowCountAsync());
+        Assert.Equal(7, (await environment.LineageEntriesAsync()).Count);
+    }
+
     [Fact]
     public async Task Quickstart_runs_on_an_unconfigured_home_and_leaves_its_data_there()
     {
