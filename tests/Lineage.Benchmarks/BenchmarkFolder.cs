@@ -22,4 +22,17 @@ internal sealed class BenchmarkFolder : IDisposable
     public ArtifactStore OpenStore() => ArtifactStore.Open(Options());
 
     public void Dispose() => Directory.Delete(Path, recursive: true);
+
+    /// <summary>The raw durable write a save is built on: temp file, write, fsync, rename.</summary>
+    public static void WriteDurably(string path, byte[] value)
+    {
+        var temporary = path + ".tmp";
+        using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0))
+        {
+            file.Write(value);
+            file.Flush(flushToDisk: true);
+        }
+
+        File.Move(temporary, path);
+    }
 }

@@ -72,15 +72,7 @@ public class PostgresSmallSaveBenchmarks
     public void Raw_temp_fsync_rename_insert()
     {
         var key = $"item-{++_counter}";
-        var final = Path.Combine(_rawDirectory, key);
-        var temporary = final + ".tmp";
-        using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0))
-        {
-            file.Write(_value);
-            file.Flush(flushToDisk: true);
-        }
-
-        File.Move(temporary, final);
+        BenchmarkFolder.WriteDurably(Path.Combine(_rawDirectory, key), _value);
         ((NpgsqlParameter<string>)_insert.Parameters[0]).TypedValue = key;
         ((NpgsqlParameter<long>)_insert.Parameters[1]).TypedValue = _value.Length;
         _insert.ExecuteNonQuery();

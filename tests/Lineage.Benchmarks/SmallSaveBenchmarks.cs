@@ -59,15 +59,7 @@ public class SmallSaveBenchmarks
     public void Raw_temp_fsync_rename_insert()
     {
         var key = $"item-{++_counter}";
-        var final = Path.Combine(_rawDirectory, key);
-        var temporary = final + ".tmp";
-        using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0))
-        {
-            file.Write(_value);
-            file.Flush(flushToDisk: true);
-        }
-
-        File.Move(temporary, final);
+        BenchmarkFolder.WriteDurably(Path.Combine(_rawDirectory, key), _value);
         _insert.Parameters["$key"].Value = key;
         _insert.Parameters["$size"].Value = _value.Length;
         _insert.ExecuteNonQuery();

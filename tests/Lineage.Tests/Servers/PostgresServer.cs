@@ -12,45 +12,16 @@ namespace Lineage.Tests.Servers;
 public sealed class PostgresServer : IAsyncLifetime
 {
     public const string Password = PostgresCluster.Password;
-    private readonly SemaphoreSlim _startGate = new(1, 1);
+    private readonly StartOnce<string> _adminUrl;
     private PostgresCluster? _cluster;
-    private string? _adminUrl;
-    private string? _failure;
-    private bool _started;
+
+    public PostgresServer() => _adminUrl = new StartOnce<string>("PostgreSQL", async () =>
+        Environment.GetEnvironmentVariable("LINEAGE_TEST_POSTGRES_URL") is { Length: > 0 } existing
+            ? existing
+            : (_cluster = await PostgresCluster.StartAsync()).AdminUrl);
 
     /// <summary>The server's admin URL, or skips/fails the calling test when no server can run.</summary>
-    public async Task<string> AdminUrlAsync()
-    {
-        await _startGate.WaitAsync();
-        try
-        {
-            if (!_started)
-            {
-                _started = true;
-                try
-                {
-                    _adminUrl = Environment.GetEnvironmentVariable("LINEAGE_TEST_POSTGRES_URL") is { Length: > 0 } existing
-                        ? existing
-                        : (_cluster = await PostgresCluster.StartAsync()).AdminUrl;
-                }
-                catch (Exception e)
-                {
-                    _failure = e.Message;
-                }
-            }
-        }
-        finally
-        {
-            _startGate.Release();
-        }
-
-        if (_adminUrl is null)
-        {
-            ServerProcess.Unavailable("PostgreSQL", _failure ?? "unknown reason");
-        }
-
-        return _adminUrl!;
-    }
+    public Task<string> AdminUrlAsync() => _adminUrl.GetAsync();
 
     /// <summary>Creates an empty database and returns its URL (with the password in it, as users write them).</summary>
     public async Task<string> CreateDatabaseAsync()

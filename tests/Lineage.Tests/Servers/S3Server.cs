@@ -14,56 +14,27 @@ public sealed class S3Server : IAsyncLifetime
 {
     public const string Key = "lineage-test-key";
     public const string Secret = "lineage-test-secret-value";
-    private readonly SemaphoreSlim _startGate = new(1, 1);
+    private readonly StartOnce<string> _endpoint;
     private MotoEmulator? _moto;
-    private string? _endpoint;
-    private string? _failure;
-    private bool _started;
+
+    public S3Server() => _endpoint = new StartOnce<string>("The S3 emulator", async () =>
+    {
+        if (Environment.GetEnvironmentVariable("LINEAGE_TEST_S3_ENDPOINT") is { Length: > 0 } existing)
+        {
+            AccessKey = Environment.GetEnvironmentVariable("LINEAGE_TEST_S3_KEY") ?? Key;
+            SecretKey = Environment.GetEnvironmentVariable("LINEAGE_TEST_S3_SECRET") ?? Secret;
+            return existing;
+        }
+
+        return (_moto = await MotoEmulator.StartAsync()).Endpoint;
+    });
 
     public string AccessKey { get; private set; } = Key;
 
     public string SecretKey { get; private set; } = Secret;
 
     /// <summary>The endpoint, or skips/fails the calling test when no emulator can run.</summary>
-    public async Task<string> EndpointAsync()
-    {
-        await _startGate.WaitAsync();
-        try
-        {
-            if (!_started)
-            {
-                _started = true;
-                try
-                {
-                    if (Environment.GetEnvironmentVariable("LINEAGE_TEST_S3_ENDPOINT") is { Length: > 0 } existing)
-                    {
-                        _endpoint = existing;
-                        AccessKey = Environment.GetEnvironmentVariable("LINEAGE_TEST_S3_KEY") ?? Key;
-                        SecretKey = Environment.GetEnvironmentVariable("LINEAGE_TEST_S3_SECRET") ?? Secret;
-                    }
-                    else
-                    {
-                        _endpoint = (_moto = await MotoEmulator.StartAsync()).Endpoint;
-                    }
-                }
-                catch (Exception e)
-                {
-                    _failure = e.Message;
-                }
-            }
-        }
-        finally
-        {
-            _startGate.Release();
-        }
-
-        if (_endpoint is null)
-        {
-            ServerProcess.Unavailable("The S3 emulator", _failure ?? "unknown reason");
-        }
-
-        return _endpoint!;
-    }
+    public Task<string> EndpointAsync() => _endpoint.GetAsync();
 
     /// <summary>storage_options for Lineage pointing at the emulator.</summary>
     public async Task<Dictionary<string, string>> StorageOptionsAsync() => new()

@@ -18,3 +18,47 @@ internal static class ServerProcess
         Assert.Skip(message);
     }
 }
+
+/// <summary>
+/// Starts a server the first time a test asks for it and remembers the outcome: later callers get the same
+/// server, or the same reason it is unavailable (skip locally, fail under CI).
+/// </summary>
+internal sealed class StartOnce<T>(string server, Func<Task<T>> start)
+    where T : class
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private T? _value;
+    private string? _failure;
+    private bool _attempted;
+
+    public async Task<T> GetAsync()
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            if (!_attempted)
+            {
+                _attempted = true;
+                try
+                {
+                    _value = await start();
+                }
+                catch (Exception e)
+                {
+                    _failure = e.Message;
+                }
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        if (_value is null)
+        {
+            ServerProcess.Unavailable(server, _failure ?? "unknown reason");
+        }
+
+        return _value!;
+    }
+}
