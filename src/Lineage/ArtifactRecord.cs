@@ -29,6 +29,11 @@ public enum ArtifactBranch
 /// <param name="Branch">Main, trash or archive.</param>
 /// <param name="CodeVersion">Hash of the code that produced it, when known.</param>
 /// <param name="SourceCode">The code that produced it, when known.</param>
+/// <param name="AssemblyName">The assembly whose code produced it, when known.</param>
+/// <param name="AssemblyVersion">That assembly's version, when known.</param>
+/// <param name="SourceRevision">The source revision (e.g. git commit) that assembly was built from, when known.</param>
+/// <param name="InputsHash">Hash of the inputs it was computed from, for values saved by <c>GetOrCompute</c>.</param>
+/// <param name="TypeSchema">The member layout of its type when saved, for <c>[Artifact]</c> types.</param>
 public sealed record ArtifactRecord(
     string Uid,
     string Name,
@@ -44,4 +49,9 @@ public sealed record ArtifactRecord(
     string Key,
     ArtifactBranch Branch = ArtifactBranch.Main,
     string? CodeVersion = null,
-    string? SourceCode = null);
+    string? SourceCode = null,
+    string? AssemblyName = null,
+    string? AssemblyVersion = null,
+    string? SourceRevision = null,
+    string? InputsHash = null,
+    string? TypeSchema = null);

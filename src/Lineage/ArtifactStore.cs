@@ -139,8 +139,49 @@ public sealed class ArtifactStore : IDisposable, IAsyncDisposable
     /// <exception cref="ArtifactSerializationException">The value's type cannot be serialized.</exception>
     public ArtifactRecord Save<T>(string name, T value) => SaveAsync(name, value).GetAwaiter().GetResult();
 
-    /// <inheritdoc cref="Save{T}"/>
-    public async Task<ArtifactRecord> SaveAsync<T>(string name, T value, CancellationToken cancellationToken = default)
+    /// <inheritdoc cref="Save{T}(string, T)"/>
+    public Task<ArtifactRecord> SaveAsync<T>(string name, T value, CancellationToken cancellationToken = default) =>
+        SaveAsync(name, value, code: null, cancellationToken);
+
+    /// <summary>Saves <paramref name="value"/> as the next version of <paramref name="name"/>, recording the code that produced it.</summary>
+    /// <remarks>Generated accessors (<c>Artifacts.X.Save</c>) call this with the code captured at compile time.</remarks>
+    public ArtifactRecord Save<T>(string name, T value, ArtifactCode? code) => SaveAsync(name, value, code).GetAwaiter().GetResult();
+
+    /// <inheritdoc cref="Save{T}(string, T, ArtifactCode?)"/>
+    public Task<ArtifactRecord> SaveAsync<T>(string name, T value, ArtifactCode? code, CancellationToken cancellationToken = default) =>
+        SaveAsync(name, value, code, inputsHash: null, cancellationToken);
+
+    /// <summary>
+    /// Returns the value of the latest version of <paramref name="name"/> that <paramref name="code"/> computed from
+    /// inputs hashing to <paramref name="inputsHash"/>; when there is none, runs <paramref name="compute"/>, saves its
+    /// result with the code and inputs, and returns it.
+    /// </summary>
+    /// <remarks>Generated accessors (<c>Artifacts.X.GetOrCompute(...)</c>) call this; see <see cref="InputHasher"/>.</remarks>
+    public T GetOrCompute<T>(string name, ArtifactCode code, string inputsHash, Func<T> compute)
+    {
+        ArgumentNullException.ThrowIfNull(compute);
+        return GetOrComputeAsync(name, code, inputsHash, _ => Task.FromResult(compute())).GetAwaiter().GetResult();
+    }
+
+    /// <inheritdoc cref="GetOrCompute{T}"/>
+    public async Task<T> GetOrComputeAsync<T>(string name, ArtifactCode code, string inputsHash, Func<CancellationToken, Task<T>> compute, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        ArtifactName.Validate(name);
+        ArgumentNullException.ThrowIfNull(code);
+        ArgumentNullException.ThrowIfNull(inputsHash);
+        ArgumentNullException.ThrowIfNull(compute);
+        if (await _metadata.FindComputedAsync(name, code.CodeVersion, inputsHash, cancellationToken).ConfigureAwait(false) is { } stored)
+        {
+            return await LoadAsync<T>(stored, cancellationToken).ConfigureAwait(false);
+        }
+
+        var value = await compute(cancellationToken).ConfigureAwait(false);
+        await SaveAsync(name, value, code, inputsHash, cancellationToken).ConfigureAwait(false);
+        return value;
+    }
+
+    private async Task<ArtifactRecord> SaveAsync<T>(string name, T value, ArtifactCode? code, string? inputsHash, CancellationToken cancellationToken)
     {
         ThrowIfDisposed();
         ArtifactName.Validate(name);
@@ -162,7 +203,7 @@ public sealed class ArtifactStore : IDisposable, IAsyncDisposable
         {
             return await _metadata.InsertArtifactAsync(
                 new NewArtifact(uid, name, UtcNowToMicroseconds(), Environment.UserName, Environment.MachineName,
-                    digest.Size, digest.Hash, plan.TypeName, plan.Format, _storage.Id, _storage.Root, key),
+                    digest.Size, digest.Hash, plan.TypeName, plan.Format, _storage.Id, _storage.Root, key, code, inputsHash, plan.TypeSchema),
                 cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e)
@@ -186,9 +227,11 @@ public sealed class ArtifactStore : IDisposable, IAsyncDisposable
     public T Load<T>(string name, int? version = null) => LoadAsync<T>(name, version).GetAwaiter().GetResult();
 
     /// <inheritdoc cref="Load{T}"/>
-    public async Task<T> LoadAsync<T>(string name, int? version = null, CancellationToken cancellationToken = default)
+    public async Task<T> LoadAsync<T>(string name, int? version = null, CancellationToken cancellationToken = default) =>
+        await LoadAsync<T>(await GetAsync(name, version, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+
+    private async Task<T> LoadAsync<T>(ArtifactRecord record, CancellationToken cancellationToken)
     {
-        var record = await GetAsync(name, version, cancellationToken).ConfigureAwait(false);
         ValueSerializer.EnsureLoadableAs<T>(record);
         var description = $"The stored value of '{record.Name}' version {record.Version} ({record.StorageRoot}/{record.Key})";
 

@@ -26,7 +26,10 @@ internal sealed record NewArtifact(
     string Format,
     long StorageId,
     string StorageRoot,
-    string Key);
+    string Key,
+    ArtifactCode? Code = null,
+    string? InputsHash = null,
+    string? TypeSchema = null);
 
 /// <summary>
 /// The metadata database. Backends own their SQL and connections; the rules (which versions exist,
@@ -47,6 +50,9 @@ internal interface IMetadataStore : IAsyncDisposable
 
     /// <summary>A version on any branch, or the latest version on the main branch when <paramref name="version"/> is null.</summary>
     Task<ArtifactRecord?> FindAsync(string name, int? version, CancellationToken cancellationToken);
+
+    /// <summary>The latest main-branch version of <paramref name="name"/> made by <paramref name="codeVersion"/> from <paramref name="inputsHash"/>.</summary>
+    Task<ArtifactRecord?> FindComputedAsync(string name, string codeVersion, string inputsHash, CancellationToken cancellationToken);
 
     /// <summary>How many versions of <paramref name="name"/> sit on <paramref name="branch"/>.</summary>
     Task<int> CountAsync(string name, ArtifactBranch branch, CancellationToken cancellationToken);

@@ -18,7 +18,8 @@ internal abstract class SqlMetadataStore : IMetadataStore
 
     private const string ArtifactColumns = """
         a.uid, a.name, a.version, a.created_at, a.created_by, a.host, a.size, a.hash,
-        a.type_name, a.format, s.root, a.key, a.branch, c.code_version, c.source_code
+        a.type_name, a.format, s.root, a.key, a.branch, c.code_version, c.source_code,
+        c.assembly_name, c.assembly_version, c.source_revision, a.inputs_hash, a.type_schema
         """;
 
     private const string ArtifactFrom = """
@@ -121,17 +122,34 @@ internal abstract class SqlMetadataStore : IMetadataStore
         var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            var version = await AllocateAndInsertAsync(connection, artifact, cancellationToken).ConfigureAwait(false);
+            var codeRecordId = artifact.Code is { } code ? await RecordCodeAsync(connection, code, cancellationToken).ConfigureAwait(false) : (long?)null;
+            var version = await AllocateAndInsertAsync(connection, artifact, codeRecordId, cancellationToken).ConfigureAwait(false);
             return new ArtifactRecord(artifact.Uid, artifact.Name, version, artifact.CreatedAt, artifact.CreatedBy, artifact.Host,
-                artifact.Size, artifact.Hash, artifact.TypeName, artifact.Format, artifact.StorageRoot, artifact.Key);
+                artifact.Size, artifact.Hash, artifact.TypeName, artifact.Format, artifact.StorageRoot, artifact.Key, ArtifactBranch.Main,
+                artifact.Code?.CodeVersion, artifact.Code?.SourceCode, artifact.Code?.AssemblyName, artifact.Code?.AssemblyVersion,
+                artifact.Code?.SourceRevision, artifact.InputsHash, artifact.TypeSchema);
         }
+    }
+
+    /// <summary>Stores the code record once per code version and returns its id.</summary>
+    private async Task<long> RecordCodeAsync(DbConnection connection, ArtifactCode code, CancellationToken cancellationToken)
+    {
+        await ExecuteAsync(connection, null, """
+            INSERT INTO code_records (code_version, source_code, assembly_name, assembly_version, source_revision, created_at)
+            VALUES (@code_version, @source_code, @assembly_name, @assembly_version, @source_revision, @created_at)
+            ON CONFLICT (code_version) DO NOTHING;
+            """, cancellationToken,
+            ("@code_version", code.CodeVersion), ("@source_code", code.SourceCode), ("@assembly_name", code.AssemblyName),
+            ("@assembly_version", code.AssemblyVersion), ("@source_revision", code.SourceRevision), ("@created_at", TimeValue(DateTimeOffset.UtcNow))).ConfigureAwait(false);
+        var id = await ScalarAsync(connection, null, "SELECT id FROM code_records WHERE code_version = @code_version;", cancellationToken, ("@code_version", code.CodeVersion)).ConfigureAwait(false);
+        return Convert.ToInt64(id, CultureInfo.InvariantCulture);
     }
 
     /// <summary>
     /// Allocates the next version of the artifact's name and inserts its row, atomically: the counter row stays
     /// locked until commit, so concurrent writers get consecutive versions, and a failed insert gives its number back.
     /// </summary>
-    protected virtual async Task<int> AllocateAndInsertAsync(DbConnection connection, NewArtifact artifact, CancellationToken cancellationToken)
+    protected virtual async Task<int> AllocateAndInsertAsync(DbConnection connection, NewArtifact artifact, long? codeRecordId, CancellationToken cancellationToken)
     {
         var transaction = await BeginWriteAsync(connection, forMigration: false, cancellationToken).ConfigureAwait(false);
         await using (transaction.ConfigureAwait(false))
@@ -143,20 +161,21 @@ internal abstract class SqlMetadataStore : IMetadataStore
                 """, cancellationToken, ("@name", artifact.Name)).ConfigureAwait(false), CultureInfo.InvariantCulture);
 
             await ExecuteAsync(connection, transaction, """
-                INSERT INTO artifacts (uid, name, version, created_at, created_by, host, size, hash, type_name, format, storage_id, key)
-                VALUES (@uid, @name, @version, @created_at, @created_by, @host, @size, @hash, @type_name, @format, @storage_id, @key);
-                """, cancellationToken, [("@version", version), .. ArtifactParameters(artifact)]).ConfigureAwait(false);
+                INSERT INTO artifacts (uid, name, version, created_at, created_by, host, size, hash, type_name, format, storage_id, key, code_record_id, inputs_hash, type_schema)
+                VALUES (@uid, @name, @version, @created_at, @created_by, @host, @size, @hash, @type_name, @format, @storage_id, @key, @code_record_id, @inputs_hash, @type_schema);
+                """, cancellationToken, [("@version", version), .. ArtifactParameters(artifact, codeRecordId)]).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return version;
         }
     }
 
     /// <summary>The parameters of an artifact row, except its version.</summary>
-    protected (string Name, object? Value)[] ArtifactParameters(NewArtifact artifact) =>
+    protected (string Name, object? Value)[] ArtifactParameters(NewArtifact artifact, long? codeRecordId) =>
     [
         ("@uid", artifact.Uid), ("@name", artifact.Name), ("@created_at", TimeValue(artifact.CreatedAt)),
         ("@created_by", artifact.CreatedBy), ("@host", artifact.Host), ("@size", artifact.Size), ("@hash", artifact.Hash),
         ("@type_name", artifact.TypeName), ("@format", artifact.Format), ("@storage_id", artifact.StorageId), ("@key", artifact.Key),
+        ("@code_record_id", codeRecordId), ("@inputs_hash", artifact.InputsHash), ("@type_schema", artifact.TypeSchema),
     ];
 
     public async Task<ArtifactRecord?> FindAsync(string name, int? version, CancellationToken cancellationToken)
@@ -164,6 +183,16 @@ internal abstract class SqlMetadataStore : IMetadataStore
         var found = version is { } v
             ? await QueryAsync($"SELECT {ArtifactColumns} {ArtifactFrom} WHERE a.name = @name AND a.version = @version;", cancellationToken, ("@name", name), ("@version", v)).ConfigureAwait(false)
             : await QueryAsync($"SELECT {ArtifactColumns} {ArtifactFrom} WHERE a.name = @name AND a.branch = 'main' ORDER BY a.version DESC LIMIT 1;", cancellationToken, ("@name", name)).ConfigureAwait(false);
+        return found.Count > 0 ? found[0] : null;
+    }
+
+    public async Task<ArtifactRecord?> FindComputedAsync(string name, string codeVersion, string inputsHash, CancellationToken cancellationToken)
+    {
+        var found = await QueryAsync($"""
+            SELECT {ArtifactColumns} {ArtifactFrom}
+            WHERE a.name = @name AND a.branch = 'main' AND c.code_version = @code_version AND a.inputs_hash = @inputs_hash
+            ORDER BY a.version DESC LIMIT 1;
+            """, cancellationToken, ("@name", name), ("@code_version", codeVersion), ("@inputs_hash", inputsHash)).ConfigureAwait(false);
         return found.Count > 0 ? found[0] : null;
     }
 
@@ -292,8 +321,15 @@ internal abstract class SqlMetadataStore : IMetadataStore
         StorageRoot: reader.GetString(10),
         Key: reader.GetString(11),
         Branch: ParseBranch(reader.GetString(12)),
-        CodeVersion: reader.IsDBNull(13) ? null : reader.GetString(13),
-        SourceCode: reader.IsDBNull(14) ? null : reader.GetString(14));
+        CodeVersion: NullableString(reader, 13),
+        SourceCode: NullableString(reader, 14),
+        AssemblyName: NullableString(reader, 15),
+        AssemblyVersion: NullableString(reader, 16),
+        SourceRevision: NullableString(reader, 17),
+        InputsHash: NullableString(reader, 18),
+        TypeSchema: NullableString(reader, 19));
+
+    private static string? NullableString(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
     private static string BranchText(ArtifactBranch branch) => branch switch
     {

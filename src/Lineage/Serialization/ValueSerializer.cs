@@ -15,7 +15,7 @@ internal static class ValueFormats
 }
 
 /// <summary>How one value will be written: its format, recorded type, file suffix and the writer.</summary>
-internal sealed record SavePlan(string Format, string TypeName, string Suffix, Func<Stream, CancellationToken, Task> WriteTo);
+internal sealed record SavePlan(string Format, string TypeName, string Suffix, Func<Stream, CancellationToken, Task> WriteTo, string? TypeSchema = null);
 
 /// <summary>Turns values into bytes and back: raw bytes, streams and files as-is; everything else through MemoryPack.</summary>
 internal static class ValueSerializer
@@ -50,7 +50,7 @@ internal static class ValueSerializer
                     await source.CopyToAsync(destination, 1 << 20, ct).ConfigureAwait(false);
                 });
             default:
-                return new SavePlan(ValueFormats.MemoryPack, TypeNames.Of(typeof(T)), MemoryPackSuffix, async (destination, ct) =>
+                return new SavePlan(ValueFormats.MemoryPack, TypeNames.Of(typeof(T)), MemoryPackSuffix, TypeSchema: ArtifactTypes.SchemaOf(typeof(T)), WriteTo: async (destination, ct) =>
                 {
                     try
                     {
@@ -77,6 +77,13 @@ internal static class ValueSerializer
                 throw new ArtifactTypeMismatchException(record.TypeName, requested,
                     $"Artifact '{record.Name}' version {record.Version} was saved as raw bytes ({record.TypeName}) and cannot be loaded as {requested}: load it as byte[] or Stream.");
             case ValueFormats.MemoryPack when string.Equals(record.TypeName, requested, StringComparison.Ordinal):
+                if (record.TypeSchema is { } saved && ArtifactTypes.SchemaOf(typeof(T)) is { } current
+                    && ArtifactTypes.Incompatibility(saved, current) is { } problem)
+                {
+                    throw new ArtifactSerializationException(
+                        $"Artifact '{record.Name}' version {record.Version} was saved by an incompatible shape of {requested}: {problem}");
+                }
+
                 return;
             case ValueFormats.MemoryPack:
                 throw new ArtifactTypeMismatchException(record.TypeName, requested,

@@ -69,17 +69,17 @@ internal sealed class PostgresMetadataStore : SqlMetadataStore
 
     // One statement, one round trip: the CTE allocates the version (locking the name's counter row) and the
     // insert uses it; PostgreSQL runs a single statement atomically, so no explicit transaction is needed.
-    protected override async Task<int> AllocateAndInsertAsync(DbConnection connection, NewArtifact artifact, CancellationToken cancellationToken)
+    protected override async Task<int> AllocateAndInsertAsync(DbConnection connection, NewArtifact artifact, long? codeRecordId, CancellationToken cancellationToken)
     {
         var version = await ScalarAsync(connection, null, """
             WITH allocated AS (
                 INSERT INTO artifact_names (name, last_version) VALUES (@name, 1)
                 ON CONFLICT (name) DO UPDATE SET last_version = artifact_names.last_version + 1
                 RETURNING last_version)
-            INSERT INTO artifacts (uid, name, version, created_at, created_by, host, size, hash, type_name, format, storage_id, key)
-            SELECT @uid, @name, last_version, @created_at, @created_by, @host, @size, @hash, @type_name, @format, @storage_id, @key FROM allocated
+            INSERT INTO artifacts (uid, name, version, created_at, created_by, host, size, hash, type_name, format, storage_id, key, code_record_id, inputs_hash, type_schema)
+            SELECT @uid, @name, last_version, @created_at, @created_by, @host, @size, @hash, @type_name, @format, @storage_id, @key, CAST(@code_record_id AS BIGINT), CAST(@inputs_hash AS TEXT), CAST(@type_schema AS TEXT) FROM allocated
             RETURNING version;
-            """, cancellationToken, ArtifactParameters(artifact)).ConfigureAwait(false);
+            """, cancellationToken, ArtifactParameters(artifact, codeRecordId)).ConfigureAwait(false);
         return Convert.ToInt32(version, System.Globalization.CultureInfo.InvariantCulture);
     }
 

@@ -89,5 +89,10 @@ internal static class PostgresSchema
             CREATE INDEX artifacts_by_branch ON artifacts (name, branch, version);
             CREATE INDEX artifacts_by_storage ON artifacts (storage_id);
             """),
+        new(2, "computations", """
+            ALTER TABLE artifacts ADD COLUMN inputs_hash TEXT;
+            ALTER TABLE artifacts ADD COLUMN type_schema TEXT;
+            CREATE INDEX artifacts_by_computation ON artifacts (name, code_record_id, inputs_hash);
+            """),
     ];
 }

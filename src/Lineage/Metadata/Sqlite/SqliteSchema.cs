@@ -94,5 +94,12 @@ internal static class SqliteSchema
             CREATE INDEX artifacts_by_branch ON artifacts (name, branch, version);
             CREATE INDEX artifacts_by_storage ON artifacts (storage_id);
             """),
+        new(2, "computations", """
+            -- GetOrCompute finds a stored result by the code that made it and the inputs it was given;
+            -- type_schema lets a load tell an older shape of a type from an incompatible one.
+            ALTER TABLE artifacts ADD COLUMN inputs_hash TEXT;
+            ALTER TABLE artifacts ADD COLUMN type_schema TEXT;
+            CREATE INDEX artifacts_by_computation ON artifacts (name, code_record_id, inputs_hash);
+            """),
     ];
 }

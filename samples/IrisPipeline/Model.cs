@@ -1,0 +1,27 @@
+using Lineage;
+
+namespace IrisPipeline;
+
+public enum Species
+{
+    Setosa,
+    Versicolor,
+    Virginica,
+}
+
+/// <summary>A linear model. [Artifact] gives it a serializer: no partial, no [MemoryPackable].</summary>
+[Artifact]
+public sealed record IrisModel(float[] Weights, float Bias);
+
+/// <summary>A nominal type with required and init-only members, collections and an enum.</summary>
+[Artifact]
+public sealed class EvaluationReport
+{
+    public required string Summary { get; init; }
+
+    public List<double> Losses { get; set; } = [];
+
+    public Dictionary<Species, int> Predicted { get; set; } = [];
+
+    public IrisModel? Model { get; init; }
+}

@@ -1,0 +1,110 @@
+using System.Linq;
+using Lineage.Generators.Model;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace Lineage.Generators.Emitting;
+
+/// <summary>Emits <c>Artifacts.{PascalName}</c>: typed Save/Load/Versions, the captured code, and GetOrCompute.</summary>
+internal static class AccessorEmitter
+{
+    public static void Emit(SourceWriter writer, ArtifactMethodSpec method, ProjectSpec project)
+    {
+        var store = method.Parameters.Any(p => p.Name == "store") ? "artifactStore" : "store";
+        var resolve = $"({store} ?? global::Lineage.ArtifactStore.Default)";
+        var value = method.ValueType;
+
+        writer.Line($"/// <summary>The artifact <c>{Xml(method.ArtifactName)}</c>, produced by <see cref=\"{Xml(method.ContainingType.Replace("global::", string.Empty))}.{method.MethodName}\"/>.{(method.Description is null ? string.Empty : " " + Xml(method.Description))}</summary>");
+        writer.Line(SourceWriter.GeneratedCode);
+        writer.Open($"{method.Accessibility} static class {method.AccessorName}");
+        writer.Line("/// <summary>The artifact's name in the store.</summary>");
+        writer.Line($"public const string Name = {Literal(method.ArtifactName)};");
+        writer.Line();
+        writer.Line("/// <summary>Hash of the normalized code that produces the artifact.</summary>");
+        writer.Line($"public const string CodeVersion = {Literal(method.CodeVersion)};");
+        writer.Line();
+        writer.Line("/// <summary>The producing method and everything it reaches in this compilation, as written.</summary>");
+        writer.Line($"public const string SourceCode = {Literal(method.SourceCode)};");
+        writer.Line();
+        writer.Line("/// <summary>The code record stored with every version saved through this accessor.</summary>");
+        writer.Line($"public static readonly global::Lineage.ArtifactCode Code = new global::Lineage.ArtifactCode(CodeVersion, SourceCode, {Literal(project.AssemblyName)}, {Literal(project.AssemblyVersion)}, {(project.SourceRevision is null ? "null" : Literal(project.SourceRevision))});");
+        writer.Line();
+
+        writer.Line("/// <summary>Saves <paramref name=\"value\"/> as the next version, with the producing code.</summary>");
+        writer.Line($"public static global::Lineage.ArtifactRecord Save({value} value, global::Lineage.ArtifactStore? {store} = null) => {resolve}.Save(Name, value, Code);");
+        writer.Line();
+        writer.Line("/// <inheritdoc cref=\"Save\"/>");
+        writer.Line($"public static global::System.Threading.Tasks.Task<global::Lineage.ArtifactRecord> SaveAsync({value} value, global::Lineage.ArtifactStore? {store} = null, global::System.Threading.CancellationToken cancellationToken = default) => {resolve}.SaveAsync(Name, value, Code, cancellationToken);");
+        writer.Line();
+        writer.Line("/// <summary>Loads a version (the latest when <paramref name=\"version\"/> is null).</summary>");
+        writer.Line($"public static {value} Load(int? version = null, global::Lineage.ArtifactStore? {store} = null) => {resolve}.Load<{value}>(Name, version);");
+        writer.Line();
+        writer.Line("/// <inheritdoc cref=\"Load\"/>");
+        writer.Line($"public static global::System.Threading.Tasks.Task<{value}> LoadAsync(int? version = null, global::Lineage.ArtifactStore? {store} = null, global::System.Threading.CancellationToken cancellationToken = default) => {resolve}.LoadAsync<{value}>(Name, version, cancellationToken);");
+        writer.Line();
+        writer.Line("/// <summary>The live versions, oldest first.</summary>");
+        writer.Line($"public static global::System.Collections.Generic.IReadOnlyList<global::Lineage.ArtifactRecord> Versions(global::Lineage.ArtifactStore? {store} = null) => {resolve}.Versions(Name);");
+        writer.Line();
+
+        EmitGetOrCompute(writer, method, store, resolve);
+        writer.Close();
+    }
+
+    private static void EmitGetOrCompute(SourceWriter writer, ArtifactMethodSpec method, string store, string resolve)
+    {
+        var parameters = method.Parameters.ToList();
+        var signature = parameters.Select(p => $"{p.Prefix}{p.Type} {p.Name}{(p.DefaultValue is null ? string.Empty : " = " + p.DefaultValue)}").ToList();
+        var arguments = string.Join(", ", parameters.Select(p => p.Name));
+        var target = method.IsStatic ? method.ContainingType : "instance";
+        if (!method.IsStatic)
+        {
+            signature.Insert(0, $"{method.ContainingType} instance");
+        }
+
+        // Optional parameters must come last: the store goes after the method's own.
+        signature.Add($"global::Lineage.ArtifactStore? {store} = null");
+        var inputs = parameters.Where(p => p.IsInput).Select(p => p.Name).ToList();
+        if (!method.IsStatic)
+        {
+            inputs.Insert(0, "instance");
+        }
+
+        var token = parameters.FirstOrDefault(p => p.IsCancellationToken)?.Name;
+        var isAsync = method.Async != AsyncKind.None;
+
+        writer.Line("/// <summary>");
+        writer.Line("/// Returns the stored value computed by this code version from these inputs; when there is none, runs the method,");
+        writer.Line("/// saves the result with its code and inputs, and returns it.");
+        writer.Line("/// </summary>");
+        writer.Line(isAsync
+            ? $"public static async global::System.Threading.Tasks.Task<{method.ValueType}> GetOrComputeAsync({string.Join(", ", signature)})"
+            : $"public static {method.ValueType} GetOrCompute({string.Join(", ", signature)})");
+        writer.Line("{");
+        writer.Line("    string inputsHash;");
+        writer.Line("    using (var hasher = new global::Lineage.InputHasher())");
+        writer.Line("    {");
+        foreach (var input in inputs)
+        {
+            writer.Line($"        hasher.Add({input});");
+        }
+
+        writer.Line("        inputsHash = hasher.Finish();");
+        writer.Line("    }");
+        writer.Line();
+        var call = $"{target}.{method.MethodName}({arguments})";
+        if (isAsync)
+        {
+            var task = method.Async == AsyncKind.ValueTask ? $"{call}.AsTask()" : call;
+            writer.Line($"    return await {resolve}.GetOrComputeAsync<{method.ValueType}>(Name, Code, inputsHash, _ => {task}, {token ?? "default"}).ConfigureAwait(false);");
+        }
+        else
+        {
+            writer.Line($"    return {resolve}.GetOrCompute<{method.ValueType}>(Name, Code, inputsHash, () => {call});");
+        }
+
+        writer.Line("}");
+    }
+
+    private static string Literal(string text) => SymbolDisplay.FormatLiteral(text, quote: true);
+
+    private static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;").Replace("\"", "&quot;");
+}

@@ -1,0 +1,196 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Security.Cryptography;
+using System.Text;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Lineage.Generators.Parsing;
+
+/// <summary>
+/// The static slice of an artifact method: the method plus every member and type it reaches inside the same
+/// compilation, transitively, in a stable order (file, then position). <see cref="Slice"/> returns the slice's
+/// text for people and a version hash of its token texts, which comments and formatting do not change.
+/// Work is proportional to the slice: only reached declarations are bound, one semantic model per tree.
+/// </summary>
+internal sealed class CodeSlicer
+{
+    private readonly Compilation _compilation;
+    private readonly CancellationToken _cancellationToken;
+    private readonly Dictionary<SyntaxTree, SemanticModel> _models = new();
+    private readonly HashSet<SyntaxNode> _declarations = new();
+    private readonly Queue<SyntaxNode> _pending = new();
+
+    private CodeSlicer(SemanticModel model, CancellationToken cancellationToken)
+    {
+        _compilation = model.Compilation;
+        _models[model.SyntaxTree] = model;
+        _cancellationToken = cancellationToken;
+    }
+
+    public static (string SourceCode, string CodeVersion) Slice(SemanticModel model, SyntaxNode method, CancellationToken cancellationToken)
+    {
+        var slicer = new CodeSlicer(model, cancellationToken);
+        slicer.Include(method);
+        while (slicer._pending.Count > 0)
+        {
+            slicer.Walk(slicer._pending.Dequeue());
+        }
+
+        var ordered = slicer._declarations
+            .Where(node => !node.Ancestors().Any(slicer._declarations.Contains))
+            .OrderBy(node => node.SyntaxTree.FilePath, StringComparer.Ordinal)
+            .ThenBy(node => node.SpanStart)
+            .ToList();
+
+        var source = new StringBuilder();
+        using var hash = SHA256.Create();
+        var separator = new byte[] { 0 };
+        foreach (var node in ordered)
+        {
+            if (source.Length > 0)
+            {
+                source.Append("\n\n");
+            }
+
+            source.Append(Dedented(node));
+            foreach (var token in node.DescendantTokens())
+            {
+                var bytes = Encoding.UTF8.GetBytes(token.Text);
+                hash.TransformBlock(bytes, 0, bytes.Length, null, 0);
+                hash.TransformBlock(separator, 0, 1, null, 0);
+            }
+
+            hash.TransformBlock(separator, 0, 1, null, 0);
+        }
+
+        hash.TransformFinalBlock(Array.Empty<byte>(), 0, 0);
+        var version = string.Concat(hash.Hash.Select(b => b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture)));
+        return (source.ToString().Replace("\r\n", "\n"), version);
+    }
+
+    /// <summary>The node's text with the indentation of its first line removed from every line.</summary>
+    private static string Dedented(SyntaxNode node)
+    {
+        var text = node.ToString().Replace("\r\n", "\n");
+        var column = node.SyntaxTree.GetLineSpan(node.Span).StartLinePosition.Character;
+        if (column == 0)
+        {
+            return text;
+        }
+
+        var lines = text.Split('\n');
+        for (var i = 1; i < lines.Length; i++)
+        {
+            var strip = 0;
+            while (strip < column && strip < lines[i].Length && (lines[i][strip] == ' ' || lines[i][strip] == '\t'))
+            {
+                strip++;
+            }
+
+            lines[i] = lines[i].Substring(strip);
+        }
+
+        return string.Join("\n", lines);
+    }
+
+    private void Include(SyntaxNode declaration)
+    {
+        if (_declarations.Add(declaration))
+        {
+            _pending.Enqueue(declaration);
+        }
+    }
+
+    private void Walk(SyntaxNode declaration)
+    {
+        var model = ModelFor(declaration.SyntaxTree);
+        foreach (var node in declaration.DescendantNodes())
+        {
+            _cancellationToken.ThrowIfCancellationRequested();
+            if (node is not (SimpleNameSyntax or BaseObjectCreationExpressionSyntax or BinaryExpressionSyntax or PrefixUnaryExpressionSyntax
+                or PostfixUnaryExpressionSyntax or ElementAccessExpressionSyntax or ConstructorInitializerSyntax or CastExpressionSyntax))
+            {
+                continue;
+            }
+
+            var info = model.GetSymbolInfo(node, _cancellationToken);
+            var symbol = info.Symbol ?? info.CandidateSymbols.FirstOrDefault();
+            if (symbol is null || IsQualifier(node, symbol))
+            {
+                continue;
+            }
+
+            Reach(symbol);
+        }
+    }
+
+    // In `Maths.Predict(...)` the type only qualifies the member: the member joins the slice, not the whole type.
+    private static bool IsQualifier(SyntaxNode node, ISymbol symbol) =>
+        symbol is INamedTypeSymbol && node.Parent is MemberAccessExpressionSyntax access && access.Expression == node;
+
+    private void Reach(ISymbol symbol)
+    {
+        symbol = symbol switch
+        {
+            IMethodSymbol { ReducedFrom: { } extension } => extension,
+            _ => symbol.OriginalDefinition,
+        };
+
+        if (symbol.Kind is SymbolKind.Local or SymbolKind.Parameter or SymbolKind.RangeVariable or SymbolKind.TypeParameter
+            or SymbolKind.Namespace or SymbolKind.Label or SymbolKind.Discard)
+        {
+            return;
+        }
+
+        foreach (var reference in symbol.DeclaringSyntaxReferences)
+        {
+            if (!_compilation.ContainsSyntaxTree(reference.SyntaxTree))
+            {
+                continue;
+            }
+
+            if (DeclarationOf(reference.GetSyntax(_cancellationToken)) is { } declaration)
+            {
+                Include(declaration);
+            }
+        }
+    }
+
+    /// <summary>The member- or type-level declaration a declaring node belongs to.</summary>
+    private static SyntaxNode? DeclarationOf(SyntaxNode node)
+    {
+        for (var current = node; current is not null; current = current.Parent)
+        {
+            switch (current)
+            {
+                case LocalFunctionStatementSyntax:
+                case BaseMethodDeclarationSyntax:
+                case BasePropertyDeclarationSyntax:
+                case BaseFieldDeclarationSyntax:
+                case EnumMemberDeclarationSyntax:
+                case BaseTypeDeclarationSyntax:
+                case DelegateDeclarationSyntax:
+                    return current;
+                case ParameterSyntax { Parent: ParameterListSyntax { Parent: TypeDeclarationSyntax type } }:
+                    return type;
+            }
+        }
+
+        return null;
+    }
+
+    private SemanticModel ModelFor(SyntaxTree tree)
+    {
+        if (!_models.TryGetValue(tree, out var model))
+        {
+            model = _compilation.GetSemanticModel(tree);
+            _models[tree] = model;
+        }
+
+        return model;
+    }
+}

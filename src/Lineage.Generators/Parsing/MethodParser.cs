@@ -1,0 +1,123 @@
+using System.Linq;
+using System.Threading;
+using Lineage.Generators.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace Lineage.Generators.Parsing;
+
+/// <summary>Turns an <c>[Artifact("name")]</c> method into an <see cref="ArtifactMethodSpec"/>, slicing its code.</summary>
+internal static class MethodParser
+{
+    private static readonly SymbolDisplayFormat TypeFormat =
+        SymbolDisplayFormat.FullyQualifiedFormat.AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
+
+    /// <summary>The spec, or null for declarations the analyzers report (invalid name, void, generic, ref parameters, …).</summary>
+    public static ArtifactMethodSpec? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    {
+        if (context.TargetSymbol is not IMethodSymbol method || method.IsGenericMethod || method.MethodKind != MethodKind.Ordinary
+            || method.Parameters.Any(p => p.RefKind != RefKind.None) || !Accessibility.IsReachable(method))
+        {
+            return null;
+        }
+
+        var attribute = context.Attributes[0];
+        var name = attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0].Value as string : method.Name;
+        if (!ArtifactNames.IsValid(name))
+        {
+            return null;
+        }
+
+        var (valueType, asyncKind) = Unwrap(method.ReturnType);
+        if (valueType is null)
+        {
+            return null;
+        }
+
+        var (source, version) = CodeSlicer.Slice(context.SemanticModel, context.TargetNode, cancellationToken);
+        var isPublic = Accessibility.IsPublic(method) && Accessibility.IsPublicType(valueType) && method.Parameters.All(p => Accessibility.IsPublicType(p.Type));
+        var description = attribute.NamedArguments.FirstOrDefault(a => a.Key == "Description").Value.Value as string;
+
+        return new ArtifactMethodSpec(
+            ArtifactName: name!,
+            AccessorName: ArtifactNames.ToPascalCase(name!),
+            Accessibility: isPublic ? "public" : "internal",
+            ContainingType: method.ContainingType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+            MethodName: method.Name,
+            IsStatic: method.IsStatic,
+            ValueType: valueType.ToDisplayString(TypeFormat),
+            Async: asyncKind,
+            Parameters: method.Parameters.Select(Parameter).ToEquatableArray(),
+            CodeVersion: version,
+            SourceCode: source,
+            Description: description);
+    }
+
+    private static (ITypeSymbol? Value, AsyncKind Kind) Unwrap(ITypeSymbol returnType)
+    {
+        if (returnType.SpecialType == SpecialType.System_Void)
+        {
+            return (null, AsyncKind.None);
+        }
+
+        if (returnType is INamedTypeSymbol named && named.ContainingNamespace?.ToDisplayString() == "System.Threading.Tasks")
+        {
+            return named switch
+            {
+                { Name: "Task", TypeArguments.Length: 1 } => (named.TypeArguments[0], AsyncKind.Task),
+                { Name: "ValueTask", TypeArguments.Length: 1 } => (named.TypeArguments[0], AsyncKind.ValueTask),
+                { Name: "Task" or "ValueTask" } => (null, AsyncKind.None),
+                _ => (returnType, AsyncKind.None),
+            };
+        }
+
+        return (returnType, AsyncKind.None);
+    }
+
+    private static ParameterSpec Parameter(IParameterSymbol parameter)
+    {
+        var type = parameter.Type.ToDisplayString(TypeFormat);
+        var isToken = parameter.Type.ToDisplayString() == "System.Threading.CancellationToken";
+        return new ParameterSpec(
+            Name: SyntaxFacts.GetKeywordKind(parameter.Name) != SyntaxKind.None ? "@" + parameter.Name : parameter.Name,
+            Type: type,
+            Prefix: parameter.IsParams ? "params " : string.Empty,
+            DefaultValue: parameter.HasExplicitDefaultValue ? DefaultValueText(parameter) : null,
+            IsInput: !isToken && !IsPassThrough(parameter.Type),
+            IsCancellationToken: isToken);
+    }
+
+    /// <summary>Loggers and progress reporters say how a computation runs, not what it computes: they are not hashed.</summary>
+    internal static bool IsPassThrough(ITypeSymbol type)
+    {
+        var name = type.OriginalDefinition.ToDisplayString();
+        return name is "System.IProgress<T>" or "Microsoft.Extensions.Logging.ILogger" or "Microsoft.Extensions.Logging.ILogger<TCategoryName>"
+            or "Microsoft.Extensions.Logging.ILoggerFactory" or "System.IO.TextWriter" or "System.Threading.CancellationToken";
+    }
+
+    private static string DefaultValueText(IParameterSymbol parameter)
+    {
+        var value = parameter.ExplicitDefaultValue;
+        if (value is null)
+        {
+            return parameter.Type.IsValueType && parameter.Type.OriginalDefinition.SpecialType != SpecialType.System_Nullable_T ? "default" : "null";
+        }
+
+        if (parameter.Type.TypeKind == TypeKind.Enum)
+        {
+            return $"({parameter.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)}){SymbolDisplay.FormatPrimitive(value, quoteStrings: true, useHexadecimalNumbers: false)}";
+        }
+
+        var literal = SymbolDisplay.FormatPrimitive(value, quoteStrings: true, useHexadecimalNumbers: false);
+        return value switch
+        {
+            float => literal + "F",
+            double => literal + "D",
+            decimal => literal + "M",
+            long => literal + "L",
+            ulong => literal + "UL",
+            uint => literal + "U",
+            _ => literal,
+        };
+    }
+}

@@ -1,0 +1,135 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Lineage.Generators.Model;
+using Microsoft.CodeAnalysis;
+
+namespace Lineage.Generators.Parsing;
+
+/// <summary>Turns an <c>[Artifact]</c> type symbol into an <see cref="ArtifactTypeSpec"/>.</summary>
+internal static class TypeParser
+{
+    public static ArtifactTypeSpec? Parse(INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        if (type.IsStatic || type.IsAbstract || type.IsGenericType || type.TypeKind is not (TypeKind.Class or TypeKind.Struct))
+        {
+            return null;
+        }
+
+        var members = SerializedMembers(type, cancellationToken);
+        var constructor = ChooseConstructor(type, members);
+        if (constructor is null)
+        {
+            return null;
+        }
+
+        var byParameter = constructor.Parameters
+            .Select(p => members.First(m => string.Equals(m.Name, p.Name, System.StringComparison.OrdinalIgnoreCase)).Name)
+            .ToArray();
+        var specs = members.Select(m => Member(m, initOnly: IsInitOnly(m))).ToArray();
+
+        return new ArtifactTypeSpec(
+            FullName: type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+            FormatterName: FormatterNameOf(type),
+            IsValueType: type.IsValueType,
+            UsesMemoryPackable: type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "MemoryPack.MemoryPackableAttribute"),
+            Members: specs.ToEquatableArray(),
+            ConstructorMembers: byParameter.ToEquatableArray(),
+            IsAccessible: Accessibility.IsReachable(type) && constructor.DeclaredAccessibility is Microsoft.CodeAnalysis.Accessibility.Public or Microsoft.CodeAnalysis.Accessibility.Internal);
+    }
+
+    /// <summary>Public instance fields and properties that can be both read and given back, in declaration order.</summary>
+    internal static List<ISymbol> SerializedMembers(INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        var parameterNames = new HashSet<string>(
+            type.InstanceConstructors.SelectMany(c => c.Parameters).Select(p => p.Name.ToLowerInvariant()));
+        var members = new List<ISymbol>();
+        foreach (var member in type.GetMembers())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (member.IsStatic || member.IsImplicitlyDeclared || member.DeclaredAccessibility != Microsoft.CodeAnalysis.Accessibility.Public)
+            {
+                continue;
+            }
+
+            var settable = member switch
+            {
+                IPropertySymbol { IsIndexer: false, GetMethod: not null } property =>
+                    property.SetMethod is { DeclaredAccessibility: Microsoft.CodeAnalysis.Accessibility.Public } || parameterNames.Contains(property.Name.ToLowerInvariant()),
+                IFieldSymbol { IsConst: false } field => !field.IsReadOnly || parameterNames.Contains(field.Name.ToLowerInvariant()),
+                _ => false,
+            };
+
+            if (settable && !member.GetAttributes().Any(a => a.AttributeClass?.Name is "IgnoreDataMemberAttribute" or "MemoryPackIgnoreAttribute"))
+            {
+                members.Add(member);
+            }
+        }
+
+        return members;
+    }
+
+    /// <summary>The public constructor whose parameters all name members, with the most parameters (a record's primary one).</summary>
+    private static IMethodSymbol? ChooseConstructor(INamedTypeSymbol type, List<ISymbol> members) =>
+        type.InstanceConstructors
+            .Where(c => c.DeclaredAccessibility is Microsoft.CodeAnalysis.Accessibility.Public or Microsoft.CodeAnalysis.Accessibility.Internal)
+            .Where(c => !(c.Parameters.Length == 1 && SymbolEqualityComparer.Default.Equals(c.Parameters[0].Type, type)))
+            .Where(c => c.Parameters.All(p => members.Any(m => string.Equals(m.Name, p.Name, System.StringComparison.OrdinalIgnoreCase))))
+            .OrderByDescending(c => c.Parameters.Length)
+            .FirstOrDefault();
+
+    private static bool IsInitOnly(ISymbol member) => member switch
+    {
+        IPropertySymbol property => property.IsRequired || property.SetMethod is null || property.SetMethod.IsInitOnly,
+        IFieldSymbol field => field.IsRequired || field.IsReadOnly,
+        _ => true,
+    };
+
+    private static MemberSpec Member(ISymbol member, bool initOnly)
+    {
+        var type = member is IPropertySymbol property ? property.Type : ((IFieldSymbol)member).Type;
+        var encoding = EncodingOf(type, out var element);
+        return new MemberSpec(
+            Name: member.Name,
+            Type: type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat.AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier)),
+            SchemaType: type.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(),
+            Encoding: encoding,
+            ElementType: element,
+            InitOnly: initOnly,
+            NeedsSuppression: type.IsReferenceType && type.NullableAnnotation != NullableAnnotation.Annotated);
+    }
+
+    internal static MemberEncoding EncodingOf(ITypeSymbol type, out string? elementType)
+    {
+        elementType = null;
+        if (type.SpecialType == SpecialType.System_String)
+        {
+            return MemberEncoding.String;
+        }
+
+        if (IsPlainUnmanaged(type))
+        {
+            return MemberEncoding.Unmanaged;
+        }
+
+        if (type is IArrayTypeSymbol { Rank: 1 } array && IsPlainUnmanaged(array.ElementType))
+        {
+            elementType = array.ElementType.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+            return MemberEncoding.UnmanagedArray;
+        }
+
+        return MemberEncoding.Value;
+    }
+
+    // Blittable and not an [Artifact] struct (those keep their own, version-tolerant formatter) nor Nullable<T>.
+    private static bool IsPlainUnmanaged(ITypeSymbol type) =>
+        type.IsUnmanagedType
+        && type.OriginalDefinition.SpecialType != SpecialType.System_Nullable_T
+        && !type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "Lineage.ArtifactAttribute");
+
+    private static string FormatterNameOf(INamedTypeSymbol type)
+    {
+        var name = type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat).Replace("global::", string.Empty);
+        return new string(name.Select(c => char.IsLetterOrDigit(c) ? c : '_').ToArray()) + "_LineageFormatter";
+    }
+}

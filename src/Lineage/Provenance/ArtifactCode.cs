@@ -1,0 +1,13 @@
+namespace Lineage;
+
+/// <summary>
+/// The code that produces an artifact, captured by the compiler: the producing method and everything it
+/// reaches in its compilation (<see cref="SourceCode"/>), and a hash of that code's normalized syntax
+/// (<see cref="CodeVersion"/>): comments and formatting do not change it, any code change does.
+/// </summary>
+/// <param name="CodeVersion">SHA-256 (hex) of the slice's token texts.</param>
+/// <param name="SourceCode">The slice as written, in a stable order.</param>
+/// <param name="AssemblyName">The assembly that was compiled.</param>
+/// <param name="AssemblyVersion">Its version.</param>
+/// <param name="SourceRevision">The source revision (e.g. git commit) when the build knew it.</param>
+public sealed record ArtifactCode(string CodeVersion, string SourceCode, string? AssemblyName = null, string? AssemblyVersion = null, string? SourceRevision = null);
