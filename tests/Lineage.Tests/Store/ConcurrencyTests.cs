@@ -1,16 +1,19 @@
+using Lineage.Tests.Servers;
+
 namespace Lineage.Tests.Store;
 
-public sealed class ConcurrencyTests
+public sealed class ConcurrencyTests(PostgresServer postgres, S3Server s3)
 {
     private const int Writers = 4;
     private const int SavesPerWriter = 25;
 
-    [Fact]
-    public async Task Four_stores_saving_one_name_in_parallel_get_versions_1_to_100_each_with_its_own_value()
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task Four_stores_saving_one_name_in_parallel_get_versions_1_to_100_each_with_its_own_value(Backend backend)
     {
         var ct = TestContext.Current.CancellationToken;
-        using var home = new TestHome();
-        var stores = Enumerable.Range(0, Writers).Select(_ => home.Open()).ToArray();
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        var stores = Enumerable.Range(0, Writers).Select(_ => environment.Open()).ToArray();
         try
         {
             var saves = stores.Select((store, writer) => Task.Run(async () =>
@@ -44,12 +47,13 @@ public sealed class ConcurrencyTests
         }
     }
 
-    [Fact]
-    public async Task Saves_of_each_writer_keep_their_order()
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task Saves_of_each_writer_keep_their_order(Backend backend)
     {
         var ct = TestContext.Current.CancellationToken;
-        using var home = new TestHome();
-        var stores = Enumerable.Range(0, Writers).Select(_ => home.Open()).ToArray();
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        var stores = Enumerable.Range(0, Writers).Select(_ => environment.Open()).ToArray();
         try
         {
             var saves = stores.Select((store, writer) => Task.Run(async () =>
@@ -77,12 +81,13 @@ public sealed class ConcurrencyTests
         }
     }
 
-    [Fact]
-    public async Task One_store_used_from_many_threads_assigns_distinct_versions()
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task One_store_used_from_many_threads_assigns_distinct_versions(Backend backend)
     {
         var ct = TestContext.Current.CancellationToken;
-        using var home = new TestHome();
-        await using var store = home.Open();
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        await using var store = environment.Open();
 
         var records = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => Task.Run(() => store.SaveAsync("shared", i, ct), ct)));
 
@@ -93,20 +98,21 @@ public sealed class ConcurrencyTests
         }
     }
 
-    [Fact]
-    public async Task Four_stores_opening_a_new_database_and_root_at_once_share_one_instance_and_one_migration()
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task Four_stores_opening_a_new_database_and_root_at_once_share_one_instance_and_one_migration(Backend backend)
     {
         var ct = TestContext.Current.CancellationToken;
-        using var home = new TestHome();
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
 
-        var stores = await Task.WhenAll(Enumerable.Range(0, Writers).Select(_ => Task.Run(() => ArtifactStore.OpenAsync(home.Options(), ct), ct)));
+        var stores = await Task.WhenAll(Enumerable.Range(0, Writers).Select(_ => Task.Run(() => ArtifactStore.OpenAsync(environment.Options(), ct), ct)));
         try
         {
             Assert.Single(stores.Select(s => s.InstanceUid).Distinct());
             Assert.All(stores, s => Assert.True(s.IsStorageWritable));
-            using var connection = StoreFiles.OpenDatabase(StoreFiles.DatabasePath(home));
-            Assert.Equal(1L, StoreFiles.Scalar(connection, "SELECT COUNT(*) FROM schema_migrations;"));
-            Assert.Equal(1L, StoreFiles.Scalar(connection, "SELECT COUNT(*) FROM storages;"));
+            Assert.Equal(1L, await environment.SqlAsync("SELECT COUNT(*) FROM schema_migrations WHERE version = 1;"));
+            Assert.Equal(1L, await environment.SqlAsync("SELECT COUNT(*) FROM storages;"));
+            Assert.Equal(1L, await environment.SqlAsync("SELECT COUNT(*) FROM instance;"));
         }
         finally
         {

@@ -1,21 +1,24 @@
+using Lineage.Tests.Servers;
+
 namespace Lineage.Tests.Store;
 
-public sealed class DeleteAndRestoreTests
+public sealed class DeleteAndRestoreTests(PostgresServer postgres, S3Server s3)
 {
-    private static ArtifactStore OpenWithThreeVersions(TestHome home)
+    private static ArtifactStore OpenWithThreeVersions(BackendEnvironment environment)
     {
-        var store = home.Open();
+        var store = environment.Open();
         store.Save("model", "v1");
         store.Save("model", "v2");
         store.Save("model", "v3");
         return store;
     }
 
-    [Fact]
-    public void Soft_deleting_a_middle_version_leaves_the_others_loadable()
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task Soft_deleting_a_middle_version_leaves_the_others_loadable(Backend backend)
     {
-        using var home = new TestHome();
-        using var store = OpenWithThreeVersions(home);
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        await using var store = OpenWithThreeVersions(environment);
 
         store.Delete("model", 2);
 
@@ -24,22 +27,24 @@ public sealed class DeleteAndRestoreTests
         Assert.Equal("v3", store.Load<string>("model"));
     }
 
-    [Fact]
-    public void Soft_deleted_version_is_hidden_from_Versions()
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task Soft_deleted_version_is_hidden_from_Versions(Backend backend)
     {
-        using var home = new TestHome();
-        using var store = OpenWithThreeVersions(home);
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        await using var store = OpenWithThreeVersions(environment);
 
         store.Delete("model", 2);
 
         Assert.Equal([1, 3], store.Versions("model").Select(r => r.Version));
     }
 
-    [Fact]
-    public void Soft_deleting_the_latest_version_makes_List_and_Load_fall_back_to_the_previous_one()
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task Soft_deleting_the_latest_version_makes_List_and_Load_fall_back_to_the_previous_one(Backend backend)
     {
-        using var home = new TestHome();
-        using var store = OpenWithThreeVersions(home);
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        await using var store = OpenWithThreeVersions(environment);
 
         store.Delete("model", 3);
 
@@ -48,11 +53,12 @@ public sealed class DeleteAndRestoreTests
         Assert.Equal(2, store.Get("model").Version);
     }
 
-    [Fact]
-    public void Get_and_Load_of_a_soft_deleted_version_throw_not_found_mentioning_the_trash()
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task Get_and_Load_of_a_soft_deleted_version_throw_not_found_mentioning_the_trash(Backend backend)
     {
-        using var home = new TestHome();
-        using var store = OpenWithThreeVersions(home);
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        await using var store = OpenWithThreeVersions(environment);
         store.Delete("model", 2);
 
         var get = Assert.Throws<ArtifactNotFoundException>(() => store.Get("model", 2));
@@ -67,23 +73,26 @@ public sealed class DeleteAndRestoreTests
         }
     }
 
-    [Fact]
-    public void Soft_delete_keeps_the_value_file()
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task Soft_delete_keeps_the_value_file(Backend backend)
     {
-        using var home = new TestHome();
-        using var store = OpenWithThreeVersions(home);
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        await using var store = OpenWithThreeVersions(environment);
         var record = store.Get("model", 2);
+        var stored = await environment.StoredValueAsync(record);
 
         store.Delete("model", 2);
 
-        Assert.True(File.Exists(StoreFiles.ValuePath(record)));
+        Assert.Equal(stored, await environment.ReadValueAsync(record));
     }
 
-    [Fact]
-    public void Restore_brings_a_soft_deleted_version_back()
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task Restore_brings_a_soft_deleted_version_back(Backend backend)
     {
-        using var home = new TestHome();
-        using var store = OpenWithThreeVersions(home);
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        await using var store = OpenWithThreeVersions(environment);
         var original = store.Get("model", 2);
         store.Delete("model", 2);
 
@@ -94,38 +103,41 @@ public sealed class DeleteAndRestoreTests
         Assert.Equal(original, store.Get("model", 2));
     }
 
-    [Fact]
-    public void Restore_of_a_live_version_changes_nothing()
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task Restore_of_a_live_version_changes_nothing(Backend backend)
     {
-        using var home = new TestHome();
-        using var store = OpenWithThreeVersions(home);
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        await using var store = OpenWithThreeVersions(environment);
 
         store.Restore("model", 3);
 
         Assert.Equal([1, 2, 3], store.Versions("model").Select(r => r.Version));
     }
 
-    [Fact]
-    public void Permanent_delete_removes_the_value_file_and_the_row()
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task Permanent_delete_removes_the_value_file_and_the_row(Backend backend)
     {
-        using var home = new TestHome();
-        using var store = OpenWithThreeVersions(home);
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        await using var store = OpenWithThreeVersions(environment);
         var record = store.Get("model", 2);
 
         store.Delete("model", 2, permanent: true);
 
-        Assert.False(File.Exists(StoreFiles.ValuePath(record)));
-        Assert.Equal(2, StoreFiles.ArtifactRowCount(StoreFiles.DatabasePath(home)));
+        Assert.Null(await environment.ReadValueAsync(record));
+        Assert.Equal(2, await environment.ArtifactRowCountAsync());
         var error = Assert.Throws<ArtifactNotFoundException>(() => store.Get("model", 2));
         Assert.DoesNotContain("trash", error.Message, StringComparison.OrdinalIgnoreCase);
         Assert.Equal([1, 3], store.Versions("model").Select(r => r.Version));
     }
 
-    [Fact]
-    public void Restore_after_a_permanent_delete_throws_not_found()
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task Restore_after_a_permanent_delete_throws_not_found(Backend backend)
     {
-        using var home = new TestHome();
-        using var store = OpenWithThreeVersions(home);
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        await using var store = OpenWithThreeVersions(environment);
         store.Delete("model", 2);
         store.Delete("model", 2, permanent: true);
 
@@ -134,11 +146,12 @@ public sealed class DeleteAndRestoreTests
         Assert.Equal(2, error.Version);
     }
 
-    [Fact]
-    public void Versions_are_never_reused_after_permanently_deleting_the_latest()
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task Versions_are_never_reused_after_permanently_deleting_the_latest(Backend backend)
     {
-        using var home = new TestHome();
-        using var store = OpenWithThreeVersions(home);
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        await using var store = OpenWithThreeVersions(environment);
 
         store.Delete("model", 3, permanent: true);
         var next = store.Save("model", "v4");
@@ -147,11 +160,12 @@ public sealed class DeleteAndRestoreTests
         Assert.Equal([1, 2, 4], store.Versions("model").Select(r => r.Version));
     }
 
-    [Fact]
-    public void Versions_are_never_reused_after_permanently_deleting_every_version()
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task Versions_are_never_reused_after_permanently_deleting_every_version(Backend backend)
     {
-        using var home = new TestHome();
-        using var store = OpenWithThreeVersions(home);
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        await using var store = OpenWithThreeVersions(environment);
         for (var v = 1; v <= 3; v++)
         {
             store.Delete("model", v, permanent: true);
@@ -161,11 +175,12 @@ public sealed class DeleteAndRestoreTests
         Assert.Equal(4, store.Save("model", "again").Version);
     }
 
-    [Fact]
-    public void Soft_deleting_every_version_makes_Load_and_Versions_say_they_are_in_the_trash()
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task Soft_deleting_every_version_makes_Load_and_Versions_say_they_are_in_the_trash(Backend backend)
     {
-        using var home = new TestHome();
-        using var store = OpenWithThreeVersions(home);
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        await using var store = OpenWithThreeVersions(environment);
         for (var v = 1; v <= 3; v++)
         {
             store.Delete("model", v);
@@ -179,11 +194,12 @@ public sealed class DeleteAndRestoreTests
         Assert.Empty(store.List());
     }
 
-    [Fact]
-    public void Delete_of_a_missing_version_throws_not_found()
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task Delete_of_a_missing_version_throws_not_found(Backend backend)
     {
-        using var home = new TestHome();
-        using var store = OpenWithThreeVersions(home);
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        await using var store = OpenWithThreeVersions(environment);
 
         var error = Assert.Throws<ArtifactNotFoundException>(() => store.Delete("model", 9));
 
@@ -191,12 +207,13 @@ public sealed class DeleteAndRestoreTests
         Assert.Equal([1, 2, 3], store.Versions("model").Select(r => r.Version));
     }
 
-    [Fact]
-    public async Task DeleteAsync_and_RestoreAsync_move_a_version_to_the_trash_and_back()
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task DeleteAsync_and_RestoreAsync_move_a_version_to_the_trash_and_back(Backend backend)
     {
         var ct = TestContext.Current.CancellationToken;
-        using var home = new TestHome();
-        using var store = OpenWithThreeVersions(home);
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        await using var store = OpenWithThreeVersions(environment);
 
         await store.DeleteAsync("model", 1, cancellationToken: ct);
         Assert.Equal([2, 3], (await store.VersionsAsync("model", ct)).Select(r => r.Version));

@@ -1,14 +1,17 @@
+using Lineage.Tests.Servers;
+
 namespace Lineage.Tests.Store;
 
-public sealed class IntegrityTests
+public sealed class IntegrityTests(PostgresServer postgres, S3Server s3)
 {
-    [Fact]
-    public void Load_of_a_memorypack_value_with_a_flipped_byte_throws_CorruptArtifactException()
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task Load_of_a_memorypack_value_with_a_flipped_byte_throws_CorruptArtifactException(Backend backend)
     {
-        using var home = new TestHome();
-        using var store = home.Open();
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        await using var store = environment.Open();
         var record = store.Save("numbers", Enumerable.Range(0, 100).ToArray());
-        StoreFiles.FlipByte(StoreFiles.ValuePath(record), offset: record.Size / 2);
+        await environment.FlipByteAsync(record, offset: record.Size / 2);
 
         var error = Assert.Throws<CorruptArtifactException>(() => store.Load<int[]>("numbers"));
 
@@ -17,29 +20,28 @@ public sealed class IntegrityTests
         Assert.Contains(record.Hash, error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Load_of_bytes_with_a_flipped_byte_throws_CorruptArtifactException()
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task Load_of_bytes_with_a_flipped_byte_throws_CorruptArtifactException(Backend backend)
     {
-        using var home = new TestHome();
-        using var store = home.Open();
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        await using var store = environment.Open();
         var record = store.Save("blob", new byte[] { 10, 20, 30, 40 });
-        StoreFiles.FlipByte(StoreFiles.ValuePath(record), offset: 3);
+        await environment.FlipByteAsync(record, offset: 3);
 
         var error = Assert.Throws<CorruptArtifactException>(() => store.Load<byte[]>("blob"));
 
         Assert.Contains("corrupt", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Load_of_a_truncated_value_throws_CorruptArtifactException_naming_both_sizes()
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task Load_of_a_truncated_value_throws_CorruptArtifactException_naming_both_sizes(Backend backend)
     {
-        using var home = new TestHome();
-        using var store = home.Open();
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        await using var store = environment.Open();
         var record = store.Save("blob", new byte[] { 1, 2, 3, 4, 5, 6 });
-        using (var file = new FileStream(StoreFiles.ValuePath(record), FileMode.Open))
-        {
-            file.SetLength(4);
-        }
+        await environment.WriteValueAsync(record, (await environment.StoredValueAsync(record))[..4]);
 
         var error = Assert.Throws<CorruptArtifactException>(() => store.Load<byte[]>("blob"));
 
@@ -47,13 +49,14 @@ public sealed class IntegrityTests
         Assert.Contains("records 6", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Load_of_a_value_with_appended_bytes_throws_CorruptArtifactException_naming_both_sizes()
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task Load_of_a_value_with_appended_bytes_throws_CorruptArtifactException_naming_both_sizes(Backend backend)
     {
-        using var home = new TestHome();
-        using var store = home.Open();
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        await using var store = environment.Open();
         var record = store.Save("text", "some text");
-        File.AppendAllText(StoreFiles.ValuePath(record), "!");
+        await environment.WriteValueAsync(record, [.. await environment.StoredValueAsync(record), (byte)'!']);
 
         var error = Assert.Throws<CorruptArtifactException>(() => store.Load<string>("text"));
 
@@ -61,13 +64,14 @@ public sealed class IntegrityTests
         Assert.Contains($"records {record.Size}", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Load_of_a_value_whose_file_was_deleted_throws_CorruptArtifactException_saying_it_is_missing()
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task Load_of_a_value_whose_file_was_deleted_throws_CorruptArtifactException_saying_it_is_missing(Backend backend)
     {
-        using var home = new TestHome();
-        using var store = home.Open();
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        await using var store = environment.Open();
         var record = store.Save("gone", 3.14);
-        File.Delete(StoreFiles.ValuePath(record));
+        await environment.DeleteValueAsync(record);
 
         var error = Assert.Throws<CorruptArtifactException>(() => store.Load<double>("gone"));
 
@@ -75,24 +79,26 @@ public sealed class IntegrityTests
         Assert.Contains(record.Key, error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Corruption_of_one_version_does_not_affect_another()
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task Corruption_of_one_version_does_not_affect_another(Backend backend)
     {
-        using var home = new TestHome();
-        using var store = home.Open();
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        await using var store = environment.Open();
         var first = store.Save("pair", "one");
         store.Save("pair", "two");
-        StoreFiles.FlipByte(StoreFiles.ValuePath(first));
+        await environment.FlipByteAsync(first);
 
         Assert.Throws<CorruptArtifactException>(() => store.Load<string>("pair", 1));
         Assert.Equal("two", store.Load<string>("pair", 2));
     }
 
-    [Fact]
-    public void Load_as_Stream_of_an_intact_raw_value_reads_the_saved_bytes()
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task Load_as_Stream_of_an_intact_raw_value_reads_the_saved_bytes(Backend backend)
     {
-        using var home = new TestHome();
-        using var store = home.Open();
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        await using var store = environment.Open();
         var bytes = Enumerable.Range(0, 5000).Select(i => (byte)i).ToArray();
         store.Save("blob", bytes);
 
@@ -103,25 +109,27 @@ public sealed class IntegrityTests
         Assert.Equal(bytes, copy.ToArray());
     }
 
-    [Fact]
-    public void Load_as_Stream_of_a_corrupted_raw_value_throws_when_read_to_the_end()
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task Load_as_Stream_of_a_corrupted_raw_value_throws_when_read_to_the_end(Backend backend)
     {
-        using var home = new TestHome();
-        using var store = home.Open();
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        await using var store = environment.Open();
         var record = store.Save("blob", Enumerable.Range(0, 5000).Select(i => (byte)i).ToArray());
-        StoreFiles.FlipByte(StoreFiles.ValuePath(record), offset: 4999);
+        await environment.FlipByteAsync(record, offset: 4999);
 
         using var stream = store.Load<Stream>("blob");
 
         Assert.Throws<CorruptArtifactException>(() => stream.CopyTo(Stream.Null));
     }
 
-    [Fact]
-    public void Load_as_Stream_survives_a_zero_length_read_before_the_data()
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task Load_as_Stream_survives_a_zero_length_read_before_the_data(Backend backend)
     {
         // A zero-length read is not the end of the stream; Stream's contract lets callers make one at any time.
-        using var home = new TestHome();
-        using var store = home.Open();
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        await using var store = environment.Open();
         var bytes = new byte[] { 1, 2, 3, 4 };
         store.Save("blob", bytes);
 
@@ -134,11 +142,12 @@ public sealed class IntegrityTests
         Assert.Equal(bytes, copy.ToArray());
     }
 
-    [Fact]
-    public void Load_as_another_type_throws_a_type_mismatch_naming_both_types()
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task Load_as_another_type_throws_a_type_mismatch_naming_both_types(Backend backend)
     {
-        using var home = new TestHome();
-        using var store = home.Open();
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        await using var store = environment.Open();
         store.Save("numbers", new[] { 1, 2 });
 
         var error = Assert.Throws<ArtifactTypeMismatchException>(() => store.Load<string>("numbers"));
@@ -149,11 +158,12 @@ public sealed class IntegrityTests
         Assert.Contains("System.String", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Load_as_a_close_but_different_collection_type_throws_a_type_mismatch()
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task Load_as_a_close_but_different_collection_type_throws_a_type_mismatch(Backend backend)
     {
-        using var home = new TestHome();
-        using var store = home.Open();
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        await using var store = environment.Open();
         store.Save("numbers", new List<int> { 1, 2 });
 
         var error = Assert.Throws<ArtifactTypeMismatchException>(() => store.Load<int[]>("numbers"));
@@ -162,11 +172,12 @@ public sealed class IntegrityTests
         Assert.Equal("System.Int32[]", error.RequestedType);
     }
 
-    [Fact]
-    public void Raw_values_load_as_bytes_or_Stream_but_not_as_string()
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task Raw_values_load_as_bytes_or_Stream_but_not_as_string(Backend backend)
     {
-        using var home = new TestHome();
-        using var store = home.Open();
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        await using var store = environment.Open();
         store.Save("blob", "abc"u8.ToArray());
 
         Assert.Equal("abc"u8.ToArray(), store.Load<byte[]>("blob"));
@@ -182,13 +193,14 @@ public sealed class IntegrityTests
         Assert.Contains("byte[] or Stream", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void A_type_mismatch_is_reported_before_the_value_is_read()
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task A_type_mismatch_is_reported_before_the_value_is_read(Backend backend)
     {
-        using var home = new TestHome();
-        using var store = home.Open();
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        await using var store = environment.Open();
         var record = store.Save("numbers", new[] { 1, 2 });
-        File.Delete(StoreFiles.ValuePath(record));
+        await environment.DeleteValueAsync(record);
 
         Assert.Throws<ArtifactTypeMismatchException>(() => store.Load<string>("numbers"));
     }

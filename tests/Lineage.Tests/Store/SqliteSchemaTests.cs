@@ -1,96 +1,100 @@
+using Lineage.Tests.Servers;
+
 namespace Lineage.Tests.Store;
 
-public sealed class SqliteSchemaTests
+/// <summary>Facts of the SQLite metadata file (WAL, sqlite_master), so SQLite-only; on both value backends. PostgresSchemaTests is its PostgreSQL twin.</summary>
+public sealed class SqliteSchemaTests(PostgresServer postgres, S3Server s3)
 {
-    [Fact]
-    public void The_database_uses_the_WAL_journal()
+    public static TheoryData<Backend> SqliteBackends => StoreFiles.With(MetadataBackend.Sqlite);
+
+    public static TheoryData<Backend, string> SqliteBackendsAndTables => StoreFiles.Cross(MetadataBackend.Sqlite,
+        "instance", "storages", "code_records", "runs", "spaces", "artifact_names", "artifacts", "schema_migrations");
+
+    [Theory]
+    [MemberData(nameof(SqliteBackends))]
+    public async Task The_database_uses_the_WAL_journal(Backend backend)
     {
-        using var home = new TestHome();
-        using (home.Open())
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        using (environment.Open())
         {
         }
 
-        using var connection = StoreFiles.OpenDatabase(StoreFiles.DatabasePath(home));
-
-        Assert.Equal("wal", StoreFiles.Scalar(connection, "PRAGMA journal_mode;"));
+        Assert.Equal("wal", await environment.SqlAsync("PRAGMA journal_mode;"));
     }
 
-    [Fact]
-    public void Migration_1_is_recorded_once_and_reopening_does_not_apply_it_again()
+    [Theory]
+    [MemberData(nameof(SqliteBackends))]
+    public async Task Migration_1_is_recorded_once_and_reopening_does_not_apply_it_again(Backend backend)
     {
-        using var home = new TestHome();
-        using (home.Open())
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        using (environment.Open())
         {
         }
 
-        using (home.Open())
+        var applied = await environment.SqlAsync("SELECT COUNT(*) FROM schema_migrations;");
+        var appliedAt = await environment.SqlAsync("SELECT applied_at FROM schema_migrations WHERE version = 1;");
+        using (environment.Open())
         {
         }
 
-        using var connection = StoreFiles.OpenDatabase(StoreFiles.DatabasePath(home));
-        Assert.Equal(1L, StoreFiles.Scalar(connection, "SELECT COUNT(*) FROM schema_migrations;"));
-        Assert.Equal(1L, StoreFiles.Scalar(connection, "SELECT version FROM schema_migrations;"));
-        Assert.Equal("initial", StoreFiles.Scalar(connection, "SELECT name FROM schema_migrations;"));
+        // Migration 1 by version rather than "the only row", so later migrations do not break this test.
+        Assert.Equal(1L, await environment.SqlAsync("SELECT COUNT(*) FROM schema_migrations WHERE version = 1;"));
+        Assert.Equal(1L, await environment.SqlAsync("SELECT MIN(version) FROM schema_migrations;"));
+        Assert.Equal("initial", await environment.SqlAsync("SELECT name FROM schema_migrations WHERE version = 1;"));
+        Assert.Equal(applied, await environment.SqlAsync("SELECT COUNT(*) FROM schema_migrations;"));
+        Assert.Equal(appliedAt, await environment.SqlAsync("SELECT applied_at FROM schema_migrations WHERE version = 1;"));
     }
 
-    [Fact]
-    public void Reopening_keeps_the_saved_artifacts_and_the_single_space()
+    [Theory]
+    [MemberData(nameof(SqliteBackends))]
+    public async Task Reopening_keeps_the_saved_artifacts_and_the_single_space(Backend backend)
     {
-        using var home = new TestHome();
-        using (var store = home.Open())
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        using (var store = environment.Open())
         {
             store.Save("kept", 1);
         }
 
-        using (var store = home.Open())
+        using (var store = environment.Open())
         {
             Assert.Equal(1, store.Load<int>("kept"));
         }
 
-        using var connection = StoreFiles.OpenDatabase(StoreFiles.DatabasePath(home));
-        Assert.Equal(1L, StoreFiles.Scalar(connection, "SELECT COUNT(*) FROM spaces;"));
-        Assert.Equal(1L, StoreFiles.Scalar(connection, "SELECT COUNT(*) FROM storages;"));
-        Assert.Equal(1L, StoreFiles.Scalar(connection, "SELECT COUNT(*) FROM instance;"));
+        Assert.Equal(1L, await environment.SqlAsync("SELECT COUNT(*) FROM spaces;"));
+        Assert.Equal(1L, await environment.SqlAsync("SELECT COUNT(*) FROM storages;"));
+        Assert.Equal(1L, await environment.SqlAsync("SELECT COUNT(*) FROM instance;"));
     }
 
     [Theory]
-    [InlineData("instance")]
-    [InlineData("storages")]
-    [InlineData("code_records")]
-    [InlineData("runs")]
-    [InlineData("spaces")]
-    [InlineData("artifact_names")]
-    [InlineData("artifacts")]
-    [InlineData("schema_migrations")]
-    public void The_schema_has_table(string table)
+    [MemberData(nameof(SqliteBackendsAndTables))]
+    public async Task The_schema_has_table(Backend backend, string table)
     {
-        using var home = new TestHome();
-        using (home.Open())
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        using (environment.Open())
         {
         }
 
-        using var connection = StoreFiles.OpenDatabase(StoreFiles.DatabasePath(home));
-
-        Assert.Equal(1L, StoreFiles.Scalar(connection, $"SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '{table}';"));
+        Assert.Equal(1L, await environment.SqlAsync($"SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '{table}';"));
     }
 
-    [Fact]
-    public void The_root_is_registered_as_a_local_storage_owned_by_this_instance()
+    [Theory]
+    [MemberData(nameof(SqliteBackends))]
+    public async Task The_root_is_registered_as_a_storage_of_its_type_owned_by_this_instance(Backend backend)
     {
-        using var home = new TestHome();
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
         string instance;
         string root;
-        using (var store = home.Open())
+        using (var store = environment.Open())
         {
             instance = store.InstanceUid;
             root = store.Options.ArtifactStorageDir;
         }
 
-        using var connection = StoreFiles.OpenDatabase(StoreFiles.DatabasePath(home));
-
-        Assert.Equal(root, StoreFiles.Scalar(connection, "SELECT root FROM storages;"));
-        Assert.Equal("local", StoreFiles.Scalar(connection, "SELECT type FROM storages;"));
-        Assert.Equal(instance, StoreFiles.Scalar(connection, "SELECT instance_uid FROM storages;"));
-        Assert.Equal(instance, StoreFiles.Scalar(connection, "SELECT uid FROM instance;"));
+        Assert.Equal(environment.Root, root);
+        Assert.Equal(root, await environment.SqlAsync("SELECT root FROM storages;"));
+        Assert.Equal(backend.Values == ValueBackend.Local ? "local" : "s3", await environment.SqlAsync("SELECT type FROM storages;"));
+        Assert.Equal(backend.Values == ValueBackend.Local ? Environment.MachineName : string.Empty, await environment.SqlAsync("SELECT host FROM storages;"));
+        Assert.Equal(instance, await environment.SqlAsync("SELECT instance_uid FROM storages;"));
+        Assert.Equal(instance, await environment.SqlAsync("SELECT uid FROM instance;"));
     }
 }

@@ -1,66 +1,111 @@
 using System.Security.Cryptography;
-using Microsoft.Data.Sqlite;
+using Amazon.S3.Model;
+using Lineage.Tests.Servers;
 
 namespace Lineage.Tests.Store;
 
-/// <summary>Looks at what a store left on disk and in its SQLite file, bypassing the store itself.</summary>
+/// <summary>
+/// Looks at (and tampers with) what a store left in its root, bypassing the store itself, the same way on
+/// every backend; and the theory data the Store tests cross with <see cref="Backend.All"/>.
+/// </summary>
 internal static class StoreFiles
 {
-    /// <summary>The file holding <paramref name="record"/>'s value.</summary>
-    public static string ValuePath(ArtifactRecord record) =>
-        Path.Combine(record.StorageRoot, record.Key.Replace('/', Path.DirectorySeparatorChar));
+    /// <summary>The four backend combinations, in <see cref="Backend.All"/>'s order.</summary>
+    public static IReadOnlyList<Backend> Backends { get; } = [.. Backend.All.Select(row => row.Data)];
 
-    /// <summary>The <c>.lineage</c> folder of a storage root.</summary>
-    public static string LineageFolder(string root) => Path.Combine(root, ".lineage");
-
-    /// <summary>File names (not paths) in the root's <c>.lineage</c> folder, sorted.</summary>
-    public static string[] LineageFileNames(string root) =>
-        [.. Directory.GetFiles(LineageFolder(root)).Select(Path.GetFileName).Select(n => n!).Order(StringComparer.Ordinal)];
-
-    /// <summary>SHA-256 of a file, lowercase hex, as the store records it.</summary>
-    public static string Sha256Hex(string path) => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path))).ToLowerInvariant();
-
-    /// <summary>Inverts every bit of one byte of a file, keeping its length.</summary>
-    public static void FlipByte(string path, long offset = 0)
+    /// <summary>Theory data: every backend combination crossed with every one of <paramref name="values"/>.</summary>
+    public static TheoryData<Backend, T> Cross<T>(params T[] values)
     {
-        using var file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite);
-        file.Position = offset;
-        var original = file.ReadByte();
-        file.Position = offset;
-        file.WriteByte((byte)~original);
+        var data = new TheoryData<Backend, T>();
+        foreach (var backend in Backends)
+        {
+            foreach (var value in values)
+            {
+                data.Add(backend, value);
+            }
+        }
+
+        return data;
     }
 
-    /// <summary>The SQLite file of a test home's default database.</summary>
-    public static string DatabasePath(TestHome home) => home.Sub("db.sqlite");
+    /// <summary>Theory data: the backend combinations whose metadata database is <paramref name="metadata"/>.</summary>
+    public static TheoryData<Backend> With(MetadataBackend metadata) => [.. Backends.Where(b => b.Metadata == metadata)];
 
-    /// <summary>A direct, unpooled connection to a SQLite file.</summary>
-    public static SqliteConnection OpenDatabase(string path)
+    /// <summary>Theory data: the backend combinations with <paramref name="metadata"/>, crossed with <paramref name="values"/>.</summary>
+    public static TheoryData<Backend, T> Cross<T>(MetadataBackend metadata, params T[] values)
     {
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
-        connection.Open();
-        return connection;
+        var data = new TheoryData<Backend, T>();
+        foreach (var backend in Backends.Where(b => b.Metadata == metadata))
+        {
+            foreach (var value in values)
+            {
+                data.Add(backend, value);
+            }
+        }
+
+        return data;
     }
 
-    /// <summary>Runs a query returning one value.</summary>
-    public static object? Scalar(SqliteConnection connection, string sql)
+    /// <summary>The stored bytes of <paramref name="record"/>'s value; fails the test when there are none.</summary>
+    public static async Task<byte[]> StoredValueAsync(this BackendEnvironment environment, ArtifactRecord record)
     {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return command.ExecuteScalar();
+        var stored = await environment.ReadValueAsync(record);
+        Assert.True(stored is not null, $"no value is stored at {record.StorageRoot}/{record.Key}");
+        return stored;
     }
 
-    /// <summary>Runs a statement.</summary>
-    public static void Execute(SqliteConnection connection, string sql)
+    /// <summary>SHA-256 of some bytes, lowercase hex, as the store records it.</summary>
+    public static string Sha256Hex(byte[] bytes) => Convert.ToHexString(SHA256.HashData(bytes)).ToLowerInvariant();
+
+    /// <summary>Inverts every bit of one byte of a stored value, keeping its length.</summary>
+    public static async Task FlipByteAsync(this BackendEnvironment environment, ArtifactRecord record, long offset = 0)
     {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
+        var bytes = await environment.StoredValueAsync(record);
+        bytes[offset] = (byte)~bytes[offset];
+        await environment.WriteValueAsync(record, bytes);
     }
 
-    /// <summary>Rows in the <c>artifacts</c> table of a SQLite file, whatever their branch.</summary>
-    public static long ArtifactRowCount(string databasePath)
+    /// <summary>Rows in the <c>artifacts</c> table of another metadata database of this environment, whatever their branch.</summary>
+    public static async Task<long> ArtifactRowCountAsync(this BackendEnvironment environment, string databaseUrl) =>
+        Convert.ToInt64(await environment.SqlAsync("SELECT COUNT(*) FROM artifacts", databaseUrl), System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Multipart uploads begun and neither completed nor aborted under <c>&lt;root&gt;/.lineage/</c>: S3's
+    /// counterpart of a leftover partial file. Always empty for a local root.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> PendingUploadsAsync(this BackendEnvironment environment, S3Server s3, string? root = null)
     {
-        using var connection = OpenDatabase(databasePath);
-        return (long)Scalar(connection, "SELECT COUNT(*) FROM artifacts;")!;
+        if (environment.Backend.Values == ValueBackend.Local)
+        {
+            return [];
+        }
+
+        var (bucket, prefix) = S3Location(root ?? environment.Root, ".lineage/");
+        using var client = await s3.ClientAsync();
+        var uploads = await client.ListMultipartUploadsAsync(new ListMultipartUploadsRequest { BucketName = bucket, Prefix = prefix }, TestContext.Current.CancellationToken);
+        return [.. (uploads.MultipartUploads ?? []).Select(u => u.Key)];
+    }
+
+    /// <summary>How many parts S3 assembled a value's object from (a multipart ETag ends in "-N"; a single PUT counts 1); null on a local root.</summary>
+    public static async Task<int?> StoredPartCountAsync(this BackendEnvironment environment, S3Server s3, ArtifactRecord record)
+    {
+        if (environment.Backend.Values == ValueBackend.Local)
+        {
+            return null;
+        }
+
+        var (bucket, key) = S3Location(record.StorageRoot, record.Key);
+        using var client = await s3.ClientAsync();
+        var metadata = await client.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = bucket, Key = key }, TestContext.Current.CancellationToken);
+        var etag = metadata.ETag.Trim('"');
+        var dash = etag.LastIndexOf('-');
+        return dash < 0 ? 1 : int.Parse(etag[(dash + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static (string Bucket, string Key) S3Location(string root, string key)
+    {
+        var rest = root["s3://".Length..];
+        var slash = rest.IndexOf('/', StringComparison.Ordinal);
+        return slash < 0 ? (rest, key) : (rest[..slash], rest[(slash + 1)..].TrimEnd('/') + "/" + key);
     }
 }

@@ -1,26 +1,30 @@
+using Lineage.Tests.Servers;
+
 namespace Lineage.Tests.Store;
 
-public sealed class ValueKindsTests
+public sealed class ValueKindsTests(PostgresServer postgres, S3Server s3)
 {
-    [Fact]
-    public void Bytes_are_stored_as_is()
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task Bytes_are_stored_as_is(Backend backend)
     {
-        using var home = new TestHome();
-        using var store = home.Open();
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        await using var store = environment.Open();
         var bytes = Enumerable.Range(0, 300).Select(i => (byte)(i * 7)).ToArray();
 
         var record = store.Save("blob", bytes);
 
-        Assert.Equal(bytes, File.ReadAllBytes(StoreFiles.ValuePath(record)));
+        Assert.Equal(bytes, await environment.StoredValueAsync(record));
         Assert.Equal(bytes.Length, record.Size);
         Assert.Equal(bytes, store.Load<byte[]>("blob"));
     }
 
-    [Fact]
-    public void Empty_bytes_round_trip()
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task Empty_bytes_round_trip(Backend backend)
     {
-        using var home = new TestHome();
-        using var store = home.Open();
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        await using var store = environment.Open();
 
         var record = store.Save("empty", Array.Empty<byte>());
 
@@ -29,26 +33,28 @@ public sealed class ValueKindsTests
         Assert.Empty(store.Load<byte[]>("empty"));
     }
 
-    [Fact]
-    public void A_stream_is_stored_as_is()
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task A_stream_is_stored_as_is(Backend backend)
     {
-        using var home = new TestHome();
-        using var store = home.Open();
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        await using var store = environment.Open();
         var bytes = Enumerable.Range(0, 3_000_000).Select(i => (byte)(i % 251)).ToArray();
         using var source = new MemoryStream(bytes);
 
         var record = store.Save("big-stream", source);
 
-        Assert.Equal(bytes, File.ReadAllBytes(StoreFiles.ValuePath(record)));
+        Assert.Equal(bytes, await environment.StoredValueAsync(record));
         Assert.Equal(bytes.Length, record.Size);
         Assert.Equal(bytes, store.Load<byte[]>("big-stream"));
     }
 
-    [Fact]
-    public void Saving_a_stream_leaves_it_open_for_the_caller()
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task Saving_a_stream_leaves_it_open_for_the_caller(Backend backend)
     {
-        using var home = new TestHome();
-        using var store = home.Open();
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        await using var store = environment.Open();
         using var source = new MemoryStream([1, 2, 3]);
 
         store.Save("stream", source);
@@ -57,23 +63,25 @@ public sealed class ValueKindsTests
         Assert.Equal(3, source.Position);
     }
 
-    [Fact]
-    public void Saving_an_unreadable_stream_throws_ArgumentException_and_saves_nothing()
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task Saving_an_unreadable_stream_throws_ArgumentException_and_saves_nothing(Backend backend)
     {
-        using var home = new TestHome();
-        using var store = home.Open();
-        using var writeOnly = new FileStream(home.Sub("write-only.bin"), FileMode.Create, FileAccess.Write);
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        await using var store = environment.Open();
+        using var writeOnly = new FileStream(environment.Home.Sub("write-only.bin"), FileMode.Create, FileAccess.Write);
 
         Assert.Throws<ArgumentException>(() => store.Save("stream", writeOnly));
         Assert.Empty(store.List());
     }
 
-    [Fact]
-    public void A_file_without_an_extension_is_stored_without_a_suffix()
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task A_file_without_an_extension_is_stored_without_a_suffix(Backend backend)
     {
-        using var home = new TestHome();
-        using var store = home.Open();
-        var path = home.Sub("README");
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        await using var store = environment.Open();
+        var path = environment.Home.Sub("README");
         File.WriteAllText(path, "read me");
 
         var record = store.Save("readme", new FileInfo(path));
@@ -82,12 +90,13 @@ public sealed class ValueKindsTests
         Assert.Equal("read me"u8.ToArray(), store.Load<byte[]>("readme"));
     }
 
-    [Fact]
-    public void A_file_is_stored_as_is_and_keeps_its_suffix()
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task A_file_is_stored_as_is_and_keeps_its_suffix(Backend backend)
     {
-        using var home = new TestHome();
-        using var store = home.Open();
-        var csv = home.Sub("table.csv");
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        await using var store = environment.Open();
+        var csv = environment.Home.Sub("table.csv");
         File.WriteAllText(csv, "a,b\n1,2\n");
 
         var record = store.Save("table", new FileInfo(csv));
@@ -96,25 +105,27 @@ public sealed class ValueKindsTests
         Assert.Equal($".lineage/{record.Uid}.csv", record.Key);
         Assert.Equal("System.IO.FileInfo", record.TypeName);
         Assert.Equal("raw", record.Format);
-        Assert.Equal(File.ReadAllBytes(csv), File.ReadAllBytes(StoreFiles.ValuePath(record)));
+        Assert.Equal(File.ReadAllBytes(csv), await environment.StoredValueAsync(record));
         Assert.Equal(File.ReadAllBytes(csv), store.Load<byte[]>("table"));
     }
 
-    [Fact]
-    public void Saving_a_file_that_does_not_exist_throws_FileNotFoundException()
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task Saving_a_file_that_does_not_exist_throws_FileNotFoundException(Backend backend)
     {
-        using var home = new TestHome();
-        using var store = home.Open();
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        await using var store = environment.Open();
 
-        Assert.Throws<FileNotFoundException>(() => store.Save("absent", new FileInfo(home.Sub("absent.csv"))));
+        Assert.Throws<FileNotFoundException>(() => store.Save("absent", new FileInfo(environment.Home.Sub("absent.csv"))));
         Assert.Empty(store.List());
     }
 
-    [Fact]
-    public void Primitives_and_strings_round_trip_through_MemoryPack()
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task Primitives_and_strings_round_trip_through_MemoryPack(Backend backend)
     {
-        using var home = new TestHome();
-        using var store = home.Open();
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        await using var store = environment.Open();
         var when = new DateTime(2024, 5, 6, 7, 8, 9, DateTimeKind.Utc);
         var id = Guid.NewGuid();
 
@@ -139,11 +150,12 @@ public sealed class ValueKindsTests
         Assert.Equal(id, store.Load<Guid>("guid"));
     }
 
-    [Fact]
-    public void Arrays_lists_and_dictionaries_round_trip_through_MemoryPack()
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task Arrays_lists_and_dictionaries_round_trip_through_MemoryPack(Backend backend)
     {
-        using var home = new TestHome();
-        using var store = home.Open();
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        await using var store = environment.Open();
         var matrix = new double[,] { { 1, 2 }, { 3, 4 } };
         var list = new List<string> { "a", "b", "c" };
         var map = new Dictionary<string, double> { ["x"] = 1.5, ["y"] = -2 };
@@ -165,11 +177,12 @@ public sealed class ValueKindsTests
         Assert.Equal("System.Double[,]", store.Get("matrix").TypeName);
     }
 
-    [Fact]
-    public void Tuples_round_trip_through_MemoryPack()
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task Tuples_round_trip_through_MemoryPack(Backend backend)
     {
-        using var home = new TestHome();
-        using var store = home.Open();
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        await using var store = environment.Open();
 
         var record = store.Save("pair", (Count: 3, Label: "three"));
         store.Save("reference-tuple", Tuple.Create(1L, "one"));
@@ -179,51 +192,55 @@ public sealed class ValueKindsTests
         Assert.Equal(Tuple.Create(1L, "one"), store.Load<Tuple<long, string>>("reference-tuple"));
     }
 
-    [Fact]
-    public void Save_of_null_throws_ArgumentNullException_and_saves_nothing()
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task Save_of_null_throws_ArgumentNullException_and_saves_nothing(Backend backend)
     {
-        using var home = new TestHome();
-        using var store = home.Open();
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        await using var store = environment.Open();
 
         Assert.Throws<ArgumentNullException>(() => store.Save<string>("nothing", null!));
         Assert.Throws<ArgumentNullException>(() => store.Save<int?>("nothing", null));
 
         Assert.Empty(store.List());
-        Assert.Equal(["storage.json"], StoreFiles.LineageFileNames(store.Options.ArtifactStorageDir));
+        Assert.Equal(new[] { "storage.json" }, await environment.LineageEntriesAsync());
     }
 
-    [Fact]
-    public void Save_of_a_type_MemoryPack_cannot_format_throws_and_leaves_nothing_behind()
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task Save_of_a_type_MemoryPack_cannot_format_throws_and_leaves_nothing_behind(Backend backend)
     {
-        using var home = new TestHome();
-        using var store = home.Open();
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        await using var store = environment.Open();
 
         var error = Assert.Throws<ArtifactSerializationException>(() => store.Save("plain", new PlainClass { Value = 1 }));
 
         Assert.Contains(typeof(PlainClass).FullName!.Replace('+', '.'), error.Message, StringComparison.Ordinal);
         Assert.Empty(store.List());
-        Assert.Equal(0, StoreFiles.ArtifactRowCount(StoreFiles.DatabasePath(home)));
-        Assert.Equal(["storage.json"], StoreFiles.LineageFileNames(store.Options.ArtifactStorageDir));
+        Assert.Equal(0, await environment.ArtifactRowCountAsync());
+        Assert.Equal(new[] { "storage.json" }, await environment.LineageEntriesAsync());
     }
 
-    [Fact]
-    public void Save_of_an_object_typed_value_throws_and_leaves_nothing_behind()
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task Save_of_an_object_typed_value_throws_and_leaves_nothing_behind(Backend backend)
     {
-        using var home = new TestHome();
-        using var store = home.Open();
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        await using var store = environment.Open();
         object boxed = 42;
 
         Assert.Throws<ArtifactSerializationException>(() => store.Save("boxed", boxed));
 
-        Assert.Equal(0, StoreFiles.ArtifactRowCount(StoreFiles.DatabasePath(home)));
-        Assert.Equal(["storage.json"], StoreFiles.LineageFileNames(store.Options.ArtifactStorageDir));
+        Assert.Equal(0, await environment.ArtifactRowCountAsync());
+        Assert.Equal(new[] { "storage.json" }, await environment.LineageEntriesAsync());
     }
 
-    [Fact]
-    public void A_failed_serialization_does_not_use_up_a_version()
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task A_failed_serialization_does_not_use_up_a_version(Backend backend)
     {
-        using var home = new TestHome();
-        using var store = home.Open();
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        await using var store = environment.Open();
         Assert.Throws<ArtifactSerializationException>(() => store.Save<object>("maybe", new PlainClass()));
 
         var record = store.Save("maybe", 1);

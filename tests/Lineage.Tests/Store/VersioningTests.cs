@@ -1,12 +1,19 @@
+using Lineage.Tests.Servers;
+
 namespace Lineage.Tests.Store;
 
-public sealed class VersioningTests
+public sealed class VersioningTests(PostgresServer postgres, S3Server s3)
 {
-    [Fact]
-    public void Save_same_name_twice_creates_versions_1_and_2_and_Load_returns_the_second()
+    public static TheoryData<Backend, string> InvalidNames => StoreFiles.Cross("", "has space", "a@1", "-x", ".hidden", "/abs", "tab\tname");
+
+    public static TheoryData<Backend, string> ValidNames => StoreFiles.Cross("iris-model", "iris_model", "model.v2", "team/project/model", "9lives", "a-b_c.d/e");
+
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task Save_same_name_twice_creates_versions_1_and_2_and_Load_returns_the_second(Backend backend)
     {
-        using var home = new TestHome();
-        using var store = home.Open();
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        await using var store = environment.Open();
 
         var first = store.Save("numbers", new[] { 1, 2, 3 });
         var second = store.Save("numbers", new[] { 4, 5 });
@@ -16,11 +23,12 @@ public sealed class VersioningTests
         Assert.Equal([4, 5], store.Load<int[]>("numbers"));
     }
 
-    [Fact]
-    public void Load_with_version_1_returns_the_first_value()
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task Load_with_version_1_returns_the_first_value(Backend backend)
     {
-        using var home = new TestHome();
-        using var store = home.Open();
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        await using var store = environment.Open();
         store.Save("greeting", "hello");
         store.Save("greeting", "bonjour");
 
@@ -28,11 +36,12 @@ public sealed class VersioningTests
         Assert.Equal("bonjour", store.Load<string>("greeting", version: 2));
     }
 
-    [Fact]
-    public void Versions_are_counted_per_name()
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task Versions_are_counted_per_name(Backend backend)
     {
-        using var home = new TestHome();
-        using var store = home.Open();
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        await using var store = environment.Open();
 
         store.Save("a", 1);
         store.Save("a", 2);
@@ -42,11 +51,12 @@ public sealed class VersioningTests
         Assert.Equal(2, store.Get("a").Version);
     }
 
-    [Fact]
-    public void Versions_lists_every_version_oldest_first()
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task Versions_lists_every_version_oldest_first(Backend backend)
     {
-        using var home = new TestHome();
-        using var store = home.Open();
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        await using var store = environment.Open();
         var saved = Enumerable.Range(0, 3).Select(i => store.Save("series", i * 10)).ToList();
 
         var versions = store.Versions("series");
@@ -55,11 +65,12 @@ public sealed class VersioningTests
         Assert.Equal(saved.Select(s => s.Uid), versions.Select(v => v.Uid));
     }
 
-    [Fact]
-    public void List_returns_the_latest_version_of_each_name_ordered_by_name()
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task List_returns_the_latest_version_of_each_name_ordered_by_name(Backend backend)
     {
-        using var home = new TestHome();
-        using var store = home.Open();
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        await using var store = environment.Open();
         store.Save("zeta", 1);
         store.Save("alpha", 1);
         store.Save("zeta", 2);
@@ -73,31 +84,34 @@ public sealed class VersioningTests
         Assert.Equal([3, 1, 2], listed.Select(r => r.Version));
     }
 
-    [Fact]
-    public void List_of_an_empty_store_is_empty()
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task List_of_an_empty_store_is_empty(Backend backend)
     {
-        using var home = new TestHome();
-        using var store = home.Open();
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        await using var store = environment.Open();
 
         Assert.Empty(store.List());
     }
 
-    [Fact]
-    public void Get_returns_the_same_metadata_Save_returned()
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task Get_returns_the_same_metadata_Save_returned(Backend backend)
     {
-        using var home = new TestHome();
-        using var store = home.Open();
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        await using var store = environment.Open();
         var saved = store.Save("scores", new Dictionary<string, double> { ["a"] = 1.5 });
 
         Assert.Equal(saved, store.Get("scores"));
         Assert.Equal(saved, store.Get("scores", version: 1));
     }
 
-    [Fact]
-    public void Get_records_uid_name_version_time_user_and_host()
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task Get_records_uid_name_version_time_user_and_host(Backend backend)
     {
-        using var home = new TestHome();
-        using var store = home.Open();
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        await using var store = environment.Open();
         var before = DateTimeOffset.UtcNow;
         store.Save("weights", new[] { 0.5f, 0.25f });
         var after = DateTimeOffset.UtcNow;
@@ -114,27 +128,30 @@ public sealed class VersioningTests
         Assert.Equal(Environment.MachineName, record.Host);
         Assert.Equal(ArtifactBranch.Main, record.Branch);
         Assert.Equal(store.Options.ArtifactStorageDir, record.StorageRoot);
+        Assert.Equal(environment.Root, record.StorageRoot);
     }
 
-    [Fact]
-    public void Size_and_hash_match_the_stored_file()
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task Size_and_hash_match_the_stored_file(Backend backend)
     {
-        using var home = new TestHome();
-        using var store = home.Open();
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        await using var store = environment.Open();
         var record = store.Save("numbers", Enumerable.Range(0, 1000).ToArray());
 
-        var path = StoreFiles.ValuePath(record);
+        var stored = await environment.StoredValueAsync(record);
 
-        Assert.Equal(new FileInfo(path).Length, record.Size);
-        Assert.Equal(StoreFiles.Sha256Hex(path), record.Hash);
+        Assert.Equal(stored.Length, record.Size);
+        Assert.Equal(StoreFiles.Sha256Hex(stored), record.Hash);
         Assert.Matches("^[0-9a-f]{64}$", record.Hash);
     }
 
-    [Fact]
-    public void Two_uids_of_one_name_are_different_files()
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task Two_uids_of_one_name_are_different_files(Backend backend)
     {
-        using var home = new TestHome();
-        using var store = home.Open();
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        await using var store = environment.Open();
 
         var first = store.Save("same", 1);
         var second = store.Save("same", 1);
@@ -144,26 +161,28 @@ public sealed class VersioningTests
         Assert.Equal(first.Hash, second.Hash);
     }
 
-    [Fact]
-    public void Key_is_the_uid_under_dot_lineage_with_the_format_suffix()
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task Key_is_the_uid_under_dot_lineage_with_the_format_suffix(Backend backend)
     {
-        using var home = new TestHome();
-        using var store = home.Open();
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        await using var store = environment.Open();
 
         var packed = store.Save("packed", 42);
         var raw = store.Save("raw", new byte[] { 1, 2, 3 });
 
         Assert.Equal($".lineage/{packed.Uid}.mpk", packed.Key);
         Assert.Equal($".lineage/{raw.Uid}", raw.Key);
-        Assert.True(File.Exists(StoreFiles.ValuePath(packed)));
-        Assert.True(File.Exists(StoreFiles.ValuePath(raw)));
+        Assert.NotNull(await environment.ReadValueAsync(packed));
+        Assert.NotNull(await environment.ReadValueAsync(raw));
     }
 
-    [Fact]
-    public void TypeName_and_Format_record_how_the_value_was_saved()
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task TypeName_and_Format_record_how_the_value_was_saved(Backend backend)
     {
-        using var home = new TestHome();
-        using var store = home.Open();
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        await using var store = environment.Open();
 
         var ints = store.Save("ints", new[] { 1 });
         var map = store.Save("map", new Dictionary<string, double> { ["x"] = 1 });
@@ -179,11 +198,12 @@ public sealed class VersioningTests
         Assert.Equal(("System.IO.Stream", "raw"), (stream.TypeName, stream.Format));
     }
 
-    [Fact]
-    public void Load_of_a_missing_name_throws_not_found_naming_it()
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task Load_of_a_missing_name_throws_not_found_naming_it(Backend backend)
     {
-        using var home = new TestHome();
-        using var store = home.Open();
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        await using var store = environment.Open();
 
         var error = Assert.Throws<ArtifactNotFoundException>(() => store.Load<int>("nowhere"));
 
@@ -192,11 +212,12 @@ public sealed class VersioningTests
         Assert.Contains("'nowhere'", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Get_of_a_missing_version_throws_not_found_naming_the_version()
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task Get_of_a_missing_version_throws_not_found_naming_the_version(Backend backend)
     {
-        using var home = new TestHome();
-        using var store = home.Open();
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        await using var store = environment.Open();
         store.Save("model", 1);
 
         var error = Assert.Throws<ArtifactNotFoundException>(() => store.Get("model", version: 7));
@@ -207,11 +228,12 @@ public sealed class VersioningTests
         Assert.Contains("'model'", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Versions_of_a_missing_name_throws_not_found()
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task Versions_of_a_missing_name_throws_not_found(Backend backend)
     {
-        using var home = new TestHome();
-        using var store = home.Open();
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        await using var store = environment.Open();
 
         var error = Assert.Throws<ArtifactNotFoundException>(() => store.Versions("ghost"));
 
@@ -219,46 +241,36 @@ public sealed class VersioningTests
     }
 
     [Theory]
-    [InlineData("")]
-    [InlineData("has space")]
-    [InlineData("a@1")]
-    [InlineData("-x")]
-    [InlineData(".hidden")]
-    [InlineData("/abs")]
-    [InlineData("tab\tname")]
-    public void Save_with_an_invalid_name_throws_ArgumentException_and_saves_nothing(string name)
+    [MemberData(nameof(InvalidNames))]
+    public async Task Save_with_an_invalid_name_throws_ArgumentException_and_saves_nothing(Backend backend, string name)
     {
-        using var home = new TestHome();
-        using var store = home.Open();
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        await using var store = environment.Open();
 
         var error = Assert.Throws<ArgumentException>(() => store.Save(name, 1));
 
         Assert.Equal("name", error.ParamName);
         Assert.Empty(store.List());
-        Assert.Equal(["storage.json"], StoreFiles.LineageFileNames(store.Options.ArtifactStorageDir));
+        Assert.Equal(new[] { "storage.json" }, await environment.LineageEntriesAsync());
     }
 
-    [Fact]
-    public void Save_with_a_name_longer_than_200_characters_throws_ArgumentException()
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task Save_with_a_name_longer_than_200_characters_throws_ArgumentException(Backend backend)
     {
-        using var home = new TestHome();
-        using var store = home.Open();
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        await using var store = environment.Open();
 
         Assert.Throws<ArgumentException>(() => store.Save(new string('a', ArtifactName.MaxLength + 1), 1));
         Assert.Equal(1, store.Save(new string('a', ArtifactName.MaxLength), 1).Version);
     }
 
     [Theory]
-    [InlineData("iris-model")]
-    [InlineData("iris_model")]
-    [InlineData("model.v2")]
-    [InlineData("team/project/model")]
-    [InlineData("9lives")]
-    [InlineData("a-b_c.d/e")]
-    public void Save_accepts_names_with_dashes_underscores_dots_and_slashes(string name)
+    [MemberData(nameof(ValidNames))]
+    public async Task Save_accepts_names_with_dashes_underscores_dots_and_slashes(Backend backend, string name)
     {
-        using var home = new TestHome();
-        using var store = home.Open();
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        await using var store = environment.Open();
 
         var record = store.Save(name, "value");
 
@@ -267,12 +279,13 @@ public sealed class VersioningTests
         Assert.Equal([name], store.List().Select(r => r.Name));
     }
 
-    [Fact]
-    public async Task Async_twins_save_load_get_list_and_version()
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task Async_twins_save_load_get_list_and_version(Backend backend)
     {
         var ct = TestContext.Current.CancellationToken;
-        using var home = new TestHome();
-        await using var store = await ArtifactStore.OpenAsync(home.Options(), ct);
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        await using var store = await ArtifactStore.OpenAsync(environment.Options(), ct);
 
         var first = await store.SaveAsync("async", new List<string> { "a" }, ct);
         var second = await store.SaveAsync("async", new List<string> { "b", "c" }, ct);
@@ -285,26 +298,28 @@ public sealed class VersioningTests
         Assert.Equal([second], await store.ListAsync(ct));
     }
 
-    [Fact]
-    public void A_second_store_on_the_same_database_sees_saved_artifacts()
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task A_second_store_on_the_same_database_sees_saved_artifacts(Backend backend)
     {
-        using var home = new TestHome();
-        using (var writer = home.Open())
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        using (var writer = environment.Open())
         {
             writer.Save("kept", new[] { "x", "y" });
         }
 
-        using var reader = home.Open();
+        using var reader = environment.Open();
 
         Assert.Equal(["x", "y"], reader.Load<string[]>("kept"));
         Assert.Equal(2, reader.Save("kept", new[] { "z" }).Version);
     }
 
-    [Fact]
-    public async Task A_disposed_store_throws_ObjectDisposedException()
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task A_disposed_store_throws_ObjectDisposedException(Backend backend)
     {
-        using var home = new TestHome();
-        var store = home.Open();
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        var store = environment.Open();
         store.Save("before", 1);
         store.Dispose();
 
