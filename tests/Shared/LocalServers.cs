@@ -80,7 +80,9 @@ internal sealed class PostgresCluster : IAsyncDisposable
     public static async Task<PostgresCluster> StartAsync()
     {
         var bin = await FindBinDirectoryAsync() ?? throw new InvalidOperationException("no PostgreSQL server binaries (pg_config --bindir, /usr/lib/postgresql/*/bin)");
-        var root = Path.Combine(Path.GetTempPath(), "lineage-pg-" + Guid.NewGuid().ToString("N")[..12]);
+        // A throwaway cluster: on tmpfs when the machine has one, where CREATE DATABASE (one per test) is ten times faster.
+        var scratch = Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath();
+        var root = Path.Combine(scratch, "lineage-pg-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(root);
         var passwordFile = Path.Combine(root, "password");
         await File.WriteAllTextAsync(passwordFile, Password);

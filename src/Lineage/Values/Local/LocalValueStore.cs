@@ -8,7 +8,11 @@ internal sealed class LocalValueStore(string root) : IValueStore
 
     public string Root { get; } = root;
 
-    public async Task WriteAsync(string key, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken)
+    public Task WriteAsync(string key, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken) =>
+        WriteAsync(key, write, exclusive: false, cancellationToken);
+
+    /// <summary>Temp file, write, fsync, then into place (only if absent when <paramref name="exclusive"/>), then the directory fsynced.</summary>
+    private async Task<bool> WriteAsync(string key, Func<Stream, CancellationToken, Task> write, bool exclusive, CancellationToken cancellationToken)
     {
         var path = PathOf(key);
         var directory = Path.GetDirectoryName(path)!;
@@ -24,8 +28,22 @@ internal sealed class LocalValueStore(string root) : IValueStore
                 file.Flush(flushToDisk: true);
             }
 
-            File.Move(temporary, path, overwrite: false);
-            DirectorySync.Flush(directory);
+            if (exclusive)
+            {
+                if (!PosixFiles.TryMoveNew(temporary, path))
+                {
+                    TryDelete(temporary);
+                    return false;
+                }
+            }
+            else
+            {
+                // Value keys are unique uids: nothing else ever writes this name.
+                File.Move(temporary, path, overwrite: false);
+            }
+
+            PosixFiles.FlushDirectory(directory);
+            return true;
         }
         catch
         {
@@ -57,7 +75,7 @@ internal sealed class LocalValueStore(string root) : IValueStore
         if (Directory.Exists(directory))
         {
             File.Delete(path);
-            DirectorySync.Flush(directory);
+            PosixFiles.FlushDirectory(directory);
         }
 
         return Task.CompletedTask;
@@ -75,25 +93,8 @@ internal sealed class LocalValueStore(string root) : IValueStore
         }
     }
 
-    public async Task<bool> TryCreateSmallAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
-    {
-        var path = PathOf(key);
-        if (File.Exists(path))
-        {
-            return false;
-        }
-
-        try
-        {
-            await WriteAsync(key, (stream, ct) => stream.WriteAsync(content, ct).AsTask(), cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (IOException) when (File.Exists(path))
-        {
-            // Another process created it between the check and the rename: theirs stands.
-            return false;
-        }
-    }
+    public Task<bool> TryCreateSmallAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken) =>
+        WriteAsync(key, (stream, ct) => stream.WriteAsync(content, ct).AsTask(), exclusive: true, cancellationToken);
 
     private string PathOf(string key) => Path.Combine(Root, key.Replace('/', Path.DirectorySeparatorChar));
 
