@@ -9,11 +9,14 @@ internal static class AccessorEmitter
 {
     public static void Emit(SourceWriter writer, ArtifactMethodSpec method, ProjectSpec project)
     {
-        var store = method.Parameters.Any(p => p.Name == "store") ? "artifactStore" : "store";
+        var names = new LocalNames(method.Parameters.Select(p => p.Name.TrimStart('@')));
+        var store = names.Take("store");
         var resolve = $"({store} ?? global::Lineage.ArtifactStore.Default)";
         var value = method.ValueType;
+        var self = $"global::{project.RootNamespace}.Artifacts.{method.AccessorName}";
+        var producer = $"{method.ContainingType.Replace("global::", string.Empty)}.{method.MethodName}";
 
-        writer.Line($"/// <summary>The artifact <c>{Xml(method.ArtifactName)}</c>, produced by <see cref=\"{Xml(method.ContainingType.Replace("global::", string.Empty))}.{method.MethodName}\"/>.{(method.Description is null ? string.Empty : " " + Xml(method.Description))}</summary>");
+        writer.Line($"/// <summary>The artifact <c>{Xml(method.ArtifactName)}</c>, produced by <c>{Xml(producer)}</c>.{(method.Description is null ? string.Empty : " " + Xml(OneLine(method.Description)))}</summary>");
         writer.Line(SourceWriter.GeneratedCode);
         writer.Open($"{method.Accessibility} static class {method.AccessorName}");
         writer.Line("/// <summary>The artifact's name in the store.</summary>");
@@ -30,44 +33,46 @@ internal static class AccessorEmitter
         writer.Line();
 
         writer.Line("/// <summary>Saves <paramref name=\"value\"/> as the next version, with the producing code.</summary>");
-        writer.Line($"public static global::Lineage.ArtifactRecord Save({value} value, global::Lineage.ArtifactStore? {store} = null) => {resolve}.Save(Name, value, Code);");
+        writer.Line($"public static global::Lineage.ArtifactRecord Save({value} value, global::Lineage.ArtifactStore? {store} = null) => {resolve}.Save({self}.Name, value, {self}.Code);");
         writer.Line();
-        writer.Line("/// <inheritdoc cref=\"Save\"/>");
-        writer.Line($"public static global::System.Threading.Tasks.Task<global::Lineage.ArtifactRecord> SaveAsync({value} value, global::Lineage.ArtifactStore? {store} = null, global::System.Threading.CancellationToken cancellationToken = default) => {resolve}.SaveAsync(Name, value, Code, cancellationToken);");
+        writer.Line("/// <summary>Saves <paramref name=\"value\"/> as the next version, with the producing code.</summary>");
+        writer.Line($"public static global::System.Threading.Tasks.Task<global::Lineage.ArtifactRecord> SaveAsync({value} value, global::Lineage.ArtifactStore? {store} = null, global::System.Threading.CancellationToken cancellationToken = default) => {resolve}.SaveAsync({self}.Name, value, {self}.Code, cancellationToken);");
         writer.Line();
         writer.Line("/// <summary>Loads a version (the latest when <paramref name=\"version\"/> is null).</summary>");
-        writer.Line($"public static {value} Load(int? version = null, global::Lineage.ArtifactStore? {store} = null) => {resolve}.Load<{value}>(Name, version);");
+        writer.Line($"public static {value} Load(int? version = null, global::Lineage.ArtifactStore? {store} = null) => {resolve}.Load<{value}>({self}.Name, version);");
         writer.Line();
-        writer.Line("/// <inheritdoc cref=\"Load\"/>");
-        writer.Line($"public static global::System.Threading.Tasks.Task<{value}> LoadAsync(int? version = null, global::Lineage.ArtifactStore? {store} = null, global::System.Threading.CancellationToken cancellationToken = default) => {resolve}.LoadAsync<{value}>(Name, version, cancellationToken);");
+        writer.Line("/// <summary>Loads a version (the latest when <paramref name=\"version\"/> is null).</summary>");
+        writer.Line($"public static global::System.Threading.Tasks.Task<{value}> LoadAsync(int? version = null, global::Lineage.ArtifactStore? {store} = null, global::System.Threading.CancellationToken cancellationToken = default) => {resolve}.LoadAsync<{value}>({self}.Name, version, cancellationToken);");
         writer.Line();
         writer.Line("/// <summary>The live versions, oldest first.</summary>");
-        writer.Line($"public static global::System.Collections.Generic.IReadOnlyList<global::Lineage.ArtifactRecord> Versions(global::Lineage.ArtifactStore? {store} = null) => {resolve}.Versions(Name);");
+        writer.Line($"public static global::System.Collections.Generic.IReadOnlyList<global::Lineage.ArtifactRecord> Versions(global::Lineage.ArtifactStore? {store} = null) => {resolve}.Versions({self}.Name);");
         writer.Line();
 
-        EmitGetOrCompute(writer, method, store, resolve);
+        EmitGetOrCompute(writer, method, names, store, resolve, self);
         writer.Close();
     }
 
-    private static void EmitGetOrCompute(SourceWriter writer, ArtifactMethodSpec method, string store, string resolve)
+    private static void EmitGetOrCompute(SourceWriter writer, ArtifactMethodSpec method, LocalNames names, string store, string resolve, string self)
     {
         var parameters = method.Parameters.ToList();
-        var signature = parameters.Select(p => $"{p.Prefix}{p.Type} {p.Name}{(p.DefaultValue is null ? string.Empty : " = " + p.DefaultValue)}").ToList();
+        // `params` is dropped: the optional store parameter has to come last.
+        var signature = parameters.Select(p => $"{p.Type} {p.Name}{(p.DefaultValue is null ? string.Empty : " = " + p.DefaultValue)}").ToList();
         var arguments = string.Join(", ", parameters.Select(p => p.Name));
-        var target = method.IsStatic ? method.ContainingType : "instance";
-        if (!method.IsStatic)
+        var instance = method.IsStatic ? null : names.Take("instance");
+        if (instance is not null)
         {
-            signature.Insert(0, $"{method.ContainingType} instance");
+            signature.Insert(0, $"{method.ContainingType} {instance}");
         }
 
-        // Optional parameters must come last: the store goes after the method's own.
         signature.Add($"global::Lineage.ArtifactStore? {store} = null");
         var inputs = parameters.Where(p => p.IsInput).Select(p => p.Name).ToList();
-        if (!method.IsStatic)
+        if (instance is not null)
         {
-            inputs.Insert(0, "instance");
+            inputs.Insert(0, instance);
         }
 
+        var hasher = names.Take("hasher");
+        var inputsHash = names.Take("inputsHash");
         var token = parameters.FirstOrDefault(p => p.IsCancellationToken)?.Name;
         var isAsync = method.Async != AsyncKind.None;
 
@@ -79,32 +84,53 @@ internal static class AccessorEmitter
             ? $"public static async global::System.Threading.Tasks.Task<{method.ValueType}> GetOrComputeAsync({string.Join(", ", signature)})"
             : $"public static {method.ValueType} GetOrCompute({string.Join(", ", signature)})");
         writer.Line("{");
-        writer.Line("    string inputsHash;");
-        writer.Line("    using (var hasher = new global::Lineage.InputHasher())");
+        writer.Line($"    string {inputsHash};");
+        writer.Line($"    using (var {hasher} = new global::Lineage.InputHasher())");
         writer.Line("    {");
         foreach (var input in inputs)
         {
-            writer.Line($"        hasher.Add({input});");
+            writer.Line($"        {hasher}.Add({input});");
         }
 
-        writer.Line("        inputsHash = hasher.Finish();");
+        writer.Line($"        {inputsHash} = {hasher}.Finish();");
         writer.Line("    }");
         writer.Line();
-        var call = $"{target}.{method.MethodName}({arguments})";
+        var call = $"{instance ?? method.ContainingType}.{method.MethodName}({arguments})";
         if (isAsync)
         {
             var task = method.Async == AsyncKind.ValueTask ? $"{call}.AsTask()" : call;
-            writer.Line($"    return await {resolve}.GetOrComputeAsync<{method.ValueType}>(Name, Code, inputsHash, _ => {task}, {token ?? "default"}).ConfigureAwait(false);");
+            writer.Line($"    return await {resolve}.GetOrComputeAsync<{method.ValueType}>({self}.Name, {self}.Code, {inputsHash}, _ => {task}, {token ?? "default"}).ConfigureAwait(false);");
         }
         else
         {
-            writer.Line($"    return {resolve}.GetOrCompute<{method.ValueType}>(Name, Code, inputsHash, () => {call});");
+            writer.Line($"    return {resolve}.GetOrCompute<{method.ValueType}>({self}.Name, {self}.Code, {inputsHash}, () => {call});");
         }
 
         writer.Line("}");
     }
 
+    private static readonly char[] LineBreaks = ['\r', '\n'];
+
+    private static string OneLine(string text) => string.Join(" ", text.Split(LineBreaks, System.StringSplitOptions.RemoveEmptyEntries).Select(l => l.Trim()));
+
     private static string Literal(string text) => SymbolDisplay.FormatLiteral(text, quote: true);
+
+    /// <summary>Names for generated locals and parameters that do not clash with the method's own parameters.</summary>
+    private sealed class LocalNames(System.Collections.Generic.IEnumerable<string> taken)
+    {
+        private readonly System.Collections.Generic.HashSet<string> _taken = new(taken);
+
+        public string Take(string preferred)
+        {
+            var name = preferred;
+            for (var i = 1; !_taken.Add(name); i++)
+            {
+                name = preferred + i;
+            }
+
+            return name;
+        }
+    }
 
     private static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;").Replace("\"", "&quot;");
 }

@@ -53,23 +53,39 @@ internal static class FormatterEmitter
                 _ => $"reader.ReadValue<{member.Type}>()",
             };
             var suppress = member.NeedsSuppression ? "!" : string.Empty;
-            writer.Line($"var __{member.Name} = count > {i} ? {read}{suppress} : default{suppress};");
+            writer.Line($"var __{member.Name} = count > {i} ? {read}{suppress} : {member.MissingValue}{suppress};");
         }
 
+        // Members the data lacks keep what the type itself gives them (constructor defaults, initializers):
+        // optional init-only members go into the object initializer only when the data has them.
         var arguments = string.Join(", ", type.ConstructorMembers.Select(m => "__" + m));
-        var initialized = type.Members.Where(m => m.InitOnly && !type.ConstructorMembers.Contains(m.Name)).ToList();
-        var assigned = type.Members.Where(m => !m.InitOnly && !type.ConstructorMembers.Contains(m.Name)).ToList();
-        writer.Line(initialized.Count == 0
-            ? $"var result = new {type.FullName}({arguments});"
-            : $"var result = new {type.FullName}({arguments}) {{ {string.Join(", ", initialized.Select(m => $"{m.Name} = __{m.Name}"))} }};");
-        for (var i = 0; i < type.Members.Count; i++)
+        var indexed = type.Members.Select((member, index) => (Member: member, Index: index)).Where(m => !type.ConstructorMembers.Contains(m.Member.Name)).ToList();
+        var required = indexed.Where(m => m.Member.Required).ToList();
+        var optional = indexed.Where(m => m.Member.InitOnly && !m.Member.Required).ToList();
+        string Construct(int optionalCount)
         {
-            // Members the data does not have keep what the constructor gave them.
-            var member = type.Members[i];
-            if (assigned.Contains(member))
+            var initialized = required.Concat(optional.Take(optionalCount)).OrderBy(m => m.Index).Select(m => $"{m.Member.Name} = __{m.Member.Name}").ToList();
+            return initialized.Count == 0 ? $"new {type.FullName}({arguments})" : $"new {type.FullName}({arguments}) {{ {string.Join(", ", initialized)} }}";
+        }
+
+        if (optional.Count == 0)
+        {
+            writer.Line($"var result = {Construct(0)};");
+        }
+        else
+        {
+            writer.Line($"{type.FullName} result;");
+            for (var k = optional.Count; k > 0; k--)
             {
-                writer.Line($"if (count > {i}) result.{member.Name} = __{member.Name};");
+                writer.Line($"{(k == optional.Count ? "if" : "else if")} (count > {optional[k - 1].Index}) result = {Construct(k)};");
             }
+
+            writer.Line($"else result = {Construct(0)};");
+        }
+
+        foreach (var (member, index) in indexed.Where(m => !m.Member.InitOnly))
+        {
+            writer.Line($"if (count > {index}) result.{member.Name} = __{member.Name};");
         }
 
         writer.Line("value = result;");

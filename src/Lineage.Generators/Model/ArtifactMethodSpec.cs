@@ -10,11 +10,10 @@ internal enum AsyncKind
 /// <summary>A parameter of an artifact method, as the generated <c>GetOrCompute</c> repeats it.</summary>
 /// <param name="Name">Parameter name (escaped with @ when a keyword).</param>
 /// <param name="Type">Fully qualified type.</param>
-/// <param name="Prefix">"params " or empty.</param>
 /// <param name="DefaultValue">C# text of the default value, when it has one.</param>
 /// <param name="IsInput">Hashed as an input of the computation (false for cancellation tokens, loggers, progress).</param>
 /// <param name="IsCancellationToken">A <see cref="System.Threading.CancellationToken"/>, passed through to the store.</param>
-internal sealed record ParameterSpec(string Name, string Type, string Prefix, string? DefaultValue, bool IsInput, bool IsCancellationToken);
+internal sealed record ParameterSpec(string Name, string Type, string? DefaultValue, bool IsInput, bool IsCancellationToken);
 
 /// <summary>A method marked <c>[Artifact("name")]</c>: everything its accessor needs, including the captured code.</summary>
 internal sealed record ArtifactMethodSpec(

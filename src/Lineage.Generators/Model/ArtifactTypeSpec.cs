@@ -23,8 +23,10 @@ internal enum MemberEncoding
 /// <param name="Encoding">How it is written.</param>
 /// <param name="ElementType">Element type for <see cref="MemberEncoding.UnmanagedArray"/>.</param>
 /// <param name="InitOnly">Set in the object initializer (init-only or required) rather than assigned afterwards.</param>
-/// <param name="NeedsSuppression">The declared type is a non-nullable reference: a missing value is assigned <c>default!</c>.</param>
-internal sealed record MemberSpec(string Name, string Type, string SchemaType, MemberEncoding Encoding, string? ElementType, bool InitOnly, bool NeedsSuppression);
+/// <param name="Required">A <c>required</c> member: always in the object initializer, even when the data lacks it.</param>
+/// <param name="MissingValue">What it gets when the data was saved before it existed: its constructor parameter's default, or <c>default</c>.</param>
+/// <param name="NeedsSuppression">The declared type is a non-nullable reference: a value read or defaulted is assigned with <c>!</c>.</param>
+internal sealed record MemberSpec(string Name, string Type, string SchemaType, MemberEncoding Encoding, string? ElementType, bool InitOnly, bool Required, string MissingValue, bool NeedsSuppression);
 
 /// <summary>An <c>[Artifact]</c> type and how to construct it.</summary>
 /// <param name="FullName">Fully qualified name (<c>global::Ns.Outer.Inner</c>).</param>

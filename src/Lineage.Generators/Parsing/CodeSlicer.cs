@@ -31,7 +31,8 @@ internal sealed class CodeSlicer
         _cancellationToken = cancellationToken;
     }
 
-    public static (string SourceCode, string CodeVersion) Slice(SemanticModel model, SyntaxNode method, CancellationToken cancellationToken)
+    /// <summary>The slice's text and version, and the trees it spans.</summary>
+    public static ((string SourceCode, string CodeVersion) Result, IReadOnlyList<SyntaxTree> Trees) Slice(SemanticModel model, SyntaxNode method, CancellationToken cancellationToken)
     {
         var slicer = new CodeSlicer(model, cancellationToken);
         slicer.Include(method);
@@ -69,14 +70,17 @@ internal sealed class CodeSlicer
 
         hash.TransformFinalBlock(Array.Empty<byte>(), 0, 0);
         var version = string.Concat(hash.Hash.Select(b => b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture)));
-        return (source.ToString().Replace("\r\n", "\n"), version);
+        var trees = ordered.Select(node => node.SyntaxTree).Distinct().ToList();
+        return ((source.ToString().Replace("\r\n", "\n"), version), trees);
     }
 
-    /// <summary>The node's text with the indentation of its first line removed from every line.</summary>
+    /// <summary>The node's text, from its doc comment (if any) on, with the first line's indentation removed from every line.</summary>
     private static string Dedented(SyntaxNode node)
     {
-        var text = node.ToString().Replace("\r\n", "\n");
-        var column = node.SyntaxTree.GetLineSpan(node.Span).StartLinePosition.Character;
+        var documentation = node.GetLeadingTrivia().FirstOrDefault(t => t.IsKind(SyntaxKind.SingleLineDocumentationCommentTrivia) || t.IsKind(SyntaxKind.MultiLineDocumentationCommentTrivia));
+        var start = documentation.RawKind == 0 ? node.SpanStart : documentation.SpanStart;
+        var text = node.SyntaxTree.GetText().ToString(Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(start, node.Span.End)).Replace("\r\n", "\n");
+        var column = node.SyntaxTree.GetLineSpan(Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(start, start)).StartLinePosition.Character;
         if (column == 0)
         {
             return text;

@@ -15,7 +15,7 @@ internal static class MethodParser
     /// <summary>The spec, or null for declarations the analyzers report (invalid name, void, generic, ref parameters, …).</summary>
     public static ArtifactMethodSpec? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
-        if (context.TargetSymbol is not IMethodSymbol method || method.IsGenericMethod || method.MethodKind != MethodKind.Ordinary
+        if (context.TargetSymbol is not IMethodSymbol method || method.IsGenericMethod || IsInGenericType(method) || method.MethodKind != MethodKind.Ordinary
             || method.Parameters.Any(p => p.RefKind != RefKind.None) || !Accessibility.IsReachable(method))
         {
             return null;
@@ -28,13 +28,19 @@ internal static class MethodParser
             return null;
         }
 
+        // The accessor class is nested in `Artifacts`; a member may not share its enclosing type's name.
+        if (ArtifactNames.ToPascalCase(name!) == "Artifacts")
+        {
+            return null;
+        }
+
         var (valueType, asyncKind) = Unwrap(method.ReturnType);
         if (valueType is null)
         {
             return null;
         }
 
-        var (source, version) = CodeSlicer.Slice(context.SemanticModel, context.TargetNode, cancellationToken);
+        var (source, version) = SliceCache.GetOrSlice(context.SemanticModel, context.TargetNode, cancellationToken);
         var isPublic = Accessibility.IsPublic(method) && Accessibility.IsPublicType(valueType) && method.Parameters.All(p => Accessibility.IsPublicType(p.Type));
         var description = attribute.NamedArguments.FirstOrDefault(a => a.Key == "Description").Value.Value as string;
 
@@ -51,6 +57,19 @@ internal static class MethodParser
             CodeVersion: version,
             SourceCode: source,
             Description: description);
+    }
+
+    private static bool IsInGenericType(IMethodSymbol method)
+    {
+        for (var type = method.ContainingType; type is not null; type = type.ContainingType)
+        {
+            if (type.IsGenericType)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static (ITypeSymbol? Value, AsyncKind Kind) Unwrap(ITypeSymbol returnType)
@@ -81,8 +100,7 @@ internal static class MethodParser
         return new ParameterSpec(
             Name: SyntaxFacts.GetKeywordKind(parameter.Name) != SyntaxKind.None ? "@" + parameter.Name : parameter.Name,
             Type: type,
-            Prefix: parameter.IsParams ? "params " : string.Empty,
-            DefaultValue: parameter.HasExplicitDefaultValue ? DefaultValueText(parameter) : null,
+            DefaultValue: parameter.HasExplicitDefaultValue ? Literals.DefaultValueOf(parameter) : null,
             IsInput: !isToken && !IsPassThrough(parameter.Type),
             IsCancellationToken: isToken);
     }
@@ -93,31 +111,5 @@ internal static class MethodParser
         var name = type.OriginalDefinition.ToDisplayString();
         return name is "System.IProgress<T>" or "Microsoft.Extensions.Logging.ILogger" or "Microsoft.Extensions.Logging.ILogger<TCategoryName>"
             or "Microsoft.Extensions.Logging.ILoggerFactory" or "System.IO.TextWriter" or "System.Threading.CancellationToken";
-    }
-
-    private static string DefaultValueText(IParameterSymbol parameter)
-    {
-        var value = parameter.ExplicitDefaultValue;
-        if (value is null)
-        {
-            return parameter.Type.IsValueType && parameter.Type.OriginalDefinition.SpecialType != SpecialType.System_Nullable_T ? "default" : "null";
-        }
-
-        if (parameter.Type.TypeKind == TypeKind.Enum)
-        {
-            return $"({parameter.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)}){SymbolDisplay.FormatPrimitive(value, quoteStrings: true, useHexadecimalNumbers: false)}";
-        }
-
-        var literal = SymbolDisplay.FormatPrimitive(value, quoteStrings: true, useHexadecimalNumbers: false);
-        return value switch
-        {
-            float => literal + "F",
-            double => literal + "D",
-            decimal => literal + "M",
-            long => literal + "L",
-            ulong => literal + "UL",
-            uint => literal + "U",
-            _ => literal,
-        };
     }
 }

@@ -23,10 +23,10 @@ internal static class TypeParser
             return null;
         }
 
-        var byParameter = constructor.Parameters
-            .Select(p => members.First(m => string.Equals(m.Name, p.Name, System.StringComparison.OrdinalIgnoreCase)).Name)
-            .ToArray();
-        var specs = members.Select(m => Member(m, initOnly: IsInitOnly(m))).ToArray();
+        var parameterOf = constructor.Parameters.ToDictionary(
+            p => members.First(m => string.Equals(m.Name, p.Name, System.StringComparison.OrdinalIgnoreCase)).Name);
+        var byParameter = constructor.Parameters.Select(p => parameterOf.First(pair => SymbolEqualityComparer.Default.Equals(pair.Value, p)).Key).ToArray();
+        var specs = members.Select(m => Member(m, parameterOf.TryGetValue(m.Name, out var parameter) ? parameter : null)).ToArray();
 
         return new ArtifactTypeSpec(
             FullName: type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
@@ -78,16 +78,14 @@ internal static class TypeParser
             .OrderByDescending(c => c.Parameters.Length)
             .FirstOrDefault();
 
-    private static bool IsInitOnly(ISymbol member) => member switch
+    private static MemberSpec Member(ISymbol member, IParameterSymbol? constructorParameter)
     {
-        IPropertySymbol property => property.IsRequired || property.SetMethod is null || property.SetMethod.IsInitOnly,
-        IFieldSymbol field => field.IsRequired || field.IsReadOnly,
-        _ => true,
-    };
-
-    private static MemberSpec Member(ISymbol member, bool initOnly)
-    {
-        var type = member is IPropertySymbol property ? property.Type : ((IFieldSymbol)member).Type;
+        var (type, initOnly, required) = member switch
+        {
+            IPropertySymbol property => (property.Type, property.IsRequired || property.SetMethod is null || property.SetMethod.IsInitOnly, property.IsRequired),
+            IFieldSymbol field => (field.Type, field.IsRequired || field.IsReadOnly, field.IsRequired),
+            _ => throw new System.ArgumentException("Not a field or property.", nameof(member)),
+        };
         var encoding = EncodingOf(type, out var element);
         return new MemberSpec(
             Name: member.Name,
@@ -96,6 +94,8 @@ internal static class TypeParser
             Encoding: encoding,
             ElementType: element,
             InitOnly: initOnly,
+            Required: required,
+            MissingValue: constructorParameter is { HasExplicitDefaultValue: true } ? Literals.DefaultValueOf(constructorParameter) : "default",
             NeedsSuppression: type.IsReferenceType && type.NullableAnnotation != NullableAnnotation.Annotated);
     }
 
@@ -127,9 +127,16 @@ internal static class TypeParser
         && type.OriginalDefinition.SpecialType != SpecialType.System_Nullable_T
         && !type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "Lineage.ArtifactAttribute");
 
+    /// <summary>A readable class name plus a hash of the full name, so <c>A.B.C</c> and <c>A.B_C</c> cannot collide.</summary>
     private static string FormatterNameOf(INamedTypeSymbol type)
     {
         var name = type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat).Replace("global::", string.Empty);
-        return new string(name.Select(c => char.IsLetterOrDigit(c) ? c : '_').ToArray()) + "_LineageFormatter";
+        var hash = 2166136261u;
+        foreach (var c in name)
+        {
+            hash = unchecked((hash ^ c) * 16777619u);
+        }
+
+        return new string(name.Select(c => char.IsLetterOrDigit(c) ? c : '_').ToArray()) + "_" + hash.ToString("x8", System.Globalization.CultureInfo.InvariantCulture) + "_LineageFormatter";
     }
 }

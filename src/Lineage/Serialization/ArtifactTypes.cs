@@ -30,7 +30,9 @@ public static class ArtifactTypes
             var match = Array.FindIndex(now, m => m.Name == name);
             if (match < 0)
             {
-                problems.Add($"'{name}' ({type}) was removed or renamed");
+                problems.Add(i >= now.Length
+                    ? $"'{name}' ({type}) is not in this version of the type: the value was saved by a newer version, or the member was removed"
+                    : $"'{name}' ({type}) was removed or renamed");
             }
             else if (now[match].Type != type)
             {
