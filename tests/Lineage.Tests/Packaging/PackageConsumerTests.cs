@@ -32,6 +32,7 @@ public sealed class PackageConsumerTests
         var record = ArtifactStore.Default.Get(Consumer.App.Artifacts.Forecast.Name);
         Console.WriteLine($"forecast {first.Value} {again.Value} v{record.Version} of {Consumer.App.Artifacts.Forecast.Versions().Count}");
         Console.WriteLine($"code {record.CodeVersion == Consumer.App.Artifacts.Forecast.CodeVersion} {record.SourceCode!.Contains("Scale(")}");
+        Console.WriteLine($"built from {record.AssemblyName} {record.AssemblyVersion} at {record.SourceRevision}");
 
         [Artifact]
         public sealed record Reading(int Days, double[] Values);
@@ -77,13 +78,14 @@ public sealed class PackageConsumerTests
             </configuration>
             """, TestContext.Current.CancellationToken);
 
-        var build = await LocalServers.RunAsync("dotnet", ["build", consumer, "--nologo"], TimeSpan.FromMinutes(5));
+        var build = await LocalServers.RunAsync("dotnet", ["build", consumer, "--nologo", "-p:SourceRevisionId=0123abc", "-p:Version=2.3.4"], TimeSpan.FromMinutes(5));
         Assert.True(build.ExitCode == 0, build.Output);
 
         var run = await RunWithHomeAsync(Path.Combine(consumer, "bin", "Debug", "net10.0", "Consumer.dll"), work.Sub("lineage-home"));
         Assert.True(run.ExitCode == 0, run.Output);
         Assert.Contains("forecast 12 12 v1 of 1", run.Output);
         Assert.Contains("code True True", run.Output);
+        Assert.Contains("built from Consumer 2.3.4.0 at 0123abc", run.Output);
     }
 
     private static async Task<(int ExitCode, string Output)> RunWithHomeAsync(string program, string home)

@@ -42,6 +42,9 @@ internal static class PostgresUrl
         {
             Host = uri.Host.Trim('[', ']'),
             Port = uri.IsDefaultPort || uri.Port < 0 ? 5432 : uri.Port,
+            // The store runs a handful of statements over and over: let Npgsql prepare them (a URL parameter can override).
+            MaxAutoPrepare = 32,
+            AutoPrepareMinUsages = 2,
         };
 
         var userInfo = uri.UserInfo;

@@ -5,6 +5,7 @@ internal sealed class LocalValueStore(string root) : IValueStore
 {
     private const string PartialSuffix = ".partial";
     private const int BufferSize = 1 << 20;
+    private const int WriteBufferSize = 1 << 16;
 
     public string Root { get; } = root;
 
@@ -20,11 +21,10 @@ internal sealed class LocalValueStore(string root) : IValueStore
         var temporary = $"{path}.{Uid.New(8)}{PartialSuffix}";
         try
         {
-            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0))
-            using (var buffered = new BufferedStream(file, BufferSize))
+            // Small writes gather in the FileStream's buffer; large ones go straight through it.
+            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, WriteBufferSize))
             {
-                await write(buffered, cancellationToken).ConfigureAwait(false);
-                await buffered.FlushAsync(cancellationToken).ConfigureAwait(false);
+                await write(file, cancellationToken).ConfigureAwait(false);
                 file.Flush(flushToDisk: true);
             }
 
