@@ -20,7 +20,7 @@ namespace Lineage;
 /// A store is safe to use from many threads, and many processes may share one database and root.
 /// The synchronous methods wrap the asynchronous ones for scripts.
 /// </remarks>
-public sealed class ArtifactStore : IDisposable, IAsyncDisposable
+public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
 {
     private static readonly object DefaultGate = new();
     private static LineageOptions? _defaultOptions;
