@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Linq;
+using Lineage.Generators.Configuration;
 using Lineage.Generators.Emitting;
 using Lineage.Generators.Model;
 using Lineage.Generators.Parsing;
@@ -17,6 +18,28 @@ namespace Lineage.Generators;
 public sealed class ArtifactGenerator : IIncrementalGenerator
 {
     public const string AttributeName = "Lineage.ArtifactAttribute";
+
+    /// <summary>lineage.json (an invalid file states nothing: LIN0007 reports it), overridden by the MSBuild properties.</summary>
+    private static ProjectStorageSpec ProjectStorage(ImmutableArray<string> files, string? databaseUrl, string? storageDir)
+    {
+        string? fileDatabase = null, fileStorage = null;
+        var options = new System.Collections.Generic.List<string>();
+        foreach (var text in files)
+        {
+            try
+            {
+                var file = ProjectStorageFile.Read(text);
+                fileDatabase = ProjectStorageFile.StringOf(file.DatabaseUrl) ?? fileDatabase;
+                fileStorage = ProjectStorageFile.StringOf(file.ArtifactStorageDir) ?? fileStorage;
+                options.AddRange(file.OptionPairs());
+            }
+            catch (JsonSyntaxException)
+            {
+            }
+        }
+
+        return new ProjectStorageSpec(databaseUrl ?? fileDatabase, storageDir ?? fileStorage, options.ToEquatableArray());
+    }
 
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
@@ -47,6 +70,31 @@ public sealed class ArtifactGenerator : IIncrementalGenerator
                 compilation.Assembly.Identity.Version.ToString())))
             .Select(static (pair, _) => new ProjectSpec(pair.Left.RootNamespace ?? pair.Right.Item1, pair.Right.Item1, pair.Right.Item2, pair.Left.SourceRevision))
             .WithTrackingName(TrackingNames.Project);
+
+        var projectStorage = context.AdditionalTextsProvider
+            .Where(static file => string.Equals(System.IO.Path.GetFileName(file.Path), ProjectStorageFile.FileName, System.StringComparison.OrdinalIgnoreCase))
+            .Select(static (file, cancellationToken) => file.GetText(cancellationToken)?.ToString() ?? string.Empty)
+            .Collect()
+            .Combine(context.AnalyzerConfigOptionsProvider.Select(static (options, _) => (
+                DatabaseUrl: options.GlobalOptions.TryGetValue("build_property.LineageDatabaseUrl", out var url) && url.Length > 0 ? url : null,
+                StorageDir: options.GlobalOptions.TryGetValue("build_property.LineageArtifactStorageDir", out var dir) && dir.Length > 0 ? dir : null)))
+            .Select(static (input, _) => ProjectStorage(input.Left, input.Right.DatabaseUrl, input.Right.StorageDir))
+            .WithTrackingName(TrackingNames.ProjectStorage);
+
+        context.RegisterSourceOutput(projectStorage, static (output, storage) =>
+        {
+            if (storage.IsEmpty)
+            {
+                return;
+            }
+
+            static string Literal(string? text) => text is null ? "null" : Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(text, quote: true);
+            var options = storage.StorageOptions.Count == 0 ? "null" : "new string[] { " + string.Join(", ", storage.StorageOptions.Select(Literal)) + " }";
+            var writer = new SourceWriter().Header();
+            writer.Line("// The project's storage from lineage.json and MSBuild properties: the program's defaults at run time.");
+            writer.Line($"[assembly: global::Lineage.GeneratedProjectStorage({Literal(storage.DatabaseUrl)}, {Literal(storage.ArtifactStorageDir)}, {options})]");
+            output.AddSource("Lineage.ProjectStorage.g.cs", writer.ToString());
+        });
 
         context.RegisterSourceOutput(types.Collect().WithTrackingName(TrackingNames.AllTypes), static (output, types) =>
         {
@@ -101,4 +149,5 @@ public static class TrackingNames
     public const string Project = "Project";
     public const string AllTypes = "AllArtifactTypes";
     public const string Accessors = "ArtifactAccessors";
+    public const string ProjectStorage = "ProjectStorage";
 }

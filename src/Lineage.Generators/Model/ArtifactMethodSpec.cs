@@ -32,3 +32,9 @@ internal sealed record ArtifactMethodSpec(
 
 /// <summary>What the generated code needs to know about the project being compiled.</summary>
 internal sealed record ProjectSpec(string RootNamespace, string AssemblyName, string AssemblyVersion, string? SourceRevision);
+
+/// <summary>The storage a project states in <c>lineage.json</c> and MSBuild properties (MSBuild wins), compiled into the program.</summary>
+internal sealed record ProjectStorageSpec(string? DatabaseUrl, string? ArtifactStorageDir, EquatableArray<string> StorageOptions)
+{
+    public bool IsEmpty => DatabaseUrl is null && ArtifactStorageDir is null && StorageOptions.Count == 0;
+}

@@ -17,7 +17,8 @@ internal static class OptionsResolver
             options,
             Environment.GetEnvironmentVariable,
             Environment.GetFolderPath(Environment.SpecialFolder.UserProfile, Environment.SpecialFolderOption.DoNotVerify),
-            Directory.GetCurrentDirectory());
+            Directory.GetCurrentDirectory(),
+            ProjectConfiguration.FromEntryAssembly(Directory.GetCurrentDirectory()));
 
     public static ResolvedOptions Resolve(
         LineageOptions? options,

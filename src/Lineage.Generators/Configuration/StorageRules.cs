@@ -1,0 +1,192 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Net;
+
+namespace Lineage.Generators.Configuration;
+
+/// <summary>One finding about a storage setting: the diagnostic id and its message.</summary>
+internal sealed record StorageProblem(string Id, string Message);
+
+/// <summary>
+/// The compile-time rules for storage settings, mirroring what the runtime accepts (see the runtime's
+/// Configuration folder): URL schemes, SQLite paths, S3 bucket names, storage option keys, credentials.
+/// </summary>
+internal static class StorageRules
+{
+    public static readonly string[] KnownOptions = ["profile", "region", "endpoint_url", "force_path_style", "key", "secret", "session_token"];
+    public static readonly string[] SecretOptions = ["key", "secret", "session_token"];
+
+    public static IEnumerable<StorageProblem> DatabaseUrl(string url)
+    {
+        var trimmed = url.Trim();
+        if (trimmed.Length == 0)
+        {
+            yield return new("LIN0001", "database_url is empty: use sqlite:///path/to/db.sqlite or postgresql://user@host:port/database");
+            yield break;
+        }
+
+        if (trimmed.StartsWith("sqlite:///", StringComparison.OrdinalIgnoreCase))
+        {
+            var path = trimmed.Substring("sqlite:///".Length);
+            if (path.Length == 0 || path is ":memory:" or "/:memory:")
+            {
+                yield return new("LIN0001", $"database_url '{trimmed}' names no database file: metadata must outlive the process");
+            }
+            else if (path.Contains("://") || path.StartsWith("//", StringComparison.Ordinal) || path.StartsWith("\\\\", StringComparison.Ordinal))
+            {
+                yield return new("LIN0006", $"database_url '{Mask(trimmed)}' puts a SQLite database on a non-local location: SQLite needs a local file (its locking does not work on object stores or network shares); use PostgreSQL for shared metadata");
+            }
+        }
+        else if (trimmed.StartsWith("sqlite:", StringComparison.OrdinalIgnoreCase))
+        {
+            yield return new("LIN0001", $"database_url '{Mask(trimmed)}' is not a SQLite URL Lineage understands: write sqlite:///relative/path.sqlite or sqlite:////absolute/path.sqlite");
+        }
+        else if (trimmed.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase) || trimmed.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase))
+        {
+            if (!Uri.TryCreate(trimmed, UriKind.Absolute, out var uri) || uri.Host.Length == 0)
+            {
+                yield return new("LIN0001", $"database_url '{Mask(trimmed)}' is not a PostgreSQL URL: write postgresql://user:password@host:port/database");
+            }
+        }
+        else
+        {
+            var scheme = SchemeOf(trimmed);
+            yield return new("LIN0001", scheme is null
+                ? $"database_url '{Mask(trimmed)}' is not a URL: use sqlite:///path/to/db.sqlite or postgresql://user@host:port/database"
+                : $"database_url '{Mask(trimmed)}' uses the unsupported scheme '{scheme}': supported are sqlite:///, postgresql://, postgres://");
+        }
+
+        if (HasPassword(trimmed))
+        {
+            yield return new("LIN0004", $"database_url holds a password in plain text ('{Mask(trimmed)}'): it ends up in source control and in the compiled program; set LINEAGE_DATABASE_URL in the environment instead");
+        }
+    }
+
+    public static IEnumerable<StorageProblem> ArtifactStorageDir(string value)
+    {
+        var trimmed = value.Trim();
+        if (trimmed.Length == 0)
+        {
+            yield return new("LIN0002", "artifact_storage_dir is empty: use a folder path or s3://bucket/prefix");
+            yield break;
+        }
+
+        var scheme = SchemeOf(trimmed)?.ToLowerInvariant();
+        switch (scheme)
+        {
+            case null:
+                break;
+            case "file":
+                if (!trimmed.Substring("file://".Length).StartsWith("/", StringComparison.Ordinal))
+                {
+                    yield return new("LIN0002", $"artifact_storage_dir '{trimmed}' is not an absolute file URL: write file:///absolute/path");
+                }
+
+                break;
+            case "s3":
+                var rest = trimmed.Substring("s3://".Length).TrimEnd('/');
+                var bucket = rest.Split('/')[0];
+                if (BucketNameProblem(bucket) is { } problem)
+                {
+                    yield return new("LIN0002", $"artifact_storage_dir '{trimmed}' names an invalid S3 bucket '{bucket}': {problem}");
+                }
+
+                break;
+            case "gs":
+                yield return new("LIN0002", $"artifact_storage_dir '{trimmed}' uses gs://: reach Google Cloud Storage through its S3-compatible endpoint instead: s3://bucket/prefix with storage_options endpoint_url=https://storage.googleapis.com and HMAC keys");
+                break;
+            default:
+                yield return new("LIN0002", $"artifact_storage_dir '{Mask(trimmed)}' uses the unsupported scheme '{scheme}': supported are a folder path, file:///path and s3://bucket/prefix");
+                break;
+        }
+    }
+
+    /// <summary>The nearest known option for an unknown key, or null when the key is known.</summary>
+    public static string? NearestOption(string key) =>
+        KnownOptions.Contains(key) ? null : KnownOptions.OrderBy(known => EditDistance(known, key)).First();
+
+    public static bool IsSecretOption(string key) => SecretOptions.Contains(key);
+
+    public static string? BucketNameProblem(string bucket)
+    {
+        if (bucket.Length is < 3 or > 63)
+        {
+            return "a bucket name has 3 to 63 characters";
+        }
+
+        if (bucket.Any(c => !(c is >= 'a' and <= 'z' || c is >= '0' and <= '9' || c == '-' || c == '.')))
+        {
+            return "a bucket name holds only lowercase letters, digits, '-' and '.' (no uppercase, no '_')";
+        }
+
+        if (!char.IsLetterOrDigit(bucket[0]) || !char.IsLetterOrDigit(bucket[bucket.Length - 1]))
+        {
+            return "a bucket name starts and ends with a letter or digit";
+        }
+
+        if (bucket.Contains(".."))
+        {
+            return "a bucket name has no two adjacent periods";
+        }
+
+        return IPAddress.TryParse(bucket, out _) ? "a bucket name is not an IP address" : null;
+    }
+
+    public static bool HasPassword(string url)
+    {
+        var schemeEnd = url.IndexOf("://", StringComparison.Ordinal);
+        var at = url.LastIndexOf('@');
+        if (schemeEnd >= 0 && at > schemeEnd && url.IndexOf(':', schemeEnd + 3, at - schemeEnd - 3) >= 0)
+        {
+            return true;
+        }
+
+        return url.IndexOf("password=", StringComparison.OrdinalIgnoreCase) >= 0;
+    }
+
+    /// <summary>The URL with any password replaced by ***, for messages.</summary>
+    public static string Mask(string url)
+    {
+        var schemeEnd = url.IndexOf("://", StringComparison.Ordinal);
+        var at = url.LastIndexOf('@');
+        if (schemeEnd < 0 || at <= schemeEnd)
+        {
+            return url;
+        }
+
+        var colon = url.IndexOf(':', schemeEnd + 3, at - schemeEnd - 3);
+        return colon < 0 ? url : url.Substring(0, colon + 1) + "***" + url.Substring(at);
+    }
+
+    private static string? SchemeOf(string value)
+    {
+        var end = value.IndexOf("://", StringComparison.Ordinal);
+        return end > 1 && value.Take(end).All(c => char.IsLetterOrDigit(c) || c is '+' or '.' or '-') ? value.Substring(0, end) : null;
+    }
+
+    private static int EditDistance(string a, string b)
+    {
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (var j = 0; j <= b.Length; j++)
+        {
+            previous[j] = j;
+        }
+
+        for (var i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                current[j] = Math.Min(Math.Min(previous[j] + 1, current[j - 1] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            }
+
+            var swap = previous;
+            previous = current;
+            current = swap;
+        }
+
+        return previous[b.Length];
+    }
+}
