@@ -60,6 +60,9 @@ internal interface IMetadataStore : IAsyncDisposable
     /// <summary>The latest main-branch version of every name, by name.</summary>
     Task<IReadOnlyList<ArtifactRecord>> ListLatestAsync(CancellationToken cancellationToken);
 
+    /// <summary>Every version on <paramref name="branch"/> (on any branch when null), by name, then version.</summary>
+    Task<IReadOnlyList<ArtifactRecord>> ListAllAsync(ArtifactBranch? branch, CancellationToken cancellationToken);
+
     /// <summary>The main-branch versions of <paramref name="name"/>, oldest first.</summary>
     Task<IReadOnlyList<ArtifactRecord>> VersionsAsync(string name, CancellationToken cancellationToken);
 

@@ -214,6 +214,10 @@ internal abstract class SqlMetadataStore : IMetadataStore
         ORDER BY a.name;
         """, cancellationToken);
 
+    public Task<IReadOnlyList<ArtifactRecord>> ListAllAsync(ArtifactBranch? branch, CancellationToken cancellationToken) => branch is { } b
+        ? QueryAsync($"SELECT {ArtifactColumns} {ArtifactFrom} WHERE a.branch = @branch ORDER BY a.name, a.version;", cancellationToken, ("@branch", BranchText(b)))
+        : QueryAsync($"SELECT {ArtifactColumns} {ArtifactFrom} ORDER BY a.name, a.version;", cancellationToken);
+
     public Task<IReadOnlyList<ArtifactRecord>> VersionsAsync(string name, CancellationToken cancellationToken) =>
         QueryAsync($"SELECT {ArtifactColumns} {ArtifactFrom} WHERE a.name = @name AND a.branch = 'main' ORDER BY a.version;", cancellationToken, ("@name", name));
 

@@ -1,5 +1,8 @@
 namespace Lineage.Values;
 
+/// <summary>One stored object: its key under the root, size and last write time.</summary>
+internal sealed record StoredObject(string Key, long Size, DateTimeOffset LastModified);
+
 /// <summary>
 /// Bytes under one storage root. Backends own only I/O; hashing, naming and ownership rules
 /// belong to <see cref="ArtifactStore"/>.
@@ -21,6 +24,9 @@ internal interface IValueStore
 
     /// <summary>Removes the value at <paramref name="key"/>; no error when it is already gone.</summary>
     Task DeleteAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>Every object whose key starts with <paramref name="prefix"/> (e.g. <c>.lineage/</c>), in no particular order.</summary>
+    IAsyncEnumerable<StoredObject> ListAsync(string prefix, CancellationToken cancellationToken);
 
     /// <summary>Reads a small control file (such as the root marker), or <see langword="null"/> when absent.</summary>
     Task<byte[]?> ReadSmallAsync(string key, CancellationToken cancellationToken);

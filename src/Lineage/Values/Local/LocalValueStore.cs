@@ -81,6 +81,35 @@ internal sealed class LocalValueStore(string root) : IValueStore
         return Task.CompletedTask;
     }
 
+    public async IAsyncEnumerable<StoredObject> ListAsync(string prefix, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        // Keys are '/'-separated; the prefix names a folder (".lineage/") or a folder plus a name start.
+        var start = PathOf(prefix);
+        var directory = prefix.EndsWith('/') ? start : Path.GetDirectoryName(start)!;
+        if (!Directory.Exists(directory))
+        {
+            yield break;
+        }
+
+        foreach (var path in Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var key = Path.GetRelativePath(Root, path).Replace(Path.DirectorySeparatorChar, '/');
+            if (!key.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var info = new FileInfo(path);
+            if (info.Exists)
+            {
+                yield return new StoredObject(key, info.Length, info.LastWriteTimeUtc);
+            }
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+
     public async Task<byte[]?> ReadSmallAsync(string key, CancellationToken cancellationToken)
     {
         try

@@ -77,6 +77,35 @@ internal sealed class S3ValueStore : IValueStore, IDisposable
         }
     }
 
+    public async IAsyncEnumerable<StoredObject> ListAsync(string prefix, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var request = new ListObjectsV2Request { BucketName = _root.Bucket, Prefix = ObjectKey(prefix) };
+        while (true)
+        {
+            ListObjectsV2Response response;
+            try
+            {
+                response = await _client.ListObjectsV2Async(request, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is AmazonS3Exception or HttpRequestException or Amazon.Runtime.AmazonClientException)
+            {
+                throw S3Errors.Translate(e, _root, "list values", _endpoint);
+            }
+
+            foreach (var entry in response.S3Objects ?? [])
+            {
+                yield return new StoredObject(entry.Key[_root.Prefix.Length..], entry.Size ?? 0, entry.LastModified is { } modified ? new DateTimeOffset(modified.ToUniversalTime()) : DateTimeOffset.MinValue);
+            }
+
+            if (response.IsTruncated != true)
+            {
+                yield break;
+            }
+
+            request.ContinuationToken = response.NextContinuationToken;
+        }
+    }
+
     public async Task<byte[]?> ReadSmallAsync(string key, CancellationToken cancellationToken)
     {
         try

@@ -1,0 +1,53 @@
+using System.CommandLine;
+using Lineage.Cli.Output;
+
+namespace Lineage.Cli.Commands;
+
+/// <summary><c>lineage ls</c>: the latest version of each name; every live version; or the trash.</summary>
+public static class ListCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create(GlobalOptions globals)
+    {
+        var all = new Option<bool>("--all", "-a") { Description = "Every live version, not only the latest of each name" };
+        var trash = new Option<bool>("--trash") { Description = "The versions in the trash" };
+        var command = new Command("ls", "List artifacts (the latest version of each name)") { all, trash };
+        command.SetAction(async (parsed, ct) =>
+        {
+            if (parsed.GetValue(all) && parsed.GetValue(trash))
+            {
+                throw new UsageException("--all and --trash cannot be combined.");
+            }
+
+            var terminal = Terminal.For(parsed, globals);
+            await using var store = await globals.OpenStoreAsync(parsed, ct);
+            var records = parsed.GetValue(trash) ? await store.ListAllVersionsAsync(ArtifactBranch.Trash, ct)
+                : parsed.GetValue(all) ? await store.ListAllVersionsAsync(ArtifactBranch.Main, ct)
+                : await store.ListAsync(ct);
+            Print(terminal, records, parsed.GetValue(trash) ? "The trash is empty." : "No artifacts.");
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>A listing of versions as a table (or JSON array).</summary>
+    public static void Print(Terminal terminal, IReadOnlyList<ArtifactRecord> records, string whenEmpty)
+    {
+        if (terminal.IsJson)
+        {
+            terminal.WriteJson(records.Select(r => ArtifactJson.From(r)));
+            return;
+        }
+
+        if (records.Count == 0)
+        {
+            terminal.Line(whenEmpty);
+            return;
+        }
+
+        terminal.Table(
+            ["NAME", "VERSION", "SIZE", "TYPE", "CODE", "CREATED", "BY"],
+            records.Select(r => (IReadOnlyList<string>)
+                [r.Name, r.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), Formats.Size(r.Size), r.TypeName, Formats.Abbreviated(r.CodeVersion), Formats.Time(r.CreatedAt), r.CreatedBy]));
+    }
+}

@@ -1,0 +1,65 @@
+using System.CommandLine;
+using System.Globalization;
+using Lineage.Cli.Output;
+
+namespace Lineage.Cli.Commands;
+
+/// <summary><c>lineage show NAME[@VERSION]</c>: all metadata of one version.</summary>
+public static class ShowCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create(GlobalOptions globals)
+    {
+        var reference = new Argument<string>("NAME[@VERSION]") { Description = "Artifact name, optionally with a version (latest when omitted)" };
+        var command = new Command("show", "Show all metadata of an artifact version") { reference };
+        command.SetAction(async (parsed, ct) =>
+        {
+            var wanted = ArtifactReference.Parse(parsed.GetValue(reference)!);
+            var terminal = Terminal.For(parsed, globals);
+            await using var store = await globals.OpenStoreAsync(parsed, ct);
+            var record = await FindAsync(store, wanted, ct);
+            if (terminal.IsJson)
+            {
+                terminal.WriteJson(ArtifactJson.From(record, withSourceCode: true));
+                return 0;
+            }
+
+            var lines = new List<(string, string)>
+            {
+                ("name", record.Name),
+                ("version", record.Version.ToString(CultureInfo.InvariantCulture)),
+                ("branch", record.Branch.ToString().ToLowerInvariant()),
+                ("uid", record.Uid),
+                ("created_at", Formats.Time(record.CreatedAt)),
+                ("created_by", record.CreatedBy),
+                ("host", record.Host),
+                ("size", $"{record.Size.ToString(CultureInfo.InvariantCulture)} bytes ({Formats.Size(record.Size)})"),
+                ("hash", $"sha256:{record.Hash}"),
+                ("type_name", record.TypeName),
+                ("format", record.Format),
+                ("storage_root", record.StorageRoot),
+                ("key", record.Key),
+                ("code_version", record.CodeVersion ?? "-"),
+                ("assembly", record.AssemblyName is null ? "-" : $"{record.AssemblyName} {record.AssemblyVersion}".TrimEnd()),
+                ("source_revision", record.SourceRevision ?? "-"),
+                ("inputs_hash", record.InputsHash ?? "-"),
+                ("type_schema", record.TypeSchema ?? "-"),
+                ("source_code", record.SourceCode is null
+                    ? "not recorded"
+                    : $"{record.SourceCode.Split('\n').Length.ToString(CultureInfo.InvariantCulture)} lines (lineage code {Formats.Reference(record)})"),
+            };
+            var width = lines.Max(l => l.Item1.Length) + 1;
+            foreach (var (key, value) in lines)
+            {
+                terminal.Line($"{(key + ":").PadRight(width)} {value}");
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>The version asked for: exactly that version on any branch but the trash, or the latest live one.</summary>
+    public static Task<ArtifactRecord> FindAsync(ArtifactStore store, ArtifactReference reference, CancellationToken cancellationToken) =>
+        store.GetAsync(reference.Name, reference.Version, cancellationToken);
+}

@@ -1,0 +1,47 @@
+using System.CommandLine;
+
+namespace Lineage.Cli;
+
+/// <summary>Options every command accepts: where the store is, and how to print.</summary>
+public sealed class GlobalOptions
+{
+    /// <summary>Lineage home (explicit level: beats LINEAGE_HOME).</summary>
+    public Option<string?> Home { get; } = new("--home") { Description = "Lineage home folder (default: LINEAGE_HOME, else ~/.lineage)", Recursive = true };
+
+    /// <summary>Metadata database URL (explicit level).</summary>
+    public Option<string?> Database { get; } = new("--database") { Description = "Metadata database URL (sqlite:///..., postgresql://...)", Recursive = true };
+
+    /// <summary>Storage root (explicit level).</summary>
+    public Option<string?> Storage { get; } = new("--storage") { Description = "Storage root for values (a folder, s3://bucket/prefix)", Recursive = true };
+
+    /// <summary>Machine-readable output.</summary>
+    public Option<bool> Json { get; } = new("--json") { Description = "Print JSON (snake_case properties) instead of text", Recursive = true };
+
+    /// <summary>Stack traces on errors.</summary>
+    public Option<bool> Verbose { get; } = new("--verbose") { Description = "Show details (stack traces) on errors", Recursive = true };
+
+    internal void AddTo(RootCommand root)
+    {
+        root.Add(Home);
+        root.Add(Database);
+        root.Add(Storage);
+        root.Add(Json);
+        root.Add(Verbose);
+    }
+
+    /// <summary>The options given on the command line; what is left unset resolves from the environment, config file and defaults.</summary>
+    public LineageOptions StoreOptions(ParseResult parsed)
+    {
+        var options = new LineageOptions
+        {
+            Home = parsed.GetValue(Home),
+            DatabaseUrl = parsed.GetValue(Database),
+            ArtifactStorageDir = parsed.GetValue(Storage),
+        };
+        return options;
+    }
+
+    /// <summary>Opens the store the command line points at.</summary>
+    public Task<ArtifactStore> OpenStoreAsync(ParseResult parsed, CancellationToken cancellationToken) =>
+        ArtifactStore.OpenAsync(StoreOptions(parsed), cancellationToken);
+}

@@ -1,0 +1,90 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace Lineage.Cli.Output;
+
+/// <summary>
+/// Where a command prints. On a terminal, tables and progress bars come from Spectre.Console; otherwise
+/// (pipes, files, tests) output is plain aligned text with no colour, box drawing or line wrapping.
+/// </summary>
+public sealed class Terminal
+{
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DictionaryKeyPolicy = null,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+    };
+
+    private readonly Lazy<IAnsiConsole> _console;
+
+    private Terminal(TextWriter output, TextWriter error, bool json)
+    {
+        Out = output;
+        Error = error;
+        IsJson = json;
+        IsTerminal = ReferenceEquals(output, System.Console.Out) && !System.Console.IsOutputRedirected;
+        _console = new Lazy<IAnsiConsole>(() => AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) }));
+    }
+
+    /// <summary>Standard output.</summary>
+    public TextWriter Out { get; }
+
+    /// <summary>Standard error.</summary>
+    public TextWriter Error { get; }
+
+    /// <summary>True when <c>--json</c> was given.</summary>
+    public bool IsJson { get; }
+
+    /// <summary>True when standard output is an interactive terminal.</summary>
+    public bool IsTerminal { get; }
+
+    /// <summary>The Spectre console on standard output; use only when <see cref="IsTerminal"/>.</summary>
+    public IAnsiConsole Console => _console.Value;
+
+    /// <summary>The terminal of a parsed command line.</summary>
+    public static Terminal For(ParseResult parsed, GlobalOptions globals) =>
+        new(parsed.InvocationConfiguration.Output, parsed.InvocationConfiguration.Error, parsed.GetValue(globals.Json));
+
+    /// <summary>Writes <paramref name="value"/> as indented JSON with snake_case property names.</summary>
+    public void WriteJson<T>(T value) => Out.WriteLine(JsonSerializer.Serialize(value, JsonOptions));
+
+    /// <summary>Writes one line.</summary>
+    public void Line(string text = "") => Out.WriteLine(text);
+
+    /// <summary>Writes a table: Spectre's on a terminal, aligned columns otherwise.</summary>
+    public void Table(IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string>> rows)
+    {
+        var materialized = rows.ToList();
+        if (IsTerminal)
+        {
+            var table = new Table().Border(TableBorder.Rounded);
+            foreach (var header in headers)
+            {
+                table.AddColumn(new TableColumn(new Text(header, new Style(decoration: Decoration.Bold))));
+            }
+
+            foreach (var row in materialized)
+            {
+                table.AddRow(row.Select(cell => (IRenderable)new Text(cell)).ToArray());
+            }
+
+            Console.Write(table);
+            return;
+        }
+
+        var widths = headers.Select((h, i) => materialized.Select(r => r[i].Length).Append(h.Length).Max()).ToArray();
+        Out.WriteLine(Row(headers, widths));
+        foreach (var row in materialized)
+        {
+            Out.WriteLine(Row(row, widths));
+        }
+    }
+
+    private static string Row(IReadOnlyList<string> cells, int[] widths) =>
+        string.Join("  ", cells.Select((c, i) => i == cells.Count - 1 ? c : c.PadRight(widths[i]))).TrimEnd();
+}

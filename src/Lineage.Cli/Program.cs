@@ -1,0 +1,3 @@
+using Lineage.Cli;
+
+return await LineageCli.RunAsync(args, Console.Out, Console.Error);

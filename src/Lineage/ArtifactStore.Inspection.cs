@@ -1,0 +1,176 @@
+using Lineage.Configuration;
+using Lineage.Storage;
+using Lineage.Values;
+
+namespace Lineage;
+
+/// <summary>The outcome of checking one stored value against its metadata.</summary>
+public enum ValueCheckStatus
+{
+    /// <summary>The value has the recorded size and SHA-256.</summary>
+    Ok,
+
+    /// <summary>No value is stored at the recorded key.</summary>
+    Missing,
+
+    /// <summary>The value's size or SHA-256 differs from the recorded one.</summary>
+    Corrupt,
+}
+
+/// <summary>The result of <see cref="ArtifactStore.VerifyAsync"/> for one version.</summary>
+/// <param name="Record">The version that was checked.</param>
+/// <param name="Status">What was found.</param>
+/// <param name="Problem">Why it is missing or corrupt, for people to read; null when <see cref="ValueCheckStatus.Ok"/>.</param>
+public sealed record ValueCheck(ArtifactRecord Record, ValueCheckStatus Status, string? Problem);
+
+/// <summary>Who writes a storage root, as its ownership marker says.</summary>
+/// <param name="Root">The storage root.</param>
+/// <param name="IsWritable">True when this store's instance writes it.</param>
+/// <param name="OwnerInstanceUid">The instance named by the root's marker, when it has one.</param>
+/// <param name="OwnerDatabase">The (password-masked) database URL the marker records for its owner, when known.</param>
+/// <param name="Problem">Why nobody owns it (no marker, unreadable marker), when that is the case.</param>
+public sealed record StorageRootStatus(string Root, bool IsWritable, string? OwnerInstanceUid, string? OwnerDatabase, string? Problem);
+
+/// <summary>A file under a storage root's <c>.lineage/</c> folder that no metadata row points to.</summary>
+/// <param name="Root">The storage root.</param>
+/// <param name="Key">Its key inside the root (<c>.lineage/...</c>).</param>
+/// <param name="Size">Its size in bytes.</param>
+/// <param name="LastModified">When it was last written.</param>
+public sealed record UnreferencedValue(string Root, string Key, long Size, DateTimeOffset LastModified);
+
+/// <summary>Inspection and maintenance: listings across names and branches, verification, and unreferenced values.</summary>
+public sealed partial class ArtifactStore
+{
+    /// <summary>
+    /// Resolves the settings a store would open with (explicit, environment, project config, user config file,
+    /// defaults), without opening anything or connecting anywhere.
+    /// </summary>
+    /// <exception cref="LineageConfigurationException">A setting is invalid.</exception>
+    public static ResolvedOptions ResolveOptions(LineageOptions? options = null) => OptionsResolver.Resolve(options);
+
+    /// <summary>Every version on <paramref name="branch"/> (every branch when null), ordered by name, then version.</summary>
+    public IReadOnlyList<ArtifactRecord> ListAllVersions(ArtifactBranch? branch = ArtifactBranch.Main) =>
+        ListAllVersionsAsync(branch).GetAwaiter().GetResult();
+
+    /// <inheritdoc cref="ListAllVersions"/>
+    public Task<IReadOnlyList<ArtifactRecord>> ListAllVersionsAsync(ArtifactBranch? branch = ArtifactBranch.Main, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        return _metadata.ListAllAsync(branch, cancellationToken);
+    }
+
+    /// <summary>The versions in the trash, ordered by name, then version.</summary>
+    public IReadOnlyList<ArtifactRecord> Trash() => ListAllVersions(ArtifactBranch.Trash);
+
+    /// <summary>
+    /// Opens the stored value of <paramref name="record"/> (any branch) as it was saved, byte for byte. The stream verifies
+    /// the recorded size and SHA-256 as it is read and throws <see cref="CorruptArtifactException"/> at its end on any difference.
+    /// </summary>
+    /// <exception cref="CorruptArtifactException">The value is missing or has the wrong size.</exception>
+    public async Task<Stream> OpenValueAsync(ArtifactRecord record, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        ArgumentNullException.ThrowIfNull(record);
+        var description = $"The stored value of '{record.Name}' version {record.Version} ({record.StorageRoot}/{record.Key})";
+        Stream stream;
+        long length;
+        try
+        {
+            (stream, length) = await ValuesAt(record.StorageRoot).OpenReadAsync(record.Key, cancellationToken).ConfigureAwait(false);
+        }
+        catch (FileNotFoundException e)
+        {
+            throw new CorruptArtifactException($"{description} is missing.", e);
+        }
+
+        if (length != record.Size)
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+            throw new CorruptArtifactException($"{description} is corrupt: it has {length} bytes, the metadata records {record.Size}.");
+        }
+
+        return new VerifyingReadStream(stream, new ValueDigest(record.Size, record.Hash), description);
+    }
+
+    /// <summary>Reads the stored value of <paramref name="record"/> to its end and compares its size and SHA-256 with the metadata.</summary>
+    public async Task<ValueCheck> VerifyAsync(ArtifactRecord record, CancellationToken cancellationToken = default)
+    {
+        Stream stream;
+        try
+        {
+            stream = await OpenValueAsync(record, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CorruptArtifactException e)
+        {
+            return new ValueCheck(record, e.InnerException is FileNotFoundException ? ValueCheckStatus.Missing : ValueCheckStatus.Corrupt, e.Message);
+        }
+
+        await using (stream.ConfigureAwait(false))
+        {
+            try
+            {
+                await ((VerifyingReadStream)stream).VerifyToEndAsync(cancellationToken).ConfigureAwait(false);
+                return new ValueCheck(record, ValueCheckStatus.Ok, null);
+            }
+            catch (CorruptArtifactException e)
+            {
+                return new ValueCheck(record, ValueCheckStatus.Corrupt, e.Message);
+            }
+        }
+    }
+
+    /// <summary>Who writes <see cref="ResolvedOptions.ArtifactStorageDir"/>: this instance, another one (named), or nobody (and why).</summary>
+    public async Task<StorageRootStatus> GetStorageStatusAsync(CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        var claim = await _guard.ClaimAsync(_values, claimIfUnmarked: false, cancellationToken).ConfigureAwait(false);
+        return new StorageRootStatus(claim.Root, claim.Marker?.InstanceUid == InstanceUid, claim.Marker?.InstanceUid,
+            string.IsNullOrEmpty(claim.Marker?.Database) ? null : claim.Marker.Database, claim.Problem);
+    }
+
+    /// <summary>
+    /// Finds the files under the default storage root's <c>.lineage/</c> folder that no metadata row (on any branch) points to,
+    /// such as <c>*.partial</c> files or values left by a crash between writing a value and recording it; the root's ownership
+    /// marker is never one of them. With <paramref name="delete"/>, removes them.
+    /// </summary>
+    /// <param name="minimumAge">Files younger than this are skipped: a save in flight writes its value before its row.</param>
+    /// <param name="delete">Remove what is found.</param>
+    /// <param name="cancellationToken">Cancels the scan.</param>
+    /// <exception cref="ReadOnlyStorageException">Another instance owns the root: its files belong to rows in another database.</exception>
+    public async Task<IReadOnlyList<UnreferencedValue>> FindUnreferencedValuesAsync(TimeSpan minimumAge, bool delete = false, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        var claim = await _guard.ClaimAsync(_values, claimIfUnmarked: false, cancellationToken).ConfigureAwait(false);
+        _guard.EnsureWritable(claim, "look for unreferenced values");
+
+        // Files first, rows second: a value saved meanwhile has its row by the time the rows are read.
+        var cutoff = DateTimeOffset.UtcNow - minimumAge;
+        var candidates = new List<StoredObject>();
+        await foreach (var stored in _values.ListAsync(".lineage/", cancellationToken).ConfigureAwait(false))
+        {
+            if (stored.Key != StorageMarker.Key && stored.LastModified <= cutoff)
+            {
+                candidates.Add(stored);
+            }
+        }
+
+        var referenced = (await _metadata.ListAllAsync(branch: null, cancellationToken).ConfigureAwait(false))
+            .Where(r => string.Equals(r.StorageRoot, _values.Root, StringComparison.Ordinal))
+            .Select(r => r.Key)
+            .ToHashSet(StringComparer.Ordinal);
+        var found = candidates
+            .Where(c => !referenced.Contains(c.Key))
+            .Select(c => new UnreferencedValue(_values.Root, c.Key, c.Size, c.LastModified))
+            .ToList();
+        found.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
+        if (delete)
+        {
+            foreach (var value in found)
+            {
+                await _values.DeleteAsync(value.Key, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return found;
+    }
+}

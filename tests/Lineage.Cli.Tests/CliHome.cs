@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace Lineage.Cli.Tests;
+
+/// <summary>What one run of the tool printed and returned.</summary>
+public sealed record CliResult(int ExitCode, string Output, string Error)
+{
+    public JsonElement Json() => JsonDocument.Parse(Output).RootElement;
+
+    public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Output}\n--- stderr\n{Error}";
+}
+
+/// <summary>
+/// A throwaway Lineage home, and the real <c>lineage</c> tool run against it as a child process with
+/// LINEAGE_HOME pointing here (set on the child only, never in the test process).
+/// </summary>
+public sealed class CliHome : IDisposable
+{
+    public CliHome()
+    {
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "lineage-cli-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path);
+    }
+
+    public string Path { get; }
+
+    public string DatabaseUrl => "sqlite:///" + Sub("db.sqlite");
+
+    public string Root => Sub("artifacts");
+
+    public string Sub(params string[] parts) => System.IO.Path.Combine([Path, .. parts]);
+
+    /// <summary>A store on the same database and root the tool resolves by default for this home.</summary>
+    public ArtifactStore Open() => ArtifactStore.Open(new LineageOptions { Home = Path, DatabaseUrl = DatabaseUrl, ArtifactStorageDir = Root });
+
+    /// <summary>The file holding a version's value.</summary>
+    public string ValueFile(ArtifactRecord record) => System.IO.Path.Combine(record.StorageRoot, record.Key);
+
+    public async Task<CliResult> RunAsync(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path,
+        };
+        start.ArgumentList.Add(System.IO.Path.Combine(AppContext.BaseDirectory, "Lineage.Cli.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["LINEAGE_HOME"] = Path;
+        start.Environment.Remove("LINEAGE_DATABASE_URL");
+        start.Environment.Remove("LINEAGE_ARTIFACT_STORAGE_DIR");
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        await process.WaitForExitAsync(timeout.Token);
+        return new CliResult(process.ExitCode, await output, await error);
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}

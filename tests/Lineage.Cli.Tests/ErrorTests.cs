@@ -1,0 +1,61 @@
+namespace Lineage.Cli.Tests;
+
+/// <summary>Errors: a message on stderr, exit 1 (2 for usage), a stack trace only with --verbose.</summary>
+public sealed class ErrorTests
+{
+    [Fact]
+    public async Task Unknown_name_exits_1_with_the_message_on_stderr_and_no_stack_trace()
+    {
+        using var home = new CliHome();
+
+        var result = await home.RunAsync("show", "no-such-thing");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(string.Empty, result.Output);
+        Assert.Equal($"error: No artifact named 'no-such-thing' in {home.DatabaseUrl}.", result.Error.Trim());
+        Assert.DoesNotContain("   at ", result.Error);
+    }
+
+    [Fact]
+    public async Task Verbose_adds_the_stack_trace()
+    {
+        using var home = new CliHome();
+
+        var result = await home.RunAsync("versions", "no-such-thing", "--verbose");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("ArtifactNotFoundException: No artifact named 'no-such-thing'", result.Error);
+        Assert.Contains("   at ", result.Error);
+    }
+
+    [Theory]
+    [InlineData("frobnicate")]
+    [InlineData("show")]
+    [InlineData("show", "bad name")]
+    [InlineData("show", "model@zero")]
+    [InlineData("ls", "--all", "--trash")]
+    public async Task Malformed_command_lines_exit_2(params string[] args)
+    {
+        using var home = new CliHome();
+
+        var result = await home.RunAsync(args);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.NotEqual(string.Empty, result.Error.Trim());
+        Assert.DoesNotContain("   at ", result.Error);
+    }
+
+    [Fact]
+    public async Task Help_lists_the_commands_and_exits_0()
+    {
+        using var home = new CliHome();
+
+        var result = await home.RunAsync("--help");
+
+        Assert.Equal(0, result.ExitCode);
+        foreach (var command in new[] { "init", "config", "doctor", "ls", "versions", "show", "code", "get", "rm", "restore", "verify", "gc" })
+        {
+            Assert.Matches($@"(?m)^\s+{command}\s", result.Output);
+        }
+    }
+}

@@ -1,0 +1,168 @@
+using System.Text.Json;
+
+namespace Lineage.Cli.Tests;
+
+/// <summary><c>ls</c>, <c>versions</c>, <c>show</c> and <c>code</c>.</summary>
+public sealed class ListingCommandTests
+{
+    private const string TrainCode = """
+        [Artifact("iris-model")]
+        public static float[] Train(float[] x) => Normalize(x);
+
+        static float[] Normalize(float[] x) => x.Select(v => v / x.Max()).ToArray();
+        """;
+
+    [Fact]
+    public async Task Ls_shows_the_latest_of_each_name_and_all_shows_every_live_version()
+    {
+        using var home = new CliHome();
+        using (var store = home.Open())
+        {
+            store.Save("iris-weights", new[] { 1f, 2f });
+            store.Save("iris-weights", new[] { 1f, 3f });
+            store.Save("labels", new[] { "setosa", "virginica" });
+        }
+
+        var latest = await home.RunAsync("ls");
+        var all = await home.RunAsync("ls", "--all");
+
+        Assert.True(latest.ExitCode == 0, latest.ToString());
+        var lines = latest.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3, lines.Length);
+        Assert.Matches(@"^NAME\s+VERSION\s+SIZE\s+TYPE\s+CODE\s+CREATED\s+BY$", lines[0]);
+        Assert.Matches(@"^iris-weights\s+2\s+\d+ B\s+System\.Single\[\]\s+-\s+\d{4}-", lines[1]);
+        Assert.Matches(@"^labels\s+1\s", lines[2]);
+        Assert.Equal(0, all.ExitCode);
+        Assert.Equal(4, all.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.Matches(@"(?m)^iris-weights\s+1\s", all.Output);
+    }
+
+    [Fact]
+    public async Task Ls_json_lists_records_with_snake_case_properties()
+    {
+        using var home = new CliHome();
+        ArtifactRecord saved;
+        using (var store = home.Open())
+        {
+            saved = store.Save("iris-weights", new[] { 1f, 2f });
+        }
+
+        var result = await home.RunAsync("ls", "--json");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var item = Assert.Single(result.Json().EnumerateArray().ToList());
+        Assert.Equal("iris-weights", item.GetProperty("name").GetString());
+        Assert.Equal(1, item.GetProperty("version").GetInt32());
+        Assert.Equal("main", item.GetProperty("branch").GetString());
+        Assert.Equal(saved.Uid, item.GetProperty("uid").GetString());
+        Assert.Equal(saved.Hash, item.GetProperty("hash").GetString());
+        Assert.Equal(saved.Size, item.GetProperty("size").GetInt64());
+        Assert.Equal(saved.TypeName, item.GetProperty("type_name").GetString());
+        Assert.Equal(saved.Key, item.GetProperty("key").GetString());
+        Assert.Equal(saved.CreatedAt, item.GetProperty("created_at").GetDateTimeOffset());
+        Assert.False(item.GetProperty("has_source_code").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, item.GetProperty("code_version").ValueKind);
+    }
+
+    [Fact]
+    public async Task Ls_on_an_empty_store_says_so_and_json_is_an_empty_array()
+    {
+        using var home = new CliHome();
+
+        var text = await home.RunAsync("ls");
+        var json = await home.RunAsync("ls", "--json");
+
+        Assert.Equal("No artifacts.", text.Output.Trim());
+        Assert.Equal(0, json.Json().GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Versions_lists_live_versions_oldest_first()
+    {
+        using var home = new CliHome();
+        using (var store = home.Open())
+        {
+            store.Save("model", 1);
+            store.Save("model", 2);
+            store.Save("model", 3);
+            store.Delete("model", 2);
+        }
+
+        var text = await home.RunAsync("versions", "model");
+        var json = await home.RunAsync("versions", "model", "--json");
+
+        Assert.True(text.ExitCode == 0, text.ToString());
+        var rows = text.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries)[1..];
+        Assert.Equal(2, rows.Length);
+        Assert.Matches(@"^model\s+1\s", rows[0]);
+        Assert.Matches(@"^model\s+3\s", rows[1]);
+        Assert.Equal([1, 3], json.Json().EnumerateArray().Select(v => v.GetProperty("version").GetInt32()));
+    }
+
+    [Fact]
+    public async Task Show_prints_all_metadata_of_a_version_and_json_includes_the_source_code()
+    {
+        using var home = new CliHome();
+        ArtifactRecord first;
+        using (var store = home.Open())
+        {
+            first = store.Save("iris-model", new[] { 0.5f }, new ArtifactCode("c0de", TrainCode, "IrisPipeline", "1.2.0", "abc123"));
+            store.Save("iris-model", new[] { 0.7f });
+        }
+
+        var text = await home.RunAsync("show", "iris-model@1");
+        var latest = await home.RunAsync("show", "iris-model");
+        var json = await home.RunAsync("show", "iris-model@1", "--json");
+
+        Assert.True(text.ExitCode == 0, text.ToString());
+        Assert.Contains("name:            iris-model", text.Output);
+        Assert.Contains("version:         1", text.Output);
+        Assert.Contains($"uid:             {first.Uid}", text.Output);
+        Assert.Contains($"hash:            sha256:{first.Hash}", text.Output);
+        Assert.Contains("code_version:    c0de", text.Output);
+        Assert.Contains("assembly:        IrisPipeline 1.2.0", text.Output);
+        Assert.Contains("source_revision: abc123", text.Output);
+        Assert.Contains("source_code:     4 lines (lineage code iris-model@1)", text.Output);
+        Assert.Contains("version:         2", latest.Output);
+        Assert.Contains("source_code:     not recorded", latest.Output);
+        var root = json.Json();
+        Assert.Equal(TrainCode, root.GetProperty("source_code").GetString());
+        Assert.Equal("c0de", root.GetProperty("code_version").GetString());
+        Assert.Equal("IrisPipeline", root.GetProperty("assembly_name").GetString());
+        Assert.Equal(first.StorageRoot, root.GetProperty("storage_root").GetString());
+    }
+
+    [Fact]
+    public async Task Code_prints_the_recorded_source_code()
+    {
+        using var home = new CliHome();
+        using (var store = home.Open())
+        {
+            store.Save("iris-model", new[] { 0.5f }, new ArtifactCode("c0de", TrainCode, "IrisPipeline", "1.2.0"));
+        }
+
+        var text = await home.RunAsync("code", "iris-model");
+        var json = await home.RunAsync("code", "iris-model@1", "--json");
+
+        Assert.True(text.ExitCode == 0, text.ToString());
+        Assert.Equal(TrainCode + Environment.NewLine, text.Output);
+        Assert.Equal(TrainCode, json.Json().GetProperty("source_code").GetString());
+        Assert.Equal("c0de", json.Json().GetProperty("code_version").GetString());
+    }
+
+    [Fact]
+    public async Task Code_of_a_version_saved_without_code_fails_with_a_clear_message()
+    {
+        using var home = new CliHome();
+        using (var store = home.Open())
+        {
+            store.Save("labels", new[] { "a" });
+        }
+
+        var result = await home.RunAsync("code", "labels@1");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(string.Empty, result.Output);
+        Assert.Contains("No code was recorded with labels@1", result.Error);
+    }
+}

@@ -1,0 +1,130 @@
+namespace Lineage.Cli.Tests;
+
+/// <summary><c>get</c>, <c>rm</c> and <c>restore</c>.</summary>
+public sealed class ValueCommandTests
+{
+    [Fact]
+    public async Task Get_writes_the_stored_bytes_to_the_file()
+    {
+        using var home = new CliHome();
+        var bytes = Enumerable.Range(0, 5000).Select(i => (byte)(i * 7)).ToArray();
+        using (var store = home.Open())
+        {
+            store.Save("blob", new byte[] { 1, 2, 3 });
+            store.Save("blob", bytes);
+        }
+
+        var target = home.Sub("out", "blob.bin");
+        var latest = await home.RunAsync("get", "blob", "-o", target);
+        var first = await home.RunAsync("get", "blob@1", "--output", home.Sub("first.bin"), "--json");
+
+        Assert.True(latest.ExitCode == 0, latest.ToString());
+        Assert.Equal(bytes, File.ReadAllBytes(target));
+        Assert.Contains($"Wrote blob@2 (4.9 KiB, SHA-256 verified) to {target}", latest.Output);
+        Assert.True(first.ExitCode == 0, first.ToString());
+        Assert.Equal(new byte[] { 1, 2, 3 }, File.ReadAllBytes(home.Sub("first.bin")));
+        Assert.True(first.Json().GetProperty("verified").GetBoolean());
+        Assert.Empty(Directory.GetFiles(home.Sub("out"), "*.partial"));
+    }
+
+    [Fact]
+    public async Task Get_of_a_corrupt_value_fails_and_leaves_the_target_untouched()
+    {
+        using var home = new CliHome();
+        ArtifactRecord saved;
+        using (var store = home.Open())
+        {
+            saved = store.Save("blob", new byte[] { 1, 2, 3, 4 });
+        }
+
+        FlipFirstByte(home.ValueFile(saved));
+        var target = home.Sub("blob.bin");
+        File.WriteAllText(target, "previous content");
+
+        var result = await home.RunAsync("get", "blob@1", "-o", target);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("is corrupt: its SHA-256 is", result.Error);
+        Assert.Equal("previous content", File.ReadAllText(target));
+        Assert.Single(Directory.GetFiles(home.Path, "*blob.bin*"));
+    }
+
+    [Fact]
+    public async Task Get_without_an_output_file_is_a_usage_error()
+    {
+        using var home = new CliHome();
+
+        var result = await home.RunAsync("get", "blob");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--output", result.Error);
+    }
+
+    [Fact]
+    public async Task Rm_moves_a_version_to_the_trash_and_restore_brings_it_back()
+    {
+        using var home = new CliHome();
+        using (var store = home.Open())
+        {
+            store.Save("model", 1);
+            store.Save("model", 2);
+        }
+
+        var removed = await home.RunAsync("rm", "model@1");
+        var trash = await home.RunAsync("ls", "--trash");
+        var trashJson = await home.RunAsync("ls", "--trash", "--json");
+        var hidden = await home.RunAsync("show", "model@1");
+        var restored = await home.RunAsync("restore", "model@1");
+        var after = await home.RunAsync("versions", "model", "--json");
+        var emptyTrash = await home.RunAsync("ls", "--trash");
+
+        Assert.True(removed.ExitCode == 0, removed.ToString());
+        Assert.Contains("Moved model@1 to the trash; 'lineage restore model@1' brings it back.", removed.Output);
+        Assert.Matches(@"(?m)^model\s+1\s", trash.Output);
+        Assert.DoesNotMatch(@"(?m)^model\s+2\s", trash.Output);
+        Assert.Equal("trash", Assert.Single(trashJson.Json().EnumerateArray().ToList()).GetProperty("branch").GetString());
+        Assert.Equal(1, hidden.ExitCode);
+        Assert.Contains("is in the trash", hidden.Error);
+        Assert.True(restored.ExitCode == 0, restored.ToString());
+        Assert.Contains("Restored model@1.", restored.Output);
+        Assert.Equal([1, 2], after.Json().EnumerateArray().Select(v => v.GetProperty("version").GetInt32()));
+        Assert.Equal("The trash is empty.", emptyTrash.Output.Trim());
+    }
+
+    [Fact]
+    public async Task Rm_permanent_removes_the_row_and_the_value()
+    {
+        using var home = new CliHome();
+        ArtifactRecord saved;
+        using (var store = home.Open())
+        {
+            saved = store.Save("model", 1);
+            store.Save("model", 2);
+        }
+
+        var result = await home.RunAsync("rm", "model@1", "--permanent");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("Deleted model@1 permanently.", result.Output);
+        Assert.False(File.Exists(home.ValueFile(saved)));
+        Assert.Equal(1, (await home.RunAsync("restore", "model@1")).ExitCode);
+    }
+
+    [Fact]
+    public async Task Rm_without_a_version_is_a_usage_error()
+    {
+        using var home = new CliHome();
+
+        var result = await home.RunAsync("rm", "model");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("Give a version: model@VERSION", result.Error);
+    }
+
+    internal static void FlipFirstByte(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        bytes[0] ^= 0xFF;
+        File.WriteAllBytes(path, bytes);
+    }
+}
