@@ -67,38 +67,16 @@ public sealed partial class ArtifactStore
     /// the recorded size and SHA-256 as it is read and throws <see cref="CorruptArtifactException"/> at its end on any difference.
     /// </summary>
     /// <exception cref="CorruptArtifactException">The value is missing or has the wrong size.</exception>
-    public async Task<Stream> OpenValueAsync(ArtifactRecord record, CancellationToken cancellationToken = default)
-    {
-        ThrowIfDisposed();
-        ArgumentNullException.ThrowIfNull(record);
-        var description = $"The stored value of '{record.Name}' version {record.Version} ({record.StorageRoot}/{record.Key})";
-        Stream stream;
-        long length;
-        try
-        {
-            (stream, length) = await ValuesAt(record.StorageRoot).OpenReadAsync(record.Key, cancellationToken).ConfigureAwait(false);
-        }
-        catch (FileNotFoundException e)
-        {
-            throw new CorruptArtifactException($"{description} is missing.", e);
-        }
-
-        if (length != record.Size)
-        {
-            await stream.DisposeAsync().ConfigureAwait(false);
-            throw new CorruptArtifactException($"{description} is corrupt: it has {length} bytes, the metadata records {record.Size}.");
-        }
-
-        return new VerifyingReadStream(stream, new ValueDigest(record.Size, record.Hash), description);
-    }
+    public async Task<Stream> OpenValueAsync(ArtifactRecord record, CancellationToken cancellationToken = default) =>
+        await OpenVerifiedAsync(record, cancellationToken).ConfigureAwait(false);
 
     /// <summary>Reads the stored value of <paramref name="record"/> to its end and compares its size and SHA-256 with the metadata.</summary>
     public async Task<ValueCheck> VerifyAsync(ArtifactRecord record, CancellationToken cancellationToken = default)
     {
-        Stream stream;
+        VerifyingReadStream stream;
         try
         {
-            stream = await OpenValueAsync(record, cancellationToken).ConfigureAwait(false);
+            stream = await OpenVerifiedAsync(record, cancellationToken).ConfigureAwait(false);
         }
         catch (CorruptArtifactException e)
         {
@@ -109,7 +87,7 @@ public sealed partial class ArtifactStore
         {
             try
             {
-                await ((VerifyingReadStream)stream).VerifyToEndAsync(cancellationToken).ConfigureAwait(false);
+                await stream.VerifyToEndAsync(cancellationToken).ConfigureAwait(false);
                 return new ValueCheck(record, ValueCheckStatus.Ok, null);
             }
             catch (CorruptArtifactException e)

@@ -233,8 +233,16 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
     private async Task<T> LoadAsync<T>(ArtifactRecord record, CancellationToken cancellationToken)
     {
         ValueSerializer.EnsureLoadableAs<T>(record);
-        var description = $"The stored value of '{record.Name}' version {record.Version} ({record.StorageRoot}/{record.Key})";
+        var verifying = await OpenVerifiedAsync(record, cancellationToken).ConfigureAwait(false);
+        return await ValueSerializer.ReadAsync<T>(record, verifying, cancellationToken).ConfigureAwait(false);
+    }
 
+    /// <summary>Opens a stored value after checking it exists with the recorded size; reading it to the end checks the SHA-256.</summary>
+    private async Task<VerifyingReadStream> OpenVerifiedAsync(ArtifactRecord record, CancellationToken cancellationToken)
+    {
+        ThrowIfDisposed();
+        ArgumentNullException.ThrowIfNull(record);
+        var description = $"The stored value of '{record.Name}' version {record.Version} ({record.StorageRoot}/{record.Key})";
         Stream stream;
         long length;
         try
@@ -252,8 +260,7 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
             throw new CorruptArtifactException($"{description} is corrupt: it has {length} bytes, the metadata records {record.Size}.");
         }
 
-        var verifying = new VerifyingReadStream(stream, new ValueDigest(record.Size, record.Hash), description);
-        return await ValueSerializer.ReadAsync<T>(record, verifying, cancellationToken).ConfigureAwait(false);
+        return new VerifyingReadStream(stream, new ValueDigest(record.Size, record.Hash), description);
     }
 
     /// <summary>The metadata of a version of <paramref name="name"/> (the latest when <paramref name="version"/> is null).</summary>

@@ -14,7 +14,7 @@ public static class ConfigCommand
         {
             var terminal = Terminal.For(parsed, globals);
             var options = ArtifactStore.ResolveOptions(globals.StoreOptions(parsed));
-            var storageOptions = Secrets.MaskStorageOptions(options.StorageOptions);
+            var storageOptions = new SortedDictionary<string, string>(new Dictionary<string, string>(options.MaskedStorageOptions), StringComparer.Ordinal);
             if (terminal.IsJson)
             {
                 terminal.WriteJson(new ConfigJson(

@@ -55,6 +55,10 @@ public sealed class ResolvedOptions
     /// <summary>Storage settings; may hold secrets.</summary>
     public IReadOnlyDictionary<string, string> StorageOptions { get; }
 
+    /// <summary>The storage options with secrets (<c>key</c>, <c>secret</c>, <c>session_token</c>) and URL passwords replaced by <c>***</c>: the form to show.</summary>
+    public IReadOnlyDictionary<string, string> MaskedStorageOptions =>
+        StorageOptions.ToDictionary(o => o.Key, o => StorageOptionKeys.IsSecret(o.Key) ? "***" : UrlMasking.Mask(o.Value), StringComparer.Ordinal);
+
     /// <summary>Where <see cref="StorageOptions"/> came from.</summary>
     public SettingSource StorageOptionsSource { get; }
 
@@ -72,7 +76,7 @@ public sealed class ResolvedOptions
             .AppendLine(CultureInfo.InvariantCulture, $"home: {Home} ({HomeSource})")
             .AppendLine(CultureInfo.InvariantCulture, $"database_url: {MaskedDatabaseUrl} ({DatabaseUrlSource})")
             .AppendLine(CultureInfo.InvariantCulture, $"artifact_storage_dir: {ArtifactStorageDir} ({ArtifactStorageDirSource})");
-        var options = StorageOptions.Select(o => $"{o.Key}={(StorageOptionKeys.IsSecret(o.Key) ? "***" : UrlMasking.Mask(o.Value))}");
+        var options = MaskedStorageOptions.Select(o => $"{o.Key}={o.Value}");
         return text.Append(CultureInfo.InvariantCulture, $"storage_options: {{{string.Join(", ", options)}}} ({StorageOptionsSource})").ToString();
     }
 }
