@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Net;
 
 namespace Lineage.Generators.Configuration;
 
@@ -130,7 +129,14 @@ internal static class StorageRules
             return "a bucket name has no two adjacent periods";
         }
 
-        return IPAddress.TryParse(bucket, out _) ? "a bucket name is not an IP address" : null;
+        return IsDottedQuad(bucket) ? "a bucket name is not an IP address" : null;
+    }
+
+    // Only a.b.c.d counts: IPAddress.TryParse also takes "2024" (0.0.7.232), and all-digit buckets are valid.
+    private static bool IsDottedQuad(string bucket)
+    {
+        var parts = bucket.Split('.');
+        return parts.Length == 4 && parts.All(p => p.Length is > 0 and <= 3 && p.All(char.IsDigit) && int.Parse(p, System.Globalization.CultureInfo.InvariantCulture) <= 255);
     }
 
     public static bool HasPassword(string url)
@@ -142,22 +148,27 @@ internal static class StorageRules
             return true;
         }
 
-        return url.IndexOf("password=", StringComparison.OrdinalIgnoreCase) >= 0;
+        return PasswordParameter.IsMatch(url);
     }
 
-    /// <summary>The URL with any password replaced by ***, for messages.</summary>
+    /// <summary>The URL with any password (in user info or a query parameter) replaced by ***, as the runtime masks it.</summary>
     public static string Mask(string url)
     {
-        var schemeEnd = url.IndexOf("://", StringComparison.Ordinal);
-        var at = url.LastIndexOf('@');
+        var masked = PasswordParameter.Replace(url, "${name}***");
+        var schemeEnd = masked.IndexOf("://", StringComparison.Ordinal);
+        var at = masked.LastIndexOf('@');
         if (schemeEnd < 0 || at <= schemeEnd)
         {
-            return url;
+            return masked;
         }
 
-        var colon = url.IndexOf(':', schemeEnd + 3, at - schemeEnd - 3);
-        return colon < 0 ? url : url.Substring(0, colon + 1) + "***" + url.Substring(at);
+        var colon = masked.IndexOf(':', schemeEnd + 3, at - schemeEnd - 3);
+        return colon < 0 ? masked : masked.Substring(0, colon + 1) + "***" + masked.Substring(at);
     }
+
+    private static readonly System.Text.RegularExpressions.Regex PasswordParameter = new(
+        "(?<name>[?&;](password|pwd|passwd|sslpassword|secret)=)[^&;]*",
+        System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
     private static string? SchemeOf(string value)
     {

@@ -218,14 +218,48 @@ public sealed class StorageConfigurationAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    private static bool IsStorageOptions(IOperation? instance) => instance switch
+    /// <summary>
+    /// True for <c>options.StorageOptions[...]</c>, and for the implicit receiver inside an initializer of the
+    /// storage options: <c>StorageOptions = { [...] = ... }</c> or <c>StorageOptions = new Dictionary&lt;...&gt; { [...] = ... }</c>.
+    /// </summary>
+    private static bool IsStorageOptions(IOperation? instance)
     {
-        IPropertyReferenceOperation { Property.Name: "StorageOptions" } property => property.Property.ContainingType.ToDisplayString() == OptionsType,
-        IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ImplicitReceiver } receiver =>
-            receiver.Parent?.Parent is IObjectOrCollectionInitializerOperation { Parent: IMemberInitializerOperation { InitializedMember: IPropertyReferenceOperation member } }
-            && member.Property.Name == "StorageOptions" && member.Property.ContainingType.ToDisplayString() == OptionsType,
-        _ => false,
-    };
+        switch (instance)
+        {
+            case IPropertyReferenceOperation property:
+                return IsStorageOptionsProperty(property);
+            case IInstanceReferenceOperation { ReferenceKind: InstanceReferenceKind.ImplicitReceiver }:
+                var initializer = instance.Parent;
+                while (initializer is not null and not IObjectOrCollectionInitializerOperation)
+                {
+                    initializer = initializer.Parent;
+                }
+
+                return initializer?.Parent switch
+                {
+                    IMemberInitializerOperation { InitializedMember: IPropertyReferenceOperation member } => IsStorageOptionsProperty(member),
+                    IObjectCreationOperation creation => AssignedTo(creation) is { } target && IsStorageOptionsProperty(target),
+                    _ => false,
+                };
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>The property a value is assigned to, looking through the implicit conversion (Dictionary → IDictionary).</summary>
+    private static IPropertyReferenceOperation? AssignedTo(IOperation value)
+    {
+        var current = value;
+        while (current.Parent is IConversionOperation conversion)
+        {
+            current = conversion;
+        }
+
+        return current.Parent is ISimpleAssignmentOperation { Target: IPropertyReferenceOperation target } ? target : null;
+    }
+
+    private static bool IsStorageOptionsProperty(IPropertyReferenceOperation property) =>
+        property.Property.Name == "StorageOptions" && property.Property.ContainingType.ToDisplayString() == OptionsType;
 
     private static void Report(CompilationAnalysisContext context, IEnumerable<StorageProblem> problems, Location location)
     {

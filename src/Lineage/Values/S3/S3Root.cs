@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace Lineage.Values.S3;
 
 /// <summary>An <c>s3://bucket/prefix</c> root: the bucket, and the key prefix (empty or ending in '/').</summary>
@@ -49,6 +47,10 @@ internal sealed record S3Root(string Bucket, string Prefix)
             return "a bucket name has no two adjacent periods";
         }
 
-        return IPAddress.TryParse(bucket, out _) ? "a bucket name is not an IP address" : null;
+        // Only a.b.c.d counts: IPAddress.TryParse also takes "2024" (0.0.7.232), and all-digit buckets are valid.
+        var parts = bucket.Split('.');
+        return parts.Length == 4 && parts.All(p => p.Length is > 0 and <= 3 && p.All(char.IsAsciiDigit) && int.Parse(p, System.Globalization.CultureInfo.InvariantCulture) <= 255)
+            ? "a bucket name is not an IP address"
+            : null;
     }
 }
