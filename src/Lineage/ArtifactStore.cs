@@ -30,7 +30,7 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
     private readonly WritingInstanceGuard _guard;
     private readonly StorageRecord _storage;
     private readonly IValueStore _values;
-    private readonly ConcurrentDictionary<string, IValueStore> _valueStoresByRoot = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<IValueStore>> _valueStoresByRoot = new(StringComparer.Ordinal);
     private readonly bool _isShared;
     private int _disposed;
 
@@ -41,7 +41,7 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
         _guard = guard;
         _storage = storage;
         _values = values;
-        _valueStoresByRoot[values.Root] = values;
+        _valueStoresByRoot[values.Root] = new Lazy<IValueStore>(values);
         _isShared = isShared;
     }
 
@@ -52,14 +52,7 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
     public string InstanceUid => _metadata.InstanceUid;
 
     /// <summary>True when this instance may write new artifacts to <see cref="ResolvedOptions.ArtifactStorageDir"/>.</summary>
-    public bool IsStorageWritable
-    {
-        get
-        {
-            var claim = _guard.ClaimAsync(_values, claimIfUnmarked: false, CancellationToken.None).GetAwaiter().GetResult();
-            return claim.Marker?.InstanceUid == InstanceUid;
-        }
-    }
+    public bool IsStorageWritable => GetStorageStatusAsync().GetAwaiter().GetResult().IsWritable;
 
     /// <summary>
     /// The process-wide store, opened on first use from the options given to <see cref="ConfigureDefault"/>
@@ -114,9 +107,10 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
             _ => throw new LineageConfigurationException($"database_url {resolved.MaskedDatabaseUrl} selects an unsupported database."),
         };
 
+        IValueStore? values = null;
         try
         {
-            var values = ValueStoreFor(resolved.Storage.Root, resolved);
+            values = ValueStoreFor(resolved.Storage.Root, resolved);
             var guard = new WritingInstanceGuard(metadata.InstanceUid, resolved.MaskedDatabaseUrl);
             var claim = await guard.ClaimAsync(values, claimIfUnmarked: true, cancellationToken).ConfigureAwait(false);
             var isLocal = resolved.Storage.Kind == StorageKind.Local;
@@ -128,6 +122,7 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
         }
         catch
         {
+            (values as IDisposable)?.Dispose();
             await metadata.DisposeAsync().ConfigureAwait(false);
             throw;
         }
@@ -208,8 +203,13 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
         }
         catch (Exception e)
         {
-            // No row points at the value, so nobody can see it: remove it rather than leave an orphan.
-            await _values.DeleteAsync(key, CancellationToken.None).ConfigureAwait(false);
+            // Remove the value only when its row provably does not exist: a commit whose answer was lost (a dropped
+            // connection, a cancellation during commit) may have stored the row. When unsure, keep the file; gc finds orphans.
+            if (!await RowMayExistAsync(uid).ConfigureAwait(false))
+            {
+                await _values.DeleteAsync(key, CancellationToken.None).ConfigureAwait(false);
+            }
+
             if (e is DbException)
             {
                 throw new LineageException($"Saving '{name}' failed in the metadata database {Options.MaskedDatabaseUrl}; nothing was stored: {e.Message}", e);
@@ -353,7 +353,7 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
         }
 
         await _metadata.DisposeAsync().ConfigureAwait(false);
-        foreach (var values in _valueStoresByRoot.Values.OfType<IDisposable>())
+        foreach (var values in _valueStoresByRoot.Values.Where(v => v.IsValueCreated).Select(v => v.Value).OfType<IDisposable>())
         {
             values.Dispose();
         }
@@ -387,12 +387,25 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
         _guard.EnsureWritable(claim, operation);
     }
 
-    private IValueStore ValuesAt(string root) => _valueStoresByRoot.GetOrAdd(root, r => ValueStoreFor(r, Options));
+    private IValueStore ValuesAt(string root) =>
+        _valueStoresByRoot.GetOrAdd(root, r => new Lazy<IValueStore>(() => ValueStoreFor(r, Options))).Value;
 
     private static IValueStore ValueStoreFor(string root, ResolvedOptions options) =>
         root.StartsWith("s3://", StringComparison.OrdinalIgnoreCase)
             ? new S3ValueStore(root, options.StorageOptions)
             : new LocalValueStore(root);
+
+    private async Task<bool> RowMayExistAsync(string uid)
+    {
+        try
+        {
+            return await _metadata.ExistsAsync(uid, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is DbException or IOException or TimeoutException or InvalidOperationException)
+        {
+            return true;
+        }
+    }
 
     // Every database keeps microseconds: the record Save returns must equal the one Get reads back.
     private static DateTimeOffset UtcNowToMicroseconds()

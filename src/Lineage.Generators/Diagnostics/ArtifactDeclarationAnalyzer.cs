@@ -87,6 +87,12 @@ public sealed class ArtifactDeclarationAnalyzer : DiagnosticAnalyzer
             }
         }
 
+        if (!method.IsStatic && Serializers.Missing(method.ContainingType) is { } missingInstance)
+        {
+            ReportNoSerializer(context, location, missingInstance,
+                $"Artifact method '{method.Name}' is an instance method, and GetOrCompute hashes the instance as an input: {Reason(missingInstance)}, or make the method static");
+        }
+
         if (value is not null && Serializers.Missing(value) is { } missingValue)
         {
             ReportNoSerializer(context, returnType, missingValue, $"Artifact method '{method.Name}' returns {value.ToDisplayString()}, which Lineage cannot save: {Reason(missingValue)}");

@@ -33,12 +33,15 @@ internal static class ProjectConfiguration
     private static Dictionary<string, string> Pairs(IEnumerable<string> pairs, string? assembly)
     {
         var options = new Dictionary<string, string>(StringComparer.Ordinal);
+        var position = 0;
         foreach (var pair in pairs)
         {
+            position++;
             var equals = pair.IndexOf('=', StringComparison.Ordinal);
             if (equals <= 0)
             {
-                throw new LineageConfigurationException($"The storage option '{pair}' compiled into {assembly} is not key=value.");
+                // The text itself is not shown: it might be a secret written without its key.
+                throw new LineageConfigurationException($"Storage option {position} compiled into {assembly} is not written key=value.");
             }
 
             options[pair[..equals].Trim()] = pair[(equals + 1)..].Trim();

@@ -66,6 +66,9 @@ internal interface IMetadataStore : IAsyncDisposable
     /// <summary>The main-branch versions of <paramref name="name"/>, oldest first.</summary>
     Task<IReadOnlyList<ArtifactRecord>> VersionsAsync(string name, CancellationToken cancellationToken);
 
+    /// <summary>True when a row with this uid exists, on any branch.</summary>
+    Task<bool> ExistsAsync(string uid, CancellationToken cancellationToken);
+
     Task SetBranchAsync(string uid, ArtifactBranch branch, CancellationToken cancellationToken);
 
     Task DeleteAsync(string uid, CancellationToken cancellationToken);

@@ -28,6 +28,7 @@ internal abstract class SqlMetadataStore : IMetadataStore
         LEFT JOIN code_records c ON c.id = a.code_record_id
         """;
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _codeRecordIds = new(StringComparer.Ordinal);
     private string? _instanceUid;
 
     protected SqlMetadataStore(DatabaseLocation location) => Location = location;
@@ -131,9 +132,14 @@ internal abstract class SqlMetadataStore : IMetadataStore
         }
     }
 
-    /// <summary>Stores the code record once per code version and returns its id.</summary>
+    /// <summary>Stores the code record once per code version and returns its id (remembered, so repeated saves of one code send it once).</summary>
     private async Task<long> RecordCodeAsync(DbConnection connection, ArtifactCode code, CancellationToken cancellationToken)
     {
+        if (_codeRecordIds.TryGetValue(code.CodeVersion, out var known))
+        {
+            return known;
+        }
+
         await ExecuteAsync(connection, null, """
             INSERT INTO code_records (code_version, source_code, assembly_name, assembly_version, source_revision, created_at)
             VALUES (@code_version, @source_code, @assembly_name, @assembly_version, @source_revision, @created_at)
@@ -142,7 +148,7 @@ internal abstract class SqlMetadataStore : IMetadataStore
             ("@code_version", code.CodeVersion), ("@source_code", code.SourceCode), ("@assembly_name", code.AssemblyName),
             ("@assembly_version", code.AssemblyVersion), ("@source_revision", code.SourceRevision), ("@created_at", TimeValue(DateTimeOffset.UtcNow))).ConfigureAwait(false);
         var id = await ScalarAsync(connection, null, "SELECT id FROM code_records WHERE code_version = @code_version;", cancellationToken, ("@code_version", code.CodeVersion)).ConfigureAwait(false);
-        return Convert.ToInt64(id, CultureInfo.InvariantCulture);
+        return _codeRecordIds.GetOrAdd(code.CodeVersion, Convert.ToInt64(id, CultureInfo.InvariantCulture));
     }
 
     /// <summary>
@@ -220,6 +226,16 @@ internal abstract class SqlMetadataStore : IMetadataStore
 
     public Task<IReadOnlyList<ArtifactRecord>> VersionsAsync(string name, CancellationToken cancellationToken) =>
         QueryAsync($"SELECT {ArtifactColumns} {ArtifactFrom} WHERE a.name = @name AND a.branch = 'main' ORDER BY a.version;", cancellationToken, ("@name", name));
+
+    public async Task<bool> ExistsAsync(string uid, CancellationToken cancellationToken)
+    {
+        var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var count = await ScalarAsync(connection, null, "SELECT COUNT(*) FROM artifacts WHERE uid = @uid;", cancellationToken, ("@uid", uid)).ConfigureAwait(false);
+            return Convert.ToInt64(count, CultureInfo.InvariantCulture) > 0;
+        }
+    }
 
     public Task SetBranchAsync(string uid, ArtifactBranch branch, CancellationToken cancellationToken) =>
         ExecuteAsync("UPDATE artifacts SET branch = @branch WHERE uid = @uid;", cancellationToken, ("@branch", BranchText(branch)), ("@uid", uid));

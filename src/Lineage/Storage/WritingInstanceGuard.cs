@@ -56,7 +56,8 @@ internal sealed class WritingInstanceGuard(string instanceUid, string maskedData
             claim = new StorageClaim(values.Root, null, $"its ownership marker ({StorageMarker.Key}) cannot be read or written: {e.Message}");
         }
 
-        return _claims.GetOrAdd(values.Root, claim);
+        // A root without a readable marker may be fixed (or the failure was passing): ask again next time.
+        return claim.Marker is null ? claim : _claims.GetOrAdd(values.Root, claim);
     }
 
     /// <summary>Throws <see cref="ReadOnlyStorageException"/> unless this instance writes <paramref name="claim"/>'s root.</summary>

@@ -124,19 +124,20 @@ internal sealed class S3UploadStream : Stream
         {
             await Task.WhenAll(_parts).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is AmazonS3Exception or OperationCanceledException or IOException or HttpRequestException)
+#pragma warning disable CA1031 // Best effort: the upload is being abandoned, and the caller already has the error that caused it.
+        catch (Exception)
         {
-            // The upload is being abandoned; its parts' failures are the reason, not news.
         }
 
         try
         {
             await _client.AbortMultipartUploadAsync(_bucket, _key, _uploadId, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is AmazonS3Exception or HttpRequestException)
+        catch (Exception)
         {
-            // Best effort: a lifecycle rule on the bucket collects abandoned uploads.
+            // A lifecycle rule on the bucket collects abandoned uploads.
         }
+#pragma warning restore CA1031
     }
 
     private async Task ShipPartAsync()
