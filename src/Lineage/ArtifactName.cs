@@ -4,29 +4,13 @@ namespace Lineage;
 public static class ArtifactName
 {
     /// <summary>Longest name accepted.</summary>
-    public const int MaxLength = 200;
+    public const int MaxLength = Rules.LineageRules.MaxArtifactNameLength;
 
     /// <summary>
     /// True when <paramref name="name"/> is 1–200 characters, starts with a letter or digit, and holds only
     /// letters, digits, <c>-</c>, <c>_</c>, <c>.</c> and <c>/</c> (no spaces, no <c>@</c>, which separates a version).
     /// </summary>
-    public static bool IsValid(string? name)
-    {
-        if (string.IsNullOrEmpty(name) || name.Length > MaxLength || !char.IsLetterOrDigit(name[0]))
-        {
-            return false;
-        }
-
-        foreach (var c in name)
-        {
-            if (!char.IsLetterOrDigit(c) && c is not ('-' or '_' or '.' or '/'))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    public static bool IsValid(string? name) => Rules.LineageRules.IsValidArtifactName(name);
 
     internal static void Validate(string name)
     {

@@ -103,41 +103,11 @@ internal static class StorageRules
 
     /// <summary>The nearest known option for an unknown key, or null when the key is known.</summary>
     public static string? NearestOption(string key) =>
-        KnownOptions.Contains(key) ? null : KnownOptions.OrderBy(known => EditDistance(known, key)).First();
+        KnownOptions.Contains(key) ? null : KnownOptions.OrderBy(known => Lineage.Rules.LineageRules.EditDistance(known, key)).First();
 
     public static bool IsSecretOption(string key) => SecretOptions.Contains(key);
 
-    public static string? BucketNameProblem(string bucket)
-    {
-        if (bucket.Length is < 3 or > 63)
-        {
-            return "a bucket name has 3 to 63 characters";
-        }
-
-        if (bucket.Any(c => !(c is >= 'a' and <= 'z' || c is >= '0' and <= '9' || c == '-' || c == '.')))
-        {
-            return "a bucket name holds only lowercase letters, digits, '-' and '.' (no uppercase, no '_')";
-        }
-
-        if (!char.IsLetterOrDigit(bucket[0]) || !char.IsLetterOrDigit(bucket[bucket.Length - 1]))
-        {
-            return "a bucket name starts and ends with a letter or digit";
-        }
-
-        if (bucket.Contains(".."))
-        {
-            return "a bucket name has no two adjacent periods";
-        }
-
-        return IsDottedQuad(bucket) ? "a bucket name is not an IP address" : null;
-    }
-
-    // Only a.b.c.d counts: IPAddress.TryParse also takes "2024" (0.0.7.232), and all-digit buckets are valid.
-    private static bool IsDottedQuad(string bucket)
-    {
-        var parts = bucket.Split('.');
-        return parts.Length == 4 && parts.All(p => p.Length is > 0 and <= 3 && p.All(char.IsDigit) && int.Parse(p, System.Globalization.CultureInfo.InvariantCulture) <= 255);
-    }
+    public static string? BucketNameProblem(string bucket) => Lineage.Rules.LineageRules.BucketNameProblem(bucket);
 
     public static bool HasPassword(string url)
     {
@@ -174,30 +144,5 @@ internal static class StorageRules
     {
         var end = value.IndexOf("://", StringComparison.Ordinal);
         return end > 1 && value.Take(end).All(c => char.IsLetterOrDigit(c) || c is '+' or '.' or '-') ? value.Substring(0, end) : null;
-    }
-
-    private static int EditDistance(string a, string b)
-    {
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
-        for (var j = 0; j <= b.Length; j++)
-        {
-            previous[j] = j;
-        }
-
-        for (var i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                current[j] = Math.Min(Math.Min(previous[j] + 1, current[j - 1] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
-            }
-
-            var swap = previous;
-            previous = current;
-            current = swap;
-        }
-
-        return previous[b.Length];
     }
 }

@@ -30,22 +30,6 @@ internal static class ArtifactNames
         return text.ToString();
     }
 
-    /// <summary>The same rule as <c>Lineage.ArtifactName.IsValid</c> in the runtime.</summary>
-    public static bool IsValid(string? name)
-    {
-        if (name is null || name.Length == 0 || name.Length > 200 || !char.IsLetterOrDigit(name[0]))
-        {
-            return false;
-        }
-
-        foreach (var c in name)
-        {
-            if (!char.IsLetterOrDigit(c) && c != '-' && c != '_' && c != '.' && c != '/')
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    /// <summary>The runtime's rule (<c>Lineage.ArtifactName.IsValid</c>): one shared source.</summary>
+    public static bool IsValid(string? name) => Lineage.Rules.LineageRules.IsValidArtifactName(name);
 }

@@ -17,34 +17,10 @@ internal static class StorageOptionKeys
         {
             if (!Known.Contains(key))
             {
-                var nearest = Known.MinBy(known => EditDistance(known, key))!;
+                var nearest = Known.MinBy(known => Rules.LineageRules.EditDistance(known, key))!;
                 throw new LineageConfigurationException(
                     $"Unknown storage option '{key}' in {origin}; did you mean '{nearest}'? Known options: {string.Join(", ", Known)}.");
             }
         }
-    }
-
-    private static int EditDistance(string a, string b)
-    {
-        var previous = new int[b.Length + 1];
-        var current = new int[b.Length + 1];
-        for (var j = 0; j <= b.Length; j++)
-        {
-            previous[j] = j;
-        }
-
-        for (var i = 1; i <= a.Length; i++)
-        {
-            current[0] = i;
-            for (var j = 1; j <= b.Length; j++)
-            {
-                var substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-                current[j] = Math.Min(Math.Min(previous[j] + 1, current[j - 1] + 1), substitution);
-            }
-
-            (previous, current) = (current, previous);
-        }
-
-        return previous[b.Length];
     }
 }

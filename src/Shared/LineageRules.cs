@@ -1,0 +1,108 @@
+// Compiled into both the runtime (Lineage) and the compile-time checks (Lineage.Generators), which cannot reference
+// each other, so that what the compiler accepts and what the program accepts are the same rules.
+#nullable enable
+namespace Lineage.Rules;
+
+/// <summary>Naming rules shared by the runtime and the analyzers.</summary>
+internal static class LineageRules
+{
+    /// <summary>Longest artifact name accepted.</summary>
+    public const int MaxArtifactNameLength = 200;
+
+    /// <summary>1–200 characters, starting with a letter or digit; letters, digits, '-', '_', '.', '/' only.</summary>
+    public static bool IsValidArtifactName(string? name)
+    {
+        if (name is null || name.Length == 0 || name.Length > MaxArtifactNameLength || !char.IsLetterOrDigit(name[0]))
+        {
+            return false;
+        }
+
+        foreach (var c in name)
+        {
+            if (!char.IsLetterOrDigit(c) && c != '-' && c != '_' && c != '.' && c != '/')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Why <paramref name="bucket"/> breaks S3's bucket naming rules, or null when it follows them.</summary>
+    public static string? BucketNameProblem(string bucket)
+    {
+        if (bucket.Length < 3 || bucket.Length > 63)
+        {
+            return "a bucket name has 3 to 63 characters";
+        }
+
+        foreach (var c in bucket)
+        {
+            if (!(c >= 'a' && c <= 'z') && !(c >= '0' && c <= '9') && c != '-' && c != '.')
+            {
+                return "a bucket name holds only lowercase letters, digits, '-' and '.' (no uppercase, no '_')";
+            }
+        }
+
+        if (!IsLowerAlphanumeric(bucket[0]) || !IsLowerAlphanumeric(bucket[bucket.Length - 1]))
+        {
+            return "a bucket name starts and ends with a letter or digit";
+        }
+
+        if (bucket.Contains(".."))
+        {
+            return "a bucket name has no two adjacent periods";
+        }
+
+        return IsDottedQuad(bucket) ? "a bucket name is not an IP address" : null;
+    }
+
+    /// <summary>Levenshtein distance, for "did you mean" suggestions.</summary>
+    public static int EditDistance(string a, string b)
+    {
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (var j = 0; j <= b.Length; j++)
+        {
+            previous[j] = j;
+        }
+
+        for (var i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+                current[j] = System.Math.Min(System.Math.Min(previous[j] + 1, current[j - 1] + 1), substitution);
+            }
+
+            var swap = previous;
+            previous = current;
+            current = swap;
+        }
+
+        return previous[b.Length];
+    }
+
+    private static bool IsLowerAlphanumeric(char c) => (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+
+    // Only a.b.c.d counts: IPAddress.TryParse also takes "2024" (0.0.7.232), and all-digit buckets are valid.
+    private static bool IsDottedQuad(string bucket)
+    {
+        var parts = bucket.Split('.');
+        if (parts.Length != 4)
+        {
+            return false;
+        }
+
+        foreach (var part in parts)
+        {
+            if (part.Length == 0 || part.Length > 3 || !int.TryParse(part, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number) || number > 255)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}
