@@ -7,16 +7,18 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
+using Lineage.Generators.Configuration;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
 
 namespace Lineage.CodeFixes;
 
 /// <summary>
 /// LIN0004: a credential literal in code is replaced by a read of the environment (LINEAGE_DATABASE_URL, or the AWS
 /// variable for a key/secret/token); in <c>[assembly: ArtifactStorage]</c>, where code cannot run, the secret entry is
-/// removed so that the AWS default chain or a profile supplies it.
+/// removed so that the AWS default chain or a profile supplies it; in <c>lineage.json</c> the option is removed the same way.
 /// </summary>
-[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(CredentialFix))]
+[ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(CredentialFix), DocumentKinds = [nameof(TextDocumentKind.Document), nameof(TextDocumentKind.AdditionalDocument)])]
 [Shared]
 public sealed class CredentialFix : CodeFixProvider
 {
@@ -26,6 +28,12 @@ public sealed class CredentialFix : CodeFixProvider
 
     public override async Task RegisterCodeFixesAsync(CodeFixContext context)
     {
+        if (context.TextDocument is not Document)
+        {
+            RegisterJsonFixes(context);
+            return;
+        }
+
         var root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
         foreach (var diagnostic in context.Diagnostics)
         {
@@ -46,6 +54,60 @@ public sealed class CredentialFix : CodeFixProvider
                 context.RegisterCodeFix(CodeAction.Create(title, _ => Task.FromResult(ReadEnvironment(context.Document, root!, literal, variable)), title), diagnostic);
             }
         }
+    }
+
+    private static void RegisterJsonFixes(CodeFixContext context)
+    {
+        const string title = "Remove the credential (use an AWS profile or the default credential chain)";
+        foreach (var diagnostic in context.Diagnostics)
+        {
+            context.RegisterCodeFix(CodeAction.Create(title, cancellationToken => RemoveJsonOptionAsync(context.TextDocument, diagnostic.Location.SourceSpan, cancellationToken), title), diagnostic);
+        }
+    }
+
+    /// <summary>Removes the <c>"key": value</c> pair whose value is at <paramref name="valueSpan"/>, with the comma that separated it.</summary>
+    private static async Task<Solution> RemoveJsonOptionAsync(TextDocument document, TextSpan valueSpan, System.Threading.CancellationToken cancellationToken)
+    {
+        var text = await document.GetTextAsync(cancellationToken).ConfigureAwait(false);
+        var content = text.ToString();
+        var property = (JsonReader.Parse(content) as JsonObject)?.Properties
+            .Select(p => p.Value).OfType<JsonObject>().SelectMany(o => o.Properties)
+            .FirstOrDefault(p => p.Value.Span == valueSpan);
+        if (property is null)
+        {
+            return document.Project.Solution;
+        }
+
+        int start = property.NameSpan.Start, end = property.Value.Span.End;
+        var after = end;
+        while (after < content.Length && char.IsWhiteSpace(content[after]))
+        {
+            after++;
+        }
+
+        if (after < content.Length && content[after] == ',')
+        {
+            end = after + 1;
+            while (end < content.Length && content[end] is ' ' or '\t')
+            {
+                end++;
+            }
+        }
+        else
+        {
+            var before = start - 1;
+            while (before >= 0 && char.IsWhiteSpace(content[before]))
+            {
+                before--;
+            }
+
+            if (before >= 0 && content[before] == ',')
+            {
+                start = before;
+            }
+        }
+
+        return document.Project.Solution.WithAdditionalDocumentText(document.Id, text.WithChanges(new TextChange(TextSpan.FromBounds(start, end), string.Empty)));
     }
 
     private static Document ReadEnvironment(Document document, SyntaxNode root, ExpressionSyntax literal, string variable)

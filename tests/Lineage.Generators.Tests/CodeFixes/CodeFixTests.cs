@@ -95,6 +95,22 @@ public sealed class CodeFixTests
     }
 
     [Fact]
+    public async Task LIN0004_secret_in_lineage_json_is_removed_with_its_comma()
+    {
+        var after = await FixAsync(new StorageConfigurationAnalyzer(), new CredentialFix(), "LIN0004", "class Program { }", """
+            {
+              "database_url": "sqlite:///meta.sqlite",
+              "artifact_storage_dir": "s3://team-values",
+              "storage_options": { "secret": "abc123", "profile": "research" }
+            }
+            """);
+
+        Assert.Contains("\"storage_options\": { \"profile\": \"research\" }", after.Text);
+        Assert.DoesNotContain("abc123", after.Text);
+        Assert.DoesNotContain(after.Remaining, d => d.Id == "LIN0004");
+    }
+
+    [Fact]
     public async Task LIN0100_invalid_name_is_rewritten_into_a_valid_one()
     {
         var after = await FixAsync(new ArtifactDeclarationAnalyzer(), new ArtifactNameFix(), "LIN0100", """
