@@ -1,6 +1,7 @@
 using Lineage.Configuration;
 using Lineage.Storage;
 using Lineage.Values;
+using Lineage.Values.Local;
 
 namespace Lineage;
 
@@ -63,12 +64,33 @@ public sealed partial class ArtifactStore
     public IReadOnlyList<ArtifactRecord> Trash() => ListAllVersions(ArtifactBranch.Trash);
 
     /// <summary>
-    /// Opens the stored value of <paramref name="record"/> (any branch) as it was saved, byte for byte. The stream verifies
-    /// the recorded size and SHA-256 as it is read and throws <see cref="CorruptArtifactException"/> at its end on any difference.
+    /// Writes the stored bytes of <paramref name="record"/> to <paramref name="path"/>, replacing any file there. The file
+    /// appears only once the whole value has been read and its size and SHA-256 matched the metadata.
     /// </summary>
-    /// <exception cref="CorruptArtifactException">The value is missing or has the wrong size.</exception>
-    public async Task<Stream> OpenValueAsync(ArtifactRecord record, CancellationToken cancellationToken = default) =>
-        await OpenVerifiedAsync(record, cancellationToken).ConfigureAwait(false);
+    /// <param name="record">The version to export.</param>
+    /// <param name="path">The file to write.</param>
+    /// <param name="progress">Told the number of bytes copied, chunk by chunk.</param>
+    /// <param name="cancellationToken">Cancels the copy; nothing is left behind.</param>
+    /// <exception cref="CorruptArtifactException">The stored value is missing or does not match its metadata.</exception>
+    public async Task ExportAsync(ArtifactRecord record, string path, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var value = await OpenVerifiedAsync(record, cancellationToken).ConfigureAwait(false);
+        await using (value.ConfigureAwait(false))
+        {
+            await AtomicFile.WriteAsync(Path.GetFullPath(path), async (destination, ct) =>
+            {
+                var buffer = new byte[1 << 20];
+                int read;
+                // The verifying stream throws at its end when size or hash differ, before anything is renamed.
+                while ((read = await value.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
+                {
+                    await destination.WriteAsync(buffer.AsMemory(0, read), ct).ConfigureAwait(false);
+                    progress?.Report(read);
+                }
+            }, FilePlacement.Replace, cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     /// <summary>Reads the stored value of <paramref name="record"/> to its end and compares its size and SHA-256 with the metadata.</summary>
     public async Task<ValueCheck> VerifyAsync(ArtifactRecord record, CancellationToken cancellationToken = default)

@@ -23,20 +23,17 @@ public static class GetCommand
             await using var store = await globals.OpenStoreAsync(parsed, ct);
             var record = await ShowCommand.FindAsync(store, wanted, ct);
 
-            await using (var value = await store.OpenValueAsync(record, ct))
+            if (terminal.IsTerminal && !terminal.IsJson && record.Size >= ProgressThreshold)
             {
-                if (terminal.IsTerminal && !terminal.IsJson && record.Size >= ProgressThreshold)
+                await terminal.Console.Progress().StartAsync(async progress =>
                 {
-                    await terminal.Console.Progress().StartAsync(async progress =>
-                    {
-                        var task = progress.AddTask($"{Formats.Reference(record)} → {Path.GetFileName(target)}", maxValue: record.Size);
-                        await WriteAtomicallyAsync(value, target, n => task.Increment(n), ct);
-                    });
-                }
-                else
-                {
-                    await WriteAtomicallyAsync(value, target, null, ct);
-                }
+                    var task = progress.AddTask($"{Formats.Reference(record)} → {Path.GetFileName(target)}", maxValue: record.Size);
+                    await store.ExportAsync(record, target, new ProgressCallback(n => task.Increment(n)), ct);
+                });
+            }
+            else
+            {
+                await store.ExportAsync(record, target, cancellationToken: ct);
             }
 
             if (terminal.IsJson)
@@ -53,37 +50,9 @@ public static class GetCommand
         return command;
     }
 
-    /// <summary>
-    /// Copies to a temporary file beside <paramref name="target"/>, flushes it to disk, then renames it into place:
-    /// a reader of <paramref name="target"/> sees the old file or the whole verified value, never a part.
-    /// </summary>
-    private static async Task WriteAtomicallyAsync(Stream value, string target, Action<long>? progress, CancellationToken cancellationToken)
+    /// <summary>Reports progress on the calling thread (Progress&lt;T&gt; would post it elsewhere).</summary>
+    private sealed class ProgressCallback(Action<long> report) : IProgress<long>
     {
-        var directory = Path.GetDirectoryName(target)!;
-        Directory.CreateDirectory(directory);
-        var temporary = Path.Combine(directory, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.partial");
-        try
-        {
-            await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
-            {
-                var buffer = new byte[1 << 20];
-                int read;
-                // The verifying stream throws at its end when size or hash differ, before anything is renamed.
-                while ((read = await value.ReadAsync(buffer, cancellationToken)) > 0)
-                {
-                    await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
-                    progress?.Invoke(read);
-                }
-
-                file.Flush(flushToDisk: true);
-            }
-
-            File.Move(temporary, target, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temporary);
-            throw;
-        }
+        public void Report(long value) => report(value);
     }
 }

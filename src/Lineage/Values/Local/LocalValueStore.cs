@@ -3,54 +3,13 @@ namespace Lineage.Values.Local;
 /// <summary>Values as files under a local folder: written to a temporary name, fsynced, then renamed into place.</summary>
 internal sealed class LocalValueStore(string root) : IValueStore
 {
-    private const string PartialSuffix = ".partial";
     private const int BufferSize = 1 << 20;
-    private const int WriteBufferSize = 1 << 16;
 
     public string Root { get; } = root;
 
+    // Value keys are unique uids: nothing else ever writes this name.
     public Task WriteAsync(string key, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken) =>
-        WriteAsync(key, write, exclusive: false, cancellationToken);
-
-    /// <summary>Temp file, write, fsync, then into place (only if absent when <paramref name="exclusive"/>), then the directory fsynced.</summary>
-    private async Task<bool> WriteAsync(string key, Func<Stream, CancellationToken, Task> write, bool exclusive, CancellationToken cancellationToken)
-    {
-        var path = PathOf(key);
-        var directory = Path.GetDirectoryName(path)!;
-        Directory.CreateDirectory(directory);
-        var temporary = $"{path}.{Uid.New(8)}{PartialSuffix}";
-        try
-        {
-            // Small writes gather in the FileStream's buffer; large ones go straight through it.
-            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, WriteBufferSize))
-            {
-                await write(file, cancellationToken).ConfigureAwait(false);
-                file.Flush(flushToDisk: true);
-            }
-
-            if (exclusive)
-            {
-                if (!PosixFiles.TryMoveNew(temporary, path))
-                {
-                    TryDelete(temporary);
-                    return false;
-                }
-            }
-            else
-            {
-                // Value keys are unique uids: nothing else ever writes this name.
-                File.Move(temporary, path, overwrite: false);
-            }
-
-            PosixFiles.FlushDirectory(directory);
-            return true;
-        }
-        catch
-        {
-            TryDelete(temporary);
-            throw;
-        }
-    }
+        AtomicFile.WriteAsync(PathOf(key), write, FilePlacement.NewName, cancellationToken);
 
     public Task<(Stream Stream, long Length)> OpenReadAsync(string key, CancellationToken cancellationToken)
     {
@@ -123,19 +82,7 @@ internal sealed class LocalValueStore(string root) : IValueStore
     }
 
     public Task<bool> TryCreateSmallAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken) =>
-        WriteAsync(key, (stream, ct) => stream.WriteAsync(content, ct).AsTask(), exclusive: true, cancellationToken);
+        AtomicFile.WriteAsync(PathOf(key), (stream, ct) => stream.WriteAsync(content, ct).AsTask(), FilePlacement.IfAbsent, cancellationToken);
 
     private string PathOf(string key) => Path.Combine(Root, key.Replace('/', Path.DirectorySeparatorChar));
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Best effort: a leftover *.partial file is never visible as an artifact.
-        }
-    }
 }

@@ -1,0 +1,72 @@
+namespace Lineage.Values.Local;
+
+/// <summary>How a finished temporary file takes its final name.</summary>
+internal enum FilePlacement
+{
+    /// <summary>A name nothing else writes (a value's uid): a plain rename.</summary>
+    NewName,
+
+    /// <summary>Only if nothing is there yet (a storage marker): atomic even against racing processes.</summary>
+    IfAbsent,
+
+    /// <summary>Replacing whatever is there (an export the user asked for).</summary>
+    Replace,
+}
+
+/// <summary>
+/// Writes a file atomically and durably: to a temporary name, fsynced, renamed into place, then the directory fsynced.
+/// Readers see the old state or the whole new file, never a part; on failure the temporary file is removed.
+/// </summary>
+internal static class AtomicFile
+{
+    private const int WriteBufferSize = 1 << 16;
+
+    /// <summary>False only for <see cref="FilePlacement.IfAbsent"/> when the file already existed.</summary>
+    public static async Task<bool> WriteAsync(string path, Func<Stream, CancellationToken, Task> write, FilePlacement placement, CancellationToken cancellationToken)
+    {
+        var directory = Path.GetDirectoryName(path)!;
+        Directory.CreateDirectory(directory);
+        var temporary = $"{path}.{Uid.New(8)}.partial";
+        try
+        {
+            // Small writes gather in the FileStream's buffer; large ones go straight through it.
+            using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, WriteBufferSize))
+            {
+                await write(file, cancellationToken).ConfigureAwait(false);
+                file.Flush(flushToDisk: true);
+            }
+
+            switch (placement)
+            {
+                case FilePlacement.IfAbsent when !PosixFiles.TryMoveNew(temporary, path):
+                    TryDelete(temporary);
+                    return false;
+                case FilePlacement.IfAbsent:
+                    break;
+                default:
+                    File.Move(temporary, path, overwrite: placement == FilePlacement.Replace);
+                    break;
+            }
+
+            PosixFiles.FlushDirectory(directory);
+            return true;
+        }
+        catch
+        {
+            TryDelete(temporary);
+            throw;
+        }
+    }
+
+    public static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Best effort: a leftover *.partial file is never visible as an artifact, and gc finds it.
+        }
+    }
+}
