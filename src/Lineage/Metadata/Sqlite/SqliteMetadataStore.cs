@@ -6,7 +6,7 @@ using Microsoft.Data.Sqlite;
 namespace Lineage.Metadata.Sqlite;
 
 /// <summary>
-/// Metadata in a SQLite file: WAL journal, a busy timeout so concurrent writers queue instead of failing,
+/// Metadata in a SQLite file: WAL journal, a busy timeout (the connection's default timeout) so concurrent writers queue instead of failing,
 /// and write transactions taken with <c>BEGIN IMMEDIATE</c> so version allocation is serialized.
 /// </summary>
 internal sealed class SqliteMetadataStore : SqlMetadataStore
@@ -37,6 +37,8 @@ internal sealed class SqliteMetadataStore : SqlMetadataStore
             DataSource = path,
             Mode = SqliteOpenMode.ReadWriteCreate,
             Pooling = true,
+            ForeignKeys = true,
+            // Microsoft.Data.Sqlite retries a busy database for this long, so concurrent writers queue instead of failing.
             DefaultTimeout = BusyTimeoutSeconds,
         }.ToString();
 
@@ -68,7 +70,7 @@ internal sealed class SqliteMetadataStore : SqlMetadataStore
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
             using var pragmas = connection.CreateCommand();
-            pragmas.CommandText = $"PRAGMA busy_timeout = {BusyTimeoutSeconds * 1000}; PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;";
+            pragmas.CommandText = "PRAGMA synchronous = FULL;";
             await pragmas.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             return connection;
         }
