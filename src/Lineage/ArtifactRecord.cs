@@ -9,7 +9,7 @@ public enum ArtifactBranch
     /// <summary>Soft-deleted: hidden and not loadable until restored.</summary>
     Trash,
 
-    /// <summary>Archived: hidden from listings, still loadable by version.</summary>
+    /// <summary>Archived: hidden from listings and from "latest", still loadable by version.</summary>
     Archive,
 }
 
@@ -25,7 +25,7 @@ public enum ArtifactBranch
 /// <param name="TypeName">The .NET type it was saved as.</param>
 /// <param name="Format">How the value is encoded: <c>memorypack</c> or <c>raw</c>.</param>
 /// <param name="StorageRoot">The storage root holding the value.</param>
-/// <param name="Key">The value's path inside <paramref name="StorageRoot"/>: <c>.lineage/{uid}{suffix}</c>.</param>
+/// <param name="Key">The value's path inside <paramref name="StorageRoot"/>: <c>.lineage/{uid}{suffix}</c>, or the file's own relative path when it was registered in place.</param>
 /// <param name="Branch">Main, trash or archive.</param>
 /// <param name="CodeVersion">Hash of the code that produced it, when known.</param>
 /// <param name="SourceCode">The code that produced it, when known.</param>
@@ -34,6 +34,8 @@ public enum ArtifactBranch
 /// <param name="SourceRevision">The source revision (e.g. git commit) that assembly was built from, when known.</param>
 /// <param name="InputsHash">Hash of the inputs it was computed from, for values saved by <c>GetOrCompute</c>.</param>
 /// <param name="TypeSchema">The member layout of its type when saved, for <c>[Artifact]</c> types.</param>
+/// <param name="StorageHost">The host of <paramref name="StorageRoot"/> when it is a local folder; null for object stores.</param>
+/// <param name="IsManaged">False for a file registered in place (<see cref="ArtifactStore.Register"/>): Lineage did not write it and never deletes it on its own.</param>
 public sealed record ArtifactRecord(
     string Uid,
     string Name,
@@ -54,4 +56,9 @@ public sealed record ArtifactRecord(
     string? AssemblyVersion = null,
     string? SourceRevision = null,
     string? InputsHash = null,
-    string? TypeSchema = null);
+    string? TypeSchema = null,
+    string? StorageHost = null,
+    bool IsManaged = true)
+{
+    internal long StorageId { get; init; }
+}

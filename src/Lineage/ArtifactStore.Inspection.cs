@@ -119,11 +119,11 @@ public sealed partial class ArtifactStore
         }
     }
 
-    /// <summary>Who writes <see cref="ResolvedOptions.ArtifactStorageDir"/>: this instance, another one (named), or nobody (and why).</summary>
+    /// <summary>Who writes the default storage root (see <see cref="StorageRegistry.Default"/>): this instance, another one (named), or nobody (and why).</summary>
     public async Task<StorageRootStatus> GetStorageStatusAsync(CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
-        var claim = await _guard.ClaimAsync(_values, claimIfUnmarked: false, cancellationToken).ConfigureAwait(false);
+        var claim = await _guard.ClaimAsync(DefaultTarget.Values, claimIfUnmarked: false, cancellationToken).ConfigureAwait(false);
         return new StorageRootStatus(claim.Root, claim.Marker?.InstanceUid == InstanceUid, claim.Marker?.InstanceUid,
             string.IsNullOrEmpty(claim.Marker?.Database) ? null : claim.Marker.Database, claim.Problem);
     }
@@ -140,13 +140,14 @@ public sealed partial class ArtifactStore
     public async Task<IReadOnlyList<UnreferencedValue>> FindUnreferencedValuesAsync(TimeSpan minimumAge, bool delete = false, CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
-        var claim = await _guard.ClaimAsync(_values, claimIfUnmarked: false, cancellationToken).ConfigureAwait(false);
+        var claim = await _guard.ClaimAsync(DefaultTarget.Values, claimIfUnmarked: false, cancellationToken).ConfigureAwait(false);
         _guard.EnsureWritable(claim, "look for unreferenced values");
 
         // Files first, rows second: a value saved meanwhile has its row by the time the rows are read.
         var cutoff = DateTimeOffset.UtcNow - minimumAge;
         var candidates = new List<StoredObject>();
-        await foreach (var stored in _values.ListAsync(".lineage/", cancellationToken).ConfigureAwait(false))
+        var values = DefaultTarget.Values;
+        await foreach (var stored in values.ListAsync(".lineage/", cancellationToken).ConfigureAwait(false))
         {
             if (stored.Key != StorageMarker.Key && stored.LastModified <= cutoff)
             {
@@ -155,19 +156,19 @@ public sealed partial class ArtifactStore
         }
 
         var referenced = (await _metadata.ListAllAsync(branch: null, cancellationToken).ConfigureAwait(false))
-            .Where(r => string.Equals(r.StorageRoot, _values.Root, StringComparison.Ordinal))
+            .Where(r => string.Equals(r.StorageRoot, values.Root, StringComparison.Ordinal) && r.StorageHost == DefaultTarget.Storage.Host)
             .Select(r => r.Key)
             .ToHashSet(StringComparer.Ordinal);
         var found = candidates
             .Where(c => !referenced.Contains(c.Key))
-            .Select(c => new UnreferencedValue(_values.Root, c.Key, c.Size, c.LastModified))
+            .Select(c => new UnreferencedValue(values.Root, c.Key, c.Size, c.LastModified))
             .ToList();
         found.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
         if (delete)
         {
             foreach (var value in found)
             {
-                await _values.DeleteAsync(value.Key, cancellationToken).ConfigureAwait(false);
+                await values.DeleteAsync(value.Key, cancellationToken).ConfigureAwait(false);
             }
         }
 

@@ -28,21 +28,20 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
 
     private readonly IMetadataStore _metadata;
     private readonly WritingInstanceGuard _guard;
-    private readonly StorageRecord _storage;
-    private readonly IValueStore _values;
     private readonly ConcurrentDictionary<string, Lazy<IValueStore>> _valueStoresByRoot = new(StringComparer.Ordinal);
     private readonly bool _isShared;
+    private StorageTarget _defaultTarget = null!;
+    private StorageTarget? _localTarget;
     private int _disposed;
 
-    private ArtifactStore(ResolvedOptions options, IMetadataStore metadata, WritingInstanceGuard guard, StorageRecord storage, IValueStore values, bool isShared)
+    private ArtifactStore(ResolvedOptions options, IMetadataStore metadata, WritingInstanceGuard guard, bool isShared)
     {
         Options = options;
         _metadata = metadata;
         _guard = guard;
-        _storage = storage;
-        _values = values;
-        _valueStoresByRoot[values.Root] = new Lazy<IValueStore>(values);
         _isShared = isShared;
+        Storages = new StorageRegistry(this);
+        Spaces = new SpaceRegistry(this);
     }
 
     /// <summary>The settings this store runs with; fixed for its lifetime.</summary>
@@ -50,6 +49,12 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
 
     /// <summary>The uid of the metadata database: the instance that owns the roots it created.</summary>
     public string InstanceUid => _metadata.InstanceUid;
+
+    /// <summary>The registry of storage locations: list, add, switch the default, migrate.</summary>
+    public StorageRegistry Storages { get; }
+
+    /// <summary>Spaces and their members, which restrict who may use a storage location.</summary>
+    public SpaceRegistry Spaces { get; }
 
     /// <summary>True when this instance may write new artifacts to <see cref="ResolvedOptions.ArtifactStorageDir"/>.</summary>
     public bool IsStorageWritable => GetStorageStatusAsync().GetAwaiter().GetResult().IsWritable;
@@ -107,22 +112,24 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
             _ => throw new LineageConfigurationException($"database_url {resolved.MaskedDatabaseUrl} selects an unsupported database."),
         };
 
-        IValueStore? values = null;
+        var store = new ArtifactStore(resolved, metadata, new WritingInstanceGuard(metadata.InstanceUid, resolved.MaskedDatabaseUrl), isShared);
         try
         {
-            values = ValueStoreFor(resolved.Storage.Root, resolved);
-            var guard = new WritingInstanceGuard(metadata.InstanceUid, resolved.MaskedDatabaseUrl);
-            var claim = await guard.ClaimAsync(values, claimIfUnmarked: true, cancellationToken).ConfigureAwait(false);
-            var isLocal = resolved.Storage.Kind == StorageKind.Local;
-            var storage = await metadata.RegisterStorageAsync(
-                values.Root, isLocal ? "local" : "s3", isLocal ? Environment.MachineName : null, claim.Marker?.InstanceUid, Environment.UserName, cancellationToken).ConfigureAwait(false);
-            var store = new ArtifactStore(resolved, metadata, guard, storage, values, isShared);
+            // The configured roots are registered (and claimed when unmarked) like Storages.Add would.
+            var defaultStorage = await store.Storages.RegisterAsync(resolved.Storage, description: null, host: null, cancellationToken).ConfigureAwait(false);
+            store._defaultTarget = new StorageTarget(defaultStorage, store.ValuesAt(defaultStorage.Root));
+            if (resolved.LocalStorage is { } local)
+            {
+                var localStorage = await store.Storages.RegisterAsync(local, description: null, host: null, cancellationToken).ConfigureAwait(false);
+                store._localTarget = new StorageTarget(localStorage, store.ValuesAt(localStorage.Root));
+            }
+
             options?.Freeze();
             return store;
         }
         catch
         {
-            (values as IDisposable)?.Dispose();
+            store.ReleaseValueStores();
             await metadata.DisposeAsync().ConfigureAwait(false);
             throw;
         }
@@ -181,13 +188,13 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
         ThrowIfDisposed();
         ArtifactName.Validate(name);
         var plan = ValueSerializer.Plan(value);
-        var claim = await _guard.ClaimAsync(_values, claimIfUnmarked: false, cancellationToken).ConfigureAwait(false);
-        _guard.EnsureWritable(claim, $"save '{name}'");
+        var target = LocalTarget ?? DefaultTarget;
+        await EnsureCanWriteAsync(target.Storage, $"save '{name}'", cancellationToken).ConfigureAwait(false);
 
         var uid = Uid.New();
         var key = $".lineage/{uid}{plan.Suffix}";
         ValueDigest digest = default;
-        await _values.WriteAsync(key, async (destination, ct) =>
+        await target.Values.WriteAsync(key, async (destination, ct) =>
         {
             using var hashing = new HashingWriteStream(destination);
             await plan.WriteTo(hashing, ct).ConfigureAwait(false);
@@ -197,8 +204,9 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
         try
         {
             return await _metadata.InsertArtifactAsync(
-                new NewArtifact(uid, name, UtcNowToMicroseconds(), Environment.UserName, Environment.MachineName,
-                    digest.Size, digest.Hash, plan.TypeName, plan.Format, _storage.Id, _storage.Root, key, code, inputsHash, plan.TypeSchema),
+                new NewArtifact(uid, name, UtcNowToMicroseconds(), Options.User, Options.Host,
+                    digest.Size, digest.Hash, plan.TypeName, plan.Format, target.Storage.Id, target.Storage.Root, key, code, inputsHash, plan.TypeSchema,
+                    target.Storage.Host),
                 cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e)
@@ -207,7 +215,7 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
             // connection, a cancellation during commit) may have stored the row. When unsure, keep the file; gc finds orphans.
             if (!await RowMayExistAsync(uid).ConfigureAwait(false))
             {
-                await _values.DeleteAsync(key, CancellationToken.None).ConfigureAwait(false);
+                await target.Values.DeleteAsync(key, CancellationToken.None).ConfigureAwait(false);
             }
 
             if (e is DbException)
@@ -242,7 +250,10 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
     {
         ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(record);
-        var description = $"The stored value of '{record.Name}' version {record.Version} ({record.StorageRoot}/{record.Key})";
+        await EnsureCanReadAsync(record, cancellationToken).ConfigureAwait(false);
+        var description = record.IsManaged
+            ? $"The stored value of '{record.Name}' version {record.Version} ({record.StorageRoot}/{record.Key})"
+            : $"The file '{record.Key}' registered in place as '{record.Name}' version {record.Version} (in {record.StorageRoot})";
         Stream stream;
         long length;
         try
@@ -257,10 +268,12 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
         if (length != record.Size)
         {
             await stream.DisposeAsync().ConfigureAwait(false);
-            throw new CorruptArtifactException($"{description} is corrupt: it has {length} bytes, the metadata records {record.Size}.");
+            throw new CorruptArtifactException(record.IsManaged
+                ? $"{description} is corrupt: it has {length} bytes, the metadata records {record.Size}."
+                : $"{description} has changed since it was registered: it has {length} bytes, {record.Size} were registered. Register it again to record the new content.");
         }
 
-        return new VerifyingReadStream(stream, new ValueDigest(record.Size, record.Hash), description);
+        return new VerifyingReadStream(stream, new ValueDigest(record.Size, record.Hash), description, changedWord: record.IsManaged ? "corrupt" : "changed since it was registered");
     }
 
     /// <summary>The metadata of a version of <paramref name="name"/> (the latest when <paramref name="version"/> is null).</summary>
@@ -306,14 +319,26 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
     /// <summary>
     /// Deletes one version. By default it moves to the trash (hidden, restorable with <see cref="Restore"/>);
     /// with <paramref name="permanent"/> its metadata and value are removed. Its version number is never reused.
+    /// A file registered in place is never removed this way: see <see cref="Delete(string, int, bool, bool)"/>.
     /// </summary>
     public void Delete(string name, int version, bool permanent = false) => DeleteAsync(name, version, permanent).GetAwaiter().GetResult();
 
-    /// <inheritdoc cref="Delete"/>
-    public async Task DeleteAsync(string name, int version, bool permanent = false, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Deletes one version; with <paramref name="permanent"/> and <paramref name="deleteInPlaceFile"/>, a file that was
+    /// registered in place (which Lineage did not write) is removed along with its row.
+    /// </summary>
+    public void Delete(string name, int version, bool permanent, bool deleteInPlaceFile) =>
+        DeleteAsync(name, version, permanent, deleteInPlaceFile).GetAwaiter().GetResult();
+
+    /// <inheritdoc cref="Delete(string, int, bool)"/>
+    public Task DeleteAsync(string name, int version, bool permanent = false, CancellationToken cancellationToken = default) =>
+        DeleteAsync(name, version, permanent, deleteInPlaceFile: false, cancellationToken);
+
+    /// <inheritdoc cref="Delete(string, int, bool, bool)"/>
+    public async Task DeleteAsync(string name, int version, bool permanent, bool deleteInPlaceFile, CancellationToken cancellationToken = default)
     {
         var record = await FindAsync(name, version, cancellationToken).ConfigureAwait(false);
-        await EnsureWritableAsync(record, permanent ? $"permanently delete '{name}' version {version}" : $"delete '{name}' version {version}", cancellationToken).ConfigureAwait(false);
+        await EnsureCanWriteAsync(record, permanent ? $"permanently delete '{name}' version {version}" : $"delete '{name}' version {version}", cancellationToken).ConfigureAwait(false);
         if (!permanent)
         {
             await _metadata.SetBranchAsync(record.Uid, ArtifactBranch.Trash, cancellationToken).ConfigureAwait(false);
@@ -322,7 +347,26 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
 
         // Row first, value second: a crash in between leaves an unreferenced file, never a row without its value.
         await _metadata.DeleteAsync(record.Uid, cancellationToken).ConfigureAwait(false);
-        await ValuesAt(record.StorageRoot).DeleteAsync(record.Key, CancellationToken.None).ConfigureAwait(false);
+        if (record.IsManaged || deleteInPlaceFile)
+        {
+            await ValuesAt(record.StorageRoot).DeleteAsync(record.Key, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Moves a version to the archive: hidden from listings and from "latest", still loadable by its version number.</summary>
+    public void Archive(string name, int version) => ArchiveAsync(name, version).GetAwaiter().GetResult();
+
+    /// <inheritdoc cref="Archive"/>
+    public async Task ArchiveAsync(string name, int version, CancellationToken cancellationToken = default)
+    {
+        var record = await FindAsync(name, version, cancellationToken).ConfigureAwait(false);
+        if (record.Branch == ArtifactBranch.Archive)
+        {
+            return;
+        }
+
+        await EnsureCanWriteAsync(record, $"archive '{name}' version {version}", cancellationToken).ConfigureAwait(false);
+        await _metadata.SetBranchAsync(record.Uid, ArtifactBranch.Archive, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Brings a version back from the trash (or the archive) to the live artifacts.</summary>
@@ -337,7 +381,7 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
             return;
         }
 
-        await EnsureWritableAsync(record, $"restore '{name}' version {version}", cancellationToken).ConfigureAwait(false);
+        await EnsureCanWriteAsync(record, $"restore '{name}' version {version}", cancellationToken).ConfigureAwait(false);
         await _metadata.SetBranchAsync(record.Uid, ArtifactBranch.Main, cancellationToken).ConfigureAwait(false);
     }
 
@@ -353,11 +397,18 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
         }
 
         await _metadata.DisposeAsync().ConfigureAwait(false);
+        ReleaseValueStores();
+    }
+
+    private void ReleaseValueStores()
+    {
         foreach (var values in _valueStoresByRoot.Values.Where(v => v.IsValueCreated).Select(v => v.Value).OfType<IDisposable>())
         {
             values.Dispose();
         }
     }
+
+    internal Task<ArtifactRecord> FindVersionAsync(string name, int version, CancellationToken cancellationToken) => FindAsync(name, version, cancellationToken);
 
     private async Task<ArtifactRecord> FindAsync(string name, int? version, CancellationToken cancellationToken)
     {
@@ -381,13 +432,7 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
             : $"No artifact named '{name}' {where}.");
     }
 
-    private async Task EnsureWritableAsync(ArtifactRecord record, string operation, CancellationToken cancellationToken)
-    {
-        var claim = await _guard.ClaimAsync(ValuesAt(record.StorageRoot), claimIfUnmarked: false, cancellationToken).ConfigureAwait(false);
-        _guard.EnsureWritable(claim, operation);
-    }
-
-    private IValueStore ValuesAt(string root) =>
+    internal IValueStore ValuesAt(string root) =>
         _valueStoresByRoot.GetOrAdd(root, r => new Lazy<IValueStore>(() => ValueStoreFor(r, Options))).Value;
 
     private static IValueStore ValueStoreFor(string root, ResolvedOptions options) =>

@@ -90,3 +90,35 @@ public sealed class StorageAccessException : LineageException
     /// <summary>The storage root that could not be used.</summary>
     public string Root { get; }
 }
+
+/// <summary>No storage location is registered for the given root (on this host, for local roots).</summary>
+public sealed class StorageNotFoundException : LineageException
+{
+    internal StorageNotFoundException(string root, string message) : base(message) => Root = root;
+
+    /// <summary>The root that was asked for.</summary>
+    public string Root { get; }
+}
+
+/// <summary>
+/// A storage location was moved into a space, and the current user (<c>LINEAGE_USER</c> or the OS user) is not a member:
+/// they may neither write to it nor read the artifacts that live there.
+/// </summary>
+public sealed class SpaceAccessDeniedException : LineageException
+{
+    internal SpaceAccessDeniedException(string root, string space, string user, string message) : base(message)
+    {
+        Root = root;
+        Space = space;
+        User = user;
+    }
+
+    /// <summary>The storage root that refused access.</summary>
+    public string Root { get; }
+
+    /// <summary>The space the root is in.</summary>
+    public string Space { get; }
+
+    /// <summary>The user that was refused.</summary>
+    public string User { get; }
+}

@@ -4,15 +4,17 @@ namespace Lineage.Configuration;
 
 /// <summary>
 /// Reads a Lineage config file: a JSON object with the LineaPy keys <c>artifact_storage_dir</c>,
-/// <c>database_url</c> and <c>storage_options</c>.
+/// <c>database_url</c> and <c>storage_options</c>, and the LaminDB settings <c>local_storage</c> and <c>host</c>.
 /// </summary>
 internal static class ConfigFile
 {
     public const string DatabaseUrlKey = "database_url";
     public const string ArtifactStorageDirKey = "artifact_storage_dir";
     public const string StorageOptionsKey = "storage_options";
+    public const string LocalStorageKey = "local_storage";
+    public const string HostKey = "host";
 
-    private static readonly string[] KnownKeys = [ArtifactStorageDirKey, DatabaseUrlKey, StorageOptionsKey];
+    private static readonly string[] KnownKeys = [ArtifactStorageDirKey, DatabaseUrlKey, StorageOptionsKey, LocalStorageKey, HostKey];
 
     private static readonly JsonDocumentOptions ParseOptions = new()
     {
@@ -65,6 +67,8 @@ internal static class ConfigFile
             string? databaseUrl = null;
             string? storageDir = null;
             Dictionary<string, string>? storageOptions = null;
+            string? localStorage = null;
+            string? host = null;
             foreach (var property in document.RootElement.EnumerateObject())
             {
                 switch (property.Name)
@@ -78,13 +82,19 @@ internal static class ConfigFile
                     case StorageOptionsKey:
                         storageOptions = ReadStorageOptions(property, origin);
                         break;
+                    case LocalStorageKey:
+                        localStorage = ReadString(property, origin);
+                        break;
+                    case HostKey:
+                        host = ReadString(property, origin);
+                        break;
                     default:
                         throw new LineageConfigurationException(
                             $"The Lineage config file '{origin}' has the unknown setting '{property.Name}'. Known settings: {string.Join(", ", KnownKeys)}.");
                 }
             }
 
-            return new ConfigLayer(source, baseDirectory, databaseUrl, storageDir, storageOptions);
+            return new ConfigLayer(source, baseDirectory, databaseUrl, storageDir, storageOptions, localStorage, host);
         }
     }
 

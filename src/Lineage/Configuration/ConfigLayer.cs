@@ -9,4 +9,6 @@ internal sealed record ConfigLayer(
     string BaseDirectory,
     string? DatabaseUrl = null,
     string? ArtifactStorageDir = null,
-    IReadOnlyDictionary<string, string>? StorageOptions = null);
+    IReadOnlyDictionary<string, string>? StorageOptions = null,
+    string? LocalStorage = null,
+    string? Host = null);

@@ -17,6 +17,9 @@ public sealed class LineageOptions
     private string? _home;
     private string? _databaseUrl;
     private string? _artifactStorageDir;
+    private string? _localStorage;
+    private string? _host;
+    private string? _user;
 
     /// <summary>Creates empty options: everything resolves from the environment, config file and defaults.</summary>
     public LineageOptions() => _storageOptions = new StorageOptionsDictionary(this);
@@ -29,6 +32,22 @@ public sealed class LineageOptions
 
     /// <summary>Root that artifact values are written to. Default <c>{Home}/artifacts</c>; environment <c>LINEAGE_ARTIFACT_STORAGE_DIR</c>.</summary>
     public string? ArtifactStorageDir { get => _artifactStorageDir; set => _artifactStorageDir = Settable(value); }
+
+    /// <summary>
+    /// A local root that new artifacts are written to instead of <see cref="ArtifactStorageDir"/> (LaminDB's
+    /// keep-artifacts-local mode); <see cref="StorageRegistry.UploadAsync"/> moves them later. Unset by default;
+    /// environment <c>LINEAGE_LOCAL_STORAGE</c>; config key <c>local_storage</c>.
+    /// </summary>
+    public string? LocalStorage { get => _localStorage; set => _localStorage = Settable(value); }
+
+    /// <summary>
+    /// The identifier of this machine for local storage roots: the same path on two hosts is two locations.
+    /// Default: the machine name; environment <c>LINEAGE_HOST</c>; config key <c>host</c>.
+    /// </summary>
+    public string? Host { get => _host; set => _host = Settable(value); }
+
+    /// <summary>The user recorded as creator and checked for space membership. Default: the OS user; environment <c>LINEAGE_USER</c>.</summary>
+    public string? User { get => _user; set => _user = Settable(value); }
 
     /// <summary>
     /// Storage settings (<c>profile</c>, <c>region</c>, <c>endpoint_url</c>, <c>force_path_style</c>, <c>key</c>,

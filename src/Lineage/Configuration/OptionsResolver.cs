@@ -9,6 +9,9 @@ internal static class OptionsResolver
     public const string HomeVariable = "LINEAGE_HOME";
     public const string DatabaseUrlVariable = "LINEAGE_DATABASE_URL";
     public const string ArtifactStorageDirVariable = "LINEAGE_ARTIFACT_STORAGE_DIR";
+    public const string LocalStorageVariable = "LINEAGE_LOCAL_STORAGE";
+    public const string HostVariable = "LINEAGE_HOST";
+    public const string UserVariable = "LINEAGE_USER";
     public const string UserConfigFileName = "config.json";
 
     /// <summary>Resolves against this process's environment, working directory and user profile.</summary>
@@ -40,20 +43,38 @@ internal static class OptionsResolver
         ConfigLayer?[] layers =
         [
             new ConfigLayer(SettingSource.Explicit, workingDirectory, options.DatabaseUrl, options.ArtifactStorageDir,
-                options.StorageOptions.Count > 0 ? new Dictionary<string, string>(options.StorageOptions) : null),
+                options.StorageOptions.Count > 0 ? new Dictionary<string, string>(options.StorageOptions) : null,
+                options.LocalStorage, options.Host),
             new ConfigLayer(SettingSource.Environment, workingDirectory,
-                environment(DatabaseUrlVariable), environment(ArtifactStorageDirVariable)),
+                environment(DatabaseUrlVariable), environment(ArtifactStorageDirVariable),
+                LocalStorage: environment(LocalStorageVariable), Host: environment(HostVariable)),
             projectConfig,
             ConfigFile.TryRead(userConfigPath, SettingSource.UserConfig),
             new ConfigLayer(SettingSource.Default, home.Item1,
                 "sqlite:///" + LocalPaths.ToUrlPath(Path.Combine(home.Item1, "db.sqlite")),
                 Path.Combine(home.Item1, "artifacts"),
-                new Dictionary<string, string>()),
+                new Dictionary<string, string>(),
+                Host: Environment.MachineName),
         ];
 
         var databaseLayer = layers.First(l => !string.IsNullOrWhiteSpace(l?.DatabaseUrl))!;
         var storageLayer = layers.First(l => !string.IsNullOrWhiteSpace(l?.ArtifactStorageDir))!;
         var optionsLayer = layers.First(l => l?.StorageOptions is not null)!;
+        var localLayer = layers.FirstOrDefault(l => !string.IsNullOrWhiteSpace(l?.LocalStorage));
+        var hostLayer = layers.First(l => !string.IsNullOrWhiteSpace(l?.Host))!;
+        var user = First((options.User, SettingSource.Explicit), (environment(UserVariable), SettingSource.Environment))
+            ?? (Environment.UserName, SettingSource.Default);
+
+        StorageLocation? localStorage = null;
+        if (localLayer is not null)
+        {
+            localStorage = StorageLocation.Parse(localLayer.LocalStorage!, localLayer.BaseDirectory, userHome);
+            if (localStorage.Kind != StorageKind.Local)
+            {
+                throw new LineageConfigurationException(
+                    $"local_storage '{UrlMasking.Mask(localLayer.LocalStorage!)}' ({localLayer.Source}) must be a local folder: it is where artifacts stay before they are uploaded to artifact_storage_dir.");
+            }
+        }
 
         StorageOptionKeys.Validate(optionsLayer.StorageOptions!.Keys, optionsLayer.Source.ToString() + " storage options");
 
@@ -65,7 +86,15 @@ internal static class OptionsResolver
             storageLayer.Source,
             optionsLayer.StorageOptions!,
             optionsLayer.Source,
-            userConfigPath);
+            userConfigPath)
+        {
+            LocalStorage = localStorage,
+            LocalStorageSource = localLayer?.Source,
+            Host = hostLayer.Host!.Trim(),
+            HostSource = hostLayer.Source,
+            User = user.Value.Trim(),
+            UserSource = user.Source,
+        };
     }
 
     private static (string Value, SettingSource Source)? First(params (string? Value, SettingSource Source)[] candidates)

@@ -62,12 +62,32 @@ public sealed class ResolvedOptions
     /// <summary>Where <see cref="StorageOptions"/> came from.</summary>
     public SettingSource StorageOptionsSource { get; }
 
+    /// <summary>The local root new artifacts are written to before upload (keep-artifacts-local mode); null when not set.</summary>
+    public string? LocalStorageDir => LocalStorage?.Root;
+
+    /// <summary>Where <see cref="LocalStorageDir"/> came from; null when it is not set.</summary>
+    public SettingSource? LocalStorageSource { get; init; }
+
+    /// <summary>This machine's identifier for local storage roots (default: the machine name).</summary>
+    public string Host { get; init; } = Environment.MachineName;
+
+    /// <summary>Where <see cref="Host"/> came from.</summary>
+    public SettingSource HostSource { get; init; } = SettingSource.Default;
+
+    /// <summary>The user this store acts as: <c>LINEAGE_USER</c>, or the OS user.</summary>
+    public string User { get; init; } = Environment.UserName;
+
+    /// <summary>Where <see cref="User"/> came from.</summary>
+    public SettingSource UserSource { get; init; } = SettingSource.Default;
+
     /// <summary>The user config file that was (or would have been) read: <c>{Home}/config.json</c>.</summary>
     public string UserConfigPath { get; }
 
     internal DatabaseLocation Database { get; }
 
     internal StorageLocation Storage { get; }
+
+    internal StorageLocation? LocalStorage { get; init; }
 
     /// <summary>A one-setting-per-line summary with secrets masked.</summary>
     public override string ToString()
@@ -76,6 +96,13 @@ public sealed class ResolvedOptions
             .AppendLine(CultureInfo.InvariantCulture, $"home: {Home} ({HomeSource})")
             .AppendLine(CultureInfo.InvariantCulture, $"database_url: {MaskedDatabaseUrl} ({DatabaseUrlSource})")
             .AppendLine(CultureInfo.InvariantCulture, $"artifact_storage_dir: {ArtifactStorageDir} ({ArtifactStorageDirSource})");
+        if (LocalStorageDir is { } local)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"local_storage: {local} ({LocalStorageSource})");
+        }
+
+        text.AppendLine(CultureInfo.InvariantCulture, $"host: {Host} ({HostSource})")
+            .AppendLine(CultureInfo.InvariantCulture, $"user: {User} ({UserSource})");
         var options = MaskedStorageOptions.Select(o => $"{o.Key}={o.Value}");
         return text.Append(CultureInfo.InvariantCulture, $"storage_options: {{{string.Join(", ", options)}}} ({StorageOptionsSource})").ToString();
     }

@@ -2,16 +2,11 @@ using Lineage.Configuration;
 
 namespace Lineage.Metadata;
 
-/// <summary>A registered storage root.</summary>
-internal sealed record StorageRecord(
-    long Id,
-    string Uid,
-    string Root,
-    string Type,
-    string? Host,
-    string? InstanceUid,
-    DateTimeOffset CreatedAt,
-    string CreatedBy);
+/// <summary>A storage location about to be registered.</summary>
+internal sealed record NewStorage(string Uid, string Root, string Type, string? Host, string? InstanceUid, string? Description, string? Region, string CreatedBy);
+
+/// <summary>Which space a storage location is in, and whether a user is a member of it.</summary>
+internal sealed record StorageAccess(string Space, bool IsMember);
 
 /// <summary>An artifact version about to be recorded; the metadata store assigns its version.</summary>
 internal sealed record NewArtifact(
@@ -29,7 +24,9 @@ internal sealed record NewArtifact(
     string Key,
     ArtifactCode? Code = null,
     string? InputsHash = null,
-    string? TypeSchema = null);
+    string? TypeSchema = null,
+    string? StorageHost = null,
+    bool IsManaged = true);
 
 /// <summary>
 /// The metadata database. Backends own their SQL and connections; the rules (which versions exist,
@@ -42,8 +39,47 @@ internal interface IMetadataStore : IAsyncDisposable
     /// <summary>The uid of this metadata database, created with it: the "instance" that owns storage roots.</summary>
     string InstanceUid { get; }
 
-    /// <summary>Returns the storage registered for <paramref name="root"/> on <paramref name="host"/>, adding it when absent.</summary>
-    Task<StorageRecord> RegisterStorageAsync(string root, string type, string? host, string? instanceUid, string createdBy, CancellationToken cancellationToken);
+    /// <summary>
+    /// Returns the storage registered for the root on its host, adding it when absent. When <paramref name="syncOwner"/> is set,
+    /// an existing row takes the given writing instance (what the root's marker says now).
+    /// </summary>
+    Task<StorageRecord> RegisterStorageAsync(NewStorage storage, bool syncOwner, CancellationToken cancellationToken);
+
+    /// <summary>Every registered storage location, by root, then host.</summary>
+    Task<IReadOnlyList<StorageRecord>> ListStoragesAsync(CancellationToken cancellationToken);
+
+    /// <summary>The location registered for <paramref name="root"/> on <paramref name="host"/> (empty for object stores), or null.</summary>
+    Task<StorageRecord?> FindStorageAsync(string root, string host, CancellationToken cancellationToken);
+
+    /// <summary>How many artifacts live in the location, on each branch.</summary>
+    Task<IReadOnlyDictionary<ArtifactBranch, int>> CountInStorageAsync(long storageId, CancellationToken cancellationToken);
+
+    /// <summary>Removes an empty location's row.</summary>
+    Task DeleteStorageAsync(long storageId, CancellationToken cancellationToken);
+
+    Task SetStorageSpaceAsync(long storageId, long spaceId, CancellationToken cancellationToken);
+
+    /// <summary>The location's space, read now, and whether <paramref name="user"/> is a member of it.</summary>
+    Task<StorageAccess> StorageAccessAsync(long storageId, string user, CancellationToken cancellationToken);
+
+    /// <summary>Up to <paramref name="limit"/> artifacts (any branch) in the location with uids after <paramref name="afterUid"/>, by uid.</summary>
+    Task<IReadOnlyList<ArtifactRecord>> ListInStorageAsync(long storageId, string? afterUid, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Points the given artifacts at another location, in one transaction; only rows still in <paramref name="fromStorageId"/> move.</summary>
+    Task<int> MoveArtifactsAsync(IReadOnlyList<string> uids, long fromStorageId, long toStorageId, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<SpaceRecord>> ListSpacesAsync(CancellationToken cancellationToken);
+
+    /// <summary>Creates the space, or returns the one with that name.</summary>
+    Task<SpaceRecord> AddSpaceAsync(string name, string? description, CancellationToken cancellationToken);
+
+    Task<SpaceRecord?> FindSpaceAsync(string name, CancellationToken cancellationToken);
+
+    Task AddMemberAsync(long spaceId, string user, CancellationToken cancellationToken);
+
+    Task RemoveMemberAsync(long spaceId, string user, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<string>> MembersAsync(long spaceId, CancellationToken cancellationToken);
 
     /// <summary>Records a new version of <see cref="NewArtifact.Name"/>: the next version number, never one used before.</summary>
     Task<ArtifactRecord> InsertArtifactAsync(NewArtifact artifact, CancellationToken cancellationToken);

@@ -19,8 +19,15 @@ internal abstract class SqlMetadataStore : IMetadataStore
     private const string ArtifactColumns = """
         a.uid, a.name, a.version, a.created_at, a.created_by, a.host, a.size, a.hash,
         a.type_name, a.format, s.root, a.key, a.branch, c.code_version, c.source_code,
-        c.assembly_name, c.assembly_version, c.source_revision, a.inputs_hash, a.type_schema
+        c.assembly_name, c.assembly_version, c.source_revision, a.inputs_hash, a.type_schema,
+        s.host, a.is_managed, a.storage_id
         """;
+
+    private const string StorageColumns = """
+        s.id, s.uid, s.root, s.type, s.description, s.region, s.host, s.instance_uid, s.space_id, sp.name, s.created_at, s.created_by
+        """;
+
+    private const string StorageFrom = "FROM storages s JOIN spaces sp ON sp.id = s.space_id";
 
     private const string ArtifactFrom = """
         FROM artifacts a
@@ -73,34 +80,233 @@ internal abstract class SqlMetadataStore : IMetadataStore
         }
     }
 
-    public async Task<StorageRecord> RegisterStorageAsync(string root, string type, string? host, string? instanceUid, string createdBy, CancellationToken cancellationToken)
+    public async Task<StorageRecord> RegisterStorageAsync(NewStorage storage, bool syncOwner, CancellationToken cancellationToken)
+    {
+        var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var onConflict = syncOwner ? "UPDATE SET instance_uid = excluded.instance_uid" : "NOTHING";
+            await ExecuteAsync(connection, null, $"""
+                INSERT INTO storages (uid, root, type, host, instance_uid, description, region, created_at, created_by)
+                VALUES (@uid, @root, @type, @host, @instance_uid, @description, @region, @created_at, @created_by)
+                ON CONFLICT (root, host) DO {onConflict};
+                """, cancellationToken,
+                ("@uid", storage.Uid), ("@root", storage.Root), ("@type", storage.Type), ("@host", storage.Host ?? string.Empty),
+                ("@instance_uid", storage.InstanceUid), ("@description", storage.Description), ("@region", storage.Region),
+                ("@created_at", TimeValue(DateTimeOffset.UtcNow)), ("@created_by", storage.CreatedBy)).ConfigureAwait(false);
+            var found = await QueryStoragesAsync(connection, $"SELECT {StorageColumns} {StorageFrom} WHERE s.root = @root AND s.host = @host;", cancellationToken,
+                ("@root", storage.Root), ("@host", storage.Host ?? string.Empty)).ConfigureAwait(false);
+            return found[0];
+        }
+    }
+
+    public async Task<IReadOnlyList<StorageRecord>> ListStoragesAsync(CancellationToken cancellationToken)
+    {
+        var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var all = await QueryStoragesAsync(connection, $"SELECT {StorageColumns} {StorageFrom};", cancellationToken).ConfigureAwait(false);
+            return [.. all.OrderBy(s => s.Root, StringComparer.Ordinal).ThenBy(s => s.Host, StringComparer.Ordinal)];
+        }
+    }
+
+    public async Task<StorageRecord?> FindStorageAsync(string root, string host, CancellationToken cancellationToken)
+    {
+        var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var found = await QueryStoragesAsync(connection, $"SELECT {StorageColumns} {StorageFrom} WHERE s.root = @root AND s.host = @host;", cancellationToken,
+                ("@root", root), ("@host", host)).ConfigureAwait(false);
+            return found.Count > 0 ? found[0] : null;
+        }
+    }
+
+    public async Task<IReadOnlyDictionary<ArtifactBranch, int>> CountInStorageAsync(long storageId, CancellationToken cancellationToken)
+    {
+        var counts = new Dictionary<ArtifactBranch, int> { [ArtifactBranch.Main] = 0, [ArtifactBranch.Trash] = 0, [ArtifactBranch.Archive] = 0 };
+        var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            using var command = Command(connection, null, "SELECT branch, COUNT(*) FROM artifacts WHERE storage_id = @storage_id GROUP BY branch;", ("@storage_id", storageId));
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    counts[ParseBranch(reader.GetString(0))] = Convert.ToInt32(reader.GetValue(1), CultureInfo.InvariantCulture);
+                }
+            }
+        }
+
+        return counts;
+    }
+
+    public Task DeleteStorageAsync(long storageId, CancellationToken cancellationToken) =>
+        ExecuteAsync("DELETE FROM storages WHERE id = @id AND NOT EXISTS (SELECT 1 FROM artifacts WHERE storage_id = @id);", cancellationToken, ("@id", storageId));
+
+    public Task SetStorageSpaceAsync(long storageId, long spaceId, CancellationToken cancellationToken) =>
+        ExecuteAsync("UPDATE storages SET space_id = @space_id WHERE id = @id;", cancellationToken, ("@space_id", spaceId), ("@id", storageId));
+
+    public async Task<StorageAccess> StorageAccessAsync(long storageId, string user, CancellationToken cancellationToken)
     {
         var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             using var command = Command(connection, null, """
-                INSERT INTO storages (uid, root, type, host, instance_uid, created_at, created_by)
-                VALUES (@uid, @root, @type, @host, @instance_uid, @created_at, @created_by)
-                ON CONFLICT (root, host) DO UPDATE SET instance_uid = excluded.instance_uid
-                RETURNING id, uid, root, type, host, instance_uid, created_at, created_by;
-                """,
-                ("@uid", Uid.New(12)), ("@root", root), ("@type", type), ("@host", host ?? string.Empty),
-                ("@instance_uid", instanceUid), ("@created_at", TimeValue(DateTimeOffset.UtcNow)), ("@created_by", createdBy));
+                SELECT sp.name, (SELECT COUNT(*) FROM space_members m WHERE m.space_id = s.space_id AND m.user_name = @user)
+                FROM storages s JOIN spaces sp ON sp.id = s.space_id
+                WHERE s.id = @id;
+                """, ("@id", storageId), ("@user", user));
             var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
-                await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-                return new StorageRecord(
-                    reader.GetInt64(0),
-                    reader.GetString(1),
-                    reader.GetString(2),
-                    reader.GetString(3),
-                    reader.GetString(4) is { Length: > 0 } h ? h : null,
-                    reader.IsDBNull(5) ? null : reader.GetString(5),
-                    ReadTime(reader, 6),
-                    reader.GetString(7));
+                if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    throw new LineageException($"Storage location {storageId} is no longer registered in {Location.MaskedUrl}.");
+                }
+
+                var space = reader.GetString(0);
+                return new StorageAccess(space, space == SpaceRecord.All || Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture) > 0);
             }
         }
+    }
+
+    public Task<IReadOnlyList<ArtifactRecord>> ListInStorageAsync(long storageId, string? afterUid, int limit, CancellationToken cancellationToken) => QueryAsync(
+        $"SELECT {ArtifactColumns} {ArtifactFrom} WHERE a.storage_id = @storage_id AND a.uid > @after ORDER BY a.uid LIMIT @limit;",
+        cancellationToken, ("@storage_id", storageId), ("@after", afterUid ?? string.Empty), ("@limit", limit));
+
+    public async Task<int> MoveArtifactsAsync(IReadOnlyList<string> uids, long fromStorageId, long toStorageId, CancellationToken cancellationToken)
+    {
+        if (uids.Count == 0)
+        {
+            return 0;
+        }
+
+        var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var transaction = await BeginWriteAsync(connection, forMigration: false, cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                var names = uids.Select((_, i) => $"@u{i}").ToList();
+                using var command = Command(connection, transaction,
+                    $"UPDATE artifacts SET storage_id = @to WHERE storage_id = @from AND uid IN ({string.Join(", ", names)});",
+                    [("@to", toStorageId), ("@from", fromStorageId), .. uids.Select((uid, i) => ((string, object?))($"@u{i}", uid))]);
+                var moved = await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return moved;
+            }
+        }
+    }
+
+    public async Task<IReadOnlyList<SpaceRecord>> ListSpacesAsync(CancellationToken cancellationToken)
+    {
+        var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var all = await QuerySpacesAsync(connection, "SELECT id, uid, name, description, created_at FROM spaces;", cancellationToken).ConfigureAwait(false);
+            return [.. all.OrderBy(s => s.Id)];
+        }
+    }
+
+    public async Task<SpaceRecord> AddSpaceAsync(string name, string? description, CancellationToken cancellationToken)
+    {
+        var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            await ExecuteAsync(connection, null, """
+                INSERT INTO spaces (uid, name, description, created_at) VALUES (@uid, @name, @description, @created_at)
+                ON CONFLICT (name) DO NOTHING;
+                """, cancellationToken, ("@uid", Uid.New(12)), ("@name", name), ("@description", description), ("@created_at", TimeValue(DateTimeOffset.UtcNow))).ConfigureAwait(false);
+            return (await QuerySpacesAsync(connection, "SELECT id, uid, name, description, created_at FROM spaces WHERE name = @name;", cancellationToken, ("@name", name)).ConfigureAwait(false))[0];
+        }
+    }
+
+    public async Task<SpaceRecord?> FindSpaceAsync(string name, CancellationToken cancellationToken)
+    {
+        var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var found = await QuerySpacesAsync(connection, "SELECT id, uid, name, description, created_at FROM spaces WHERE name = @name;", cancellationToken, ("@name", name)).ConfigureAwait(false);
+            return found.Count > 0 ? found[0] : null;
+        }
+    }
+
+    public Task AddMemberAsync(long spaceId, string user, CancellationToken cancellationToken) => ExecuteAsync("""
+        INSERT INTO space_members (space_id, user_name, created_at) VALUES (@space_id, @user, @created_at)
+        ON CONFLICT (space_id, user_name) DO NOTHING;
+        """, cancellationToken, ("@space_id", spaceId), ("@user", user), ("@created_at", TimeValue(DateTimeOffset.UtcNow)));
+
+    public Task RemoveMemberAsync(long spaceId, string user, CancellationToken cancellationToken) =>
+        ExecuteAsync("DELETE FROM space_members WHERE space_id = @space_id AND user_name = @user;", cancellationToken, ("@space_id", spaceId), ("@user", user));
+
+    public async Task<IReadOnlyList<string>> MembersAsync(long spaceId, CancellationToken cancellationToken)
+    {
+        var members = new List<string>();
+        var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            using var command = Command(connection, null, "SELECT user_name FROM space_members WHERE space_id = @space_id;", ("@space_id", spaceId));
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    members.Add(reader.GetString(0));
+                }
+            }
+        }
+
+        members.Sort(StringComparer.Ordinal);
+        return members;
+    }
+
+    private async Task<IReadOnlyList<StorageRecord>> QueryStoragesAsync(DbConnection connection, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        using var command = Command(connection, null, sql, parameters);
+        var records = new List<StorageRecord>();
+        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var instanceUid = NullableString(reader, 7);
+                records.Add(new StorageRecord(
+                    Uid: reader.GetString(1),
+                    Root: reader.GetString(2),
+                    Type: reader.GetString(3),
+                    Description: NullableString(reader, 4),
+                    Region: NullableString(reader, 5),
+                    Host: reader.GetString(6) is { Length: > 0 } host ? host : null,
+                    InstanceUid: instanceUid,
+                    Space: reader.GetString(9),
+                    CreatedAt: ReadTime(reader, 10),
+                    CreatedBy: reader.GetString(11),
+                    IsWritable: instanceUid is not null && string.Equals(instanceUid, InstanceUid, StringComparison.Ordinal))
+                {
+                    Id = reader.GetInt64(0),
+                    SpaceId = reader.GetInt64(8),
+                });
+            }
+        }
+
+        return records;
+    }
+
+    private async Task<IReadOnlyList<SpaceRecord>> QuerySpacesAsync(DbConnection connection, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    {
+        using var command = Command(connection, null, sql, parameters);
+        var records = new List<SpaceRecord>();
+        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                records.Add(new SpaceRecord(reader.GetString(1), reader.GetString(2), NullableString(reader, 3), ReadTime(reader, 4)) { Id = reader.GetInt64(0) });
+            }
+        }
+
+        return records;
     }
 
     public async Task<ArtifactRecord> InsertArtifactAsync(NewArtifact artifact, CancellationToken cancellationToken)
@@ -128,7 +334,10 @@ internal abstract class SqlMetadataStore : IMetadataStore
             return new ArtifactRecord(artifact.Uid, artifact.Name, version, artifact.CreatedAt, artifact.CreatedBy, artifact.Host,
                 artifact.Size, artifact.Hash, artifact.TypeName, artifact.Format, artifact.StorageRoot, artifact.Key, ArtifactBranch.Main,
                 artifact.Code?.CodeVersion, artifact.Code?.SourceCode, artifact.Code?.AssemblyName, artifact.Code?.AssemblyVersion,
-                artifact.Code?.SourceRevision, artifact.InputsHash, artifact.TypeSchema);
+                artifact.Code?.SourceRevision, artifact.InputsHash, artifact.TypeSchema, artifact.StorageHost, artifact.IsManaged)
+            {
+                StorageId = artifact.StorageId,
+            };
         }
     }
 
@@ -167,8 +376,8 @@ internal abstract class SqlMetadataStore : IMetadataStore
                 """, cancellationToken, ("@name", artifact.Name)).ConfigureAwait(false), CultureInfo.InvariantCulture);
 
             await ExecuteAsync(connection, transaction, """
-                INSERT INTO artifacts (uid, name, version, created_at, created_by, host, size, hash, type_name, format, storage_id, key, code_record_id, inputs_hash, type_schema)
-                VALUES (@uid, @name, @version, @created_at, @created_by, @host, @size, @hash, @type_name, @format, @storage_id, @key, @code_record_id, @inputs_hash, @type_schema);
+                INSERT INTO artifacts (uid, name, version, created_at, created_by, host, size, hash, type_name, format, storage_id, key, code_record_id, inputs_hash, type_schema, is_managed)
+                VALUES (@uid, @name, @version, @created_at, @created_by, @host, @size, @hash, @type_name, @format, @storage_id, @key, @code_record_id, @inputs_hash, @type_schema, @is_managed);
                 """, cancellationToken, [("@version", version), .. ArtifactParameters(artifact, codeRecordId)]).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return version;
@@ -182,6 +391,7 @@ internal abstract class SqlMetadataStore : IMetadataStore
         ("@created_by", artifact.CreatedBy), ("@host", artifact.Host), ("@size", artifact.Size), ("@hash", artifact.Hash),
         ("@type_name", artifact.TypeName), ("@format", artifact.Format), ("@storage_id", artifact.StorageId), ("@key", artifact.Key),
         ("@code_record_id", codeRecordId), ("@inputs_hash", artifact.InputsHash), ("@type_schema", artifact.TypeSchema),
+        ("@is_managed", artifact.IsManaged ? 1 : 0),
     ];
 
     public async Task<ArtifactRecord?> FindAsync(string name, int? version, CancellationToken cancellationToken)
@@ -347,7 +557,12 @@ internal abstract class SqlMetadataStore : IMetadataStore
         AssemblyVersion: NullableString(reader, 16),
         SourceRevision: NullableString(reader, 17),
         InputsHash: NullableString(reader, 18),
-        TypeSchema: NullableString(reader, 19));
+        TypeSchema: NullableString(reader, 19),
+        StorageHost: reader.GetString(20) is { Length: > 0 } storageHost ? storageHost : null,
+        IsManaged: Convert.ToInt64(reader.GetValue(21), CultureInfo.InvariantCulture) != 0)
+    {
+        StorageId = reader.GetInt64(22),
+    };
 
     private static string? NullableString(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 

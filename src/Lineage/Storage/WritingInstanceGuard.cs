@@ -21,7 +21,7 @@ internal sealed class WritingInstanceGuard(string instanceUid, string maskedData
     /// this instance. A root whose marker cannot be read or written is recorded as unmanaged, not as an error here:
     /// reads still work, writes fail with the reason.
     /// </summary>
-    public async Task<StorageClaim> ClaimAsync(IValueStore values, bool claimIfUnmarked, CancellationToken cancellationToken)
+    public async Task<StorageClaim> ClaimAsync(IValueStore values, bool claimIfUnmarked, CancellationToken cancellationToken, string? storageUid = null)
     {
         if (_claims.TryGetValue(values.Root, out var known))
         {
@@ -34,8 +34,19 @@ internal sealed class WritingInstanceGuard(string instanceUid, string maskedData
             var content = await values.ReadSmallAsync(StorageMarker.Key, cancellationToken).ConfigureAwait(false);
             if (content is null && claimIfUnmarked)
             {
-                var marker = new StorageMarker(Uid.New(12), InstanceUid, maskedDatabaseUrl, DateTimeOffset.UtcNow);
-                if (await values.TryCreateSmallAsync(StorageMarker.Key, marker.ToJson(), cancellationToken).ConfigureAwait(false))
+                var marker = new StorageMarker(storageUid ?? Uid.New(12), InstanceUid, maskedDatabaseUrl, DateTimeOffset.UtcNow);
+                bool created;
+                try
+                {
+                    created = await values.TryCreateSmallAsync(StorageMarker.Key, marker.ToJson(), cancellationToken).ConfigureAwait(false);
+                }
+                catch (StorageAccessException e)
+                {
+                    // A bucket we may read but not write (a shared, read-only dataset): registered as unmanaged.
+                    return new StorageClaim(values.Root, null, $"its ownership marker ({StorageMarker.Key}) cannot be written: {e.Message}");
+                }
+
+                if (created)
                 {
                     return _claims.GetOrAdd(values.Root, new StorageClaim(values.Root, marker, null));
                 }
@@ -59,6 +70,9 @@ internal sealed class WritingInstanceGuard(string instanceUid, string maskedData
         // A root without a readable marker may be fixed (or the failure was passing): ask again next time.
         return claim.Marker is null ? claim : _claims.GetOrAdd(values.Root, claim);
     }
+
+    /// <summary>Forgets what is known about <paramref name="root"/>, after its marker was removed.</summary>
+    public void Forget(string root) => _claims.TryRemove(root, out _);
 
     /// <summary>Throws <see cref="ReadOnlyStorageException"/> unless this instance writes <paramref name="claim"/>'s root.</summary>
     public void EnsureWritable(StorageClaim claim, string operation)

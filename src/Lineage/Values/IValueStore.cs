@@ -14,7 +14,8 @@ internal interface IValueStore
 
     /// <summary>
     /// Writes a value at <paramref name="key"/> atomically and durably: nothing is visible at the key
-    /// until <paramref name="write"/> has finished and the bytes are on stable storage. On failure nothing is left behind.
+    /// until <paramref name="write"/> has finished and the bytes are on stable storage, and then it replaces whatever was there.
+    /// On failure nothing is left behind.
     /// </summary>
     Task WriteAsync(string key, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken);
 

@@ -59,7 +59,7 @@ internal sealed class HashingWriteStream(Stream inner) : Stream
 /// Reads a stored value while hashing it; on reaching the end, compares size and SHA-256 with the
 /// recorded ones and throws <see cref="CorruptArtifactException"/> on any difference.
 /// </summary>
-internal sealed class VerifyingReadStream(Stream inner, ValueDigest expected, string description) : Stream
+internal sealed class VerifyingReadStream(Stream inner, ValueDigest expected, string description, string changedWord = "corrupt") : Stream
 {
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private long _read;
@@ -118,7 +118,7 @@ internal sealed class VerifyingReadStream(Stream inner, ValueDigest expected, st
             _read += data.Length;
             if (_read > expected.Size)
             {
-                throw new CorruptArtifactException($"{description} is corrupt: it is longer than the recorded {expected.Size} bytes.");
+                throw new CorruptArtifactException($"{description} is {changedWord}: it is longer than the recorded {expected.Size} bytes.");
             }
 
             return;
@@ -132,13 +132,13 @@ internal sealed class VerifyingReadStream(Stream inner, ValueDigest expected, st
         _verified = true;
         if (_read != expected.Size)
         {
-            throw new CorruptArtifactException($"{description} is corrupt: it has {_read} bytes, the metadata records {expected.Size}.");
+            throw new CorruptArtifactException($"{description} is {changedWord}: it has {_read} bytes, the metadata records {expected.Size}.");
         }
 
         var actual = Convert.ToHexString(_hash.GetHashAndReset()).ToLowerInvariant();
         if (!string.Equals(actual, expected.Hash, StringComparison.Ordinal))
         {
-            throw new CorruptArtifactException($"{description} is corrupt: its SHA-256 is {actual}, the metadata records {expected.Hash}.");
+            throw new CorruptArtifactException($"{description} is {changedWord}: its SHA-256 is {actual}, the metadata records {expected.Hash}.");
         }
     }
 

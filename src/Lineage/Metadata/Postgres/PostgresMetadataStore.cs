@@ -76,8 +76,8 @@ internal sealed class PostgresMetadataStore : SqlMetadataStore
                 INSERT INTO artifact_names (name, last_version) VALUES (@name, 1)
                 ON CONFLICT (name) DO UPDATE SET last_version = artifact_names.last_version + 1
                 RETURNING last_version)
-            INSERT INTO artifacts (uid, name, version, created_at, created_by, host, size, hash, type_name, format, storage_id, key, code_record_id, inputs_hash, type_schema)
-            SELECT @uid, @name, last_version, @created_at, @created_by, @host, @size, @hash, @type_name, @format, @storage_id, @key, CAST(@code_record_id AS BIGINT), CAST(@inputs_hash AS TEXT), CAST(@type_schema AS TEXT) FROM allocated
+            INSERT INTO artifacts (uid, name, version, created_at, created_by, host, size, hash, type_name, format, storage_id, key, code_record_id, inputs_hash, type_schema, is_managed)
+            SELECT @uid, @name, last_version, @created_at, @created_by, @host, @size, @hash, @type_name, @format, @storage_id, @key, CAST(@code_record_id AS BIGINT), CAST(@inputs_hash AS TEXT), CAST(@type_schema AS TEXT), @is_managed FROM allocated
             RETURNING version;
             """, cancellationToken, ArtifactParameters(artifact, codeRecordId)).ConfigureAwait(false);
         return Convert.ToInt32(version, System.Globalization.CultureInfo.InvariantCulture);

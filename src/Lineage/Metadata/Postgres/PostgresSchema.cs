@@ -94,5 +94,13 @@ internal static class PostgresSchema
             ALTER TABLE artifacts ADD COLUMN type_schema TEXT;
             CREATE INDEX artifacts_by_computation ON artifacts (name, code_record_id, inputs_hash);
             """),
+        new(3, "space_members", """
+            CREATE TABLE space_members (
+                space_id   BIGINT NOT NULL REFERENCES spaces (id) ON DELETE CASCADE,
+                user_name  TEXT NOT NULL,
+                created_at TIMESTAMPTZ NOT NULL,
+                PRIMARY KEY (space_id, user_name)
+            );
+            """),
     ];
 }

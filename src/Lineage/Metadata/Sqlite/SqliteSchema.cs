@@ -101,5 +101,14 @@ internal static class SqliteSchema
             ALTER TABLE artifacts ADD COLUMN type_schema TEXT;
             CREATE INDEX artifacts_by_computation ON artifacts (name, code_record_id, inputs_hash);
             """),
+        new(3, "space_members", """
+            -- Who may use a storage location that was moved into a space (LaminDB spaces).
+            CREATE TABLE space_members (
+                space_id   INTEGER NOT NULL REFERENCES spaces (id) ON DELETE CASCADE,
+                user_name  TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                PRIMARY KEY (space_id, user_name)
+            );
+            """),
     ];
 }

@@ -3,13 +3,10 @@ namespace Lineage.Values.Local;
 /// <summary>How a finished temporary file takes its final name.</summary>
 internal enum FilePlacement
 {
-    /// <summary>A name nothing else writes (a value's uid): a plain rename.</summary>
-    NewName,
-
     /// <summary>Only if nothing is there yet (a storage marker): atomic even against racing processes.</summary>
     IfAbsent,
 
-    /// <summary>Replacing whatever is there (an export the user asked for).</summary>
+    /// <summary>Replacing whatever is there (a value, or an export the user asked for): one atomic rename.</summary>
     Replace,
 }
 

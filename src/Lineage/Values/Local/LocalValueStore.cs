@@ -7,9 +7,9 @@ internal sealed class LocalValueStore(string root) : IValueStore
 
     public string Root { get; } = root;
 
-    // Value keys are unique uids: nothing else ever writes this name.
+    // Value keys are unique uids, so a file already there is a copy an interrupted migration left: replace it.
     public Task WriteAsync(string key, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken) =>
-        AtomicFile.WriteAsync(PathOf(key), write, FilePlacement.NewName, cancellationToken);
+        AtomicFile.WriteAsync(PathOf(key), write, FilePlacement.Replace, cancellationToken);
 
     public Task<(Stream Stream, long Length)> OpenReadAsync(string key, CancellationToken cancellationToken)
     {

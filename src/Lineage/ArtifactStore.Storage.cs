@@ -1,0 +1,202 @@
+using Lineage.Configuration;
+using Lineage.Metadata;
+using Lineage.Serialization;
+using Lineage.Storage;
+using Lineage.Values;
+
+namespace Lineage;
+
+/// <summary>A registered storage location new artifacts can be written to, with its value store.</summary>
+internal sealed record StorageTarget(StorageRecord Storage, IValueStore Values);
+
+/// <summary>Who may touch which storage location (host, writing instance, space), in-place registration, and copying values between roots.</summary>
+public sealed partial class ArtifactStore
+{
+    internal IMetadataStore Metadata => _metadata;
+
+    internal WritingInstanceGuard Guard => _guard;
+
+    internal StorageTarget DefaultTarget
+    {
+        get => Volatile.Read(ref _defaultTarget);
+        set => Volatile.Write(ref _defaultTarget, value);
+    }
+
+    internal StorageTarget? LocalTarget
+    {
+        get => Volatile.Read(ref _localTarget);
+        set => Volatile.Write(ref _localTarget, value);
+    }
+
+    /// <summary>
+    /// Records an existing file as the next version of <paramref name="name"/>. A file under a registered storage location is
+    /// recorded in place: its path relative to the root becomes the key, its size and SHA-256 are recorded, and nothing is copied.
+    /// A local file outside every registered location is copied into the store's storage like <see cref="Save{T}(string, T)"/>.
+    /// </summary>
+    /// <param name="path">A local file path, or <c>s3://bucket/key</c> under a registered S3 location.</param>
+    /// <param name="name">The artifact name.</param>
+    /// <returns>The new version's metadata; <see cref="ArtifactRecord.IsManaged"/> is false when it was registered in place.</returns>
+    /// <exception cref="ReadOnlyStorageException">The file's storage location is written by another instance (or by none).</exception>
+    /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
+    /// <remarks>Loading it verifies the recorded hash: a file changed since registration is reported, not served.</remarks>
+    public ArtifactRecord Register(string path, string name) => RegisterAsync(path, name).GetAwaiter().GetResult();
+
+    /// <inheritdoc cref="Register"/>
+    public async Task<ArtifactRecord> RegisterAsync(string path, string name, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        ArtifactName.Validate(name);
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var location = StorageLocation.Parse(path, Directory.GetCurrentDirectory(), UserProfile);
+        var (storage, key) = await Storages.FindContainingAsync(location, cancellationToken).ConfigureAwait(false);
+        if (storage is null)
+        {
+            if (location.Kind == StorageKind.Local && File.Exists(location.Root))
+            {
+                return await SaveAsync(name, new FileInfo(location.Root), cancellationToken).ConfigureAwait(false);
+            }
+
+            throw location.Kind == StorageKind.Local && Directory.Exists(location.Root)
+                ? new LineageException($"'{location.Root}' is a folder: Lineage registers files, one artifact per file.")
+                : location.Kind == StorageKind.Local
+                    ? new FileNotFoundException($"There is no file at '{location.Root}' to register.", location.Root)
+                    : new StorageNotFoundException(location.Root,
+                        $"'{location.Root}' is not under any registered storage location: add its bucket or prefix first, e.g. store.Storages.Add(\"{ParentOf(location.Root)}\").");
+        }
+
+        if (key.StartsWith(".lineage/", StringComparison.Ordinal))
+        {
+            throw new LineageException($"'{location.Root}' is inside the .lineage/ folder, where Lineage keeps the values it manages: load the artifact it belongs to instead.");
+        }
+
+        if (location.Kind == StorageKind.Local && Directory.Exists(location.Root))
+        {
+            throw new LineageException($"'{location.Root}' is a folder: Lineage registers files, one artifact per file.");
+        }
+
+        await EnsureCanWriteAsync(storage, $"register '{location.Root}' as '{name}'", cancellationToken).ConfigureAwait(false);
+        ValueDigest digest;
+        try
+        {
+            digest = await HashAsync(ValuesAt(storage.Root), key, cancellationToken).ConfigureAwait(false)
+                ?? throw new FileNotFoundException($"There is no file at '{location.Root}' to register.", location.Root);
+        }
+        catch (DirectoryNotFoundException e)
+        {
+            throw new FileNotFoundException($"There is no file at '{location.Root}' to register.", location.Root, e);
+        }
+
+        return await _metadata.InsertArtifactAsync(
+            new NewArtifact(Uid.New(), name, UtcNowToMicroseconds(), Options.User, Options.Host, digest.Size, digest.Hash,
+                TypeNames.Of(typeof(FileInfo)), ValueFormats.Raw, storage.Id, storage.Root, key, StorageHost: storage.Host, IsManaged: false),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The one check every write path makes: the root is on this host, its marker names this instance, and the user is in its space.</summary>
+    internal Task EnsureCanWriteAsync(StorageRecord storage, string operation, CancellationToken cancellationToken) =>
+        EnsureCanWriteAsync(storage.Id, storage.Root, storage.Host, operation, cancellationToken);
+
+    private Task EnsureCanWriteAsync(ArtifactRecord record, string operation, CancellationToken cancellationToken) =>
+        EnsureCanWriteAsync(record.StorageId, record.StorageRoot, record.StorageHost, operation, cancellationToken);
+
+    private async Task EnsureCanWriteAsync(long storageId, string root, string? host, string operation, CancellationToken cancellationToken)
+    {
+        ThrowIfDisposed();
+        EnsureOnThisHost(root, host, operation);
+        var claim = await _guard.ClaimAsync(ValuesAt(root), claimIfUnmarked: false, cancellationToken).ConfigureAwait(false);
+        _guard.EnsureWritable(claim, operation);
+        await EnsureSpaceMemberAsync(storageId, root, operation, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Reading a value: the root must be on this host and the user in its space.</summary>
+    private async Task EnsureCanReadAsync(ArtifactRecord record, CancellationToken cancellationToken)
+    {
+        var operation = $"read '{record.Name}' version {record.Version}";
+        EnsureOnThisHost(record.StorageRoot, record.StorageHost, operation);
+        await EnsureSpaceMemberAsync(record.StorageId, record.StorageRoot, operation, cancellationToken).ConfigureAwait(false);
+    }
+
+    internal void EnsureOnThisHost(string root, string? host, string operation)
+    {
+        if (host is not null && !string.Equals(host, Options.Host, StringComparison.Ordinal))
+        {
+            throw new StorageAccessException(root,
+                $"Cannot {operation}: its storage root '{root}' is a folder on host '{host}', and this machine is host '{Options.Host}'. " +
+                $"The same path here may hold other files, so Lineage does not use it. Run on '{host}', or migrate the artifacts to a location both " +
+                $"machines reach (store.Storages.Migrate). If this machine is '{host}', set LINEAGE_HOST (or the host setting) to '{host}'.");
+        }
+    }
+
+    internal async Task EnsureSpaceMemberAsync(long storageId, string root, string operation, CancellationToken cancellationToken)
+    {
+        var access = await _metadata.StorageAccessAsync(storageId, Options.User, cancellationToken).ConfigureAwait(false);
+        if (!access.IsMember)
+        {
+            throw new SpaceAccessDeniedException(root, access.Space, Options.User,
+                $"Cannot {operation}: storage root '{root}' is in space '{access.Space}', and user '{Options.User}' is not a member of it. " +
+                $"A member can add them: store.Spaces.AddMember(\"{access.Space}\", \"{Options.User}\").");
+        }
+    }
+
+    /// <summary>
+    /// Copies <paramref name="record"/>'s value to the same key under <paramref name="destination"/>, verifying the source while
+    /// reading and the copy by reading it back. A verified copy already there (left by an interrupted run) is kept.
+    /// </summary>
+    /// <returns>The bytes copied; 0 when a verified copy was already there.</returns>
+    internal async Task<long> CopyValueAsync(ArtifactRecord record, IValueStore destination, CancellationToken cancellationToken)
+    {
+        var existing = await HashAsync(destination, record.Key, cancellationToken).ConfigureAwait(false);
+        if (existing is { } found && found.Size == record.Size && string.Equals(found.Hash, record.Hash, StringComparison.Ordinal))
+        {
+            return 0;
+        }
+
+        if (existing is not null && !record.IsManaged)
+        {
+            throw new LineageException(
+                $"'{destination.Root}' already holds a different file at '{record.Key}', where '{record.Name}' version {record.Version} (registered in place) would go; Lineage does not overwrite files it did not write.");
+        }
+
+        var source = await OpenVerifiedAsync(record, cancellationToken).ConfigureAwait(false);
+        await using (source.ConfigureAwait(false))
+        {
+            // The verifying stream throws at its end if the source differs from its metadata, which abandons the write.
+            await destination.WriteAsync(record.Key, (stream, ct) => source.CopyToAsync(stream, 1 << 20, ct), cancellationToken).ConfigureAwait(false);
+        }
+
+        var copied = await HashAsync(destination, record.Key, cancellationToken).ConfigureAwait(false);
+        if (copied is not { } digest || digest.Size != record.Size || !string.Equals(digest.Hash, record.Hash, StringComparison.Ordinal))
+        {
+            throw new CorruptArtifactException(
+                $"The copy of '{record.Name}' version {record.Version} at {destination.Root}/{record.Key} does not match the recorded size and SHA-256; the artifact still points at {record.StorageRoot}.");
+        }
+
+        return record.Size;
+    }
+
+    /// <summary>Size and SHA-256 of the object at <paramref name="key"/>, streamed; null when there is none.</summary>
+    private static async Task<ValueDigest?> HashAsync(IValueStore values, string key, CancellationToken cancellationToken)
+    {
+        Stream stream;
+        try
+        {
+            (stream, _) = await values.OpenReadAsync(key, cancellationToken).ConfigureAwait(false);
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+
+        await using (stream.ConfigureAwait(false))
+        {
+            using var hashing = new HashingWriteStream(Stream.Null);
+            await stream.CopyToAsync(hashing, 1 << 20, cancellationToken).ConfigureAwait(false);
+            return hashing.Digest();
+        }
+    }
+
+    private static string UserProfile =>
+        Environment.GetFolderPath(Environment.SpecialFolder.UserProfile, Environment.SpecialFolderOption.DoNotVerify);
+
+    private static string ParentOf(string s3Path) => s3Path[..Math.Max(s3Path.LastIndexOf('/'), "s3://".Length)];
+}

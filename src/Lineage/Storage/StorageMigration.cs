@@ -1,0 +1,169 @@
+using Lineage.Values;
+
+namespace Lineage
+{
+    /// <summary>How <see cref="StorageRegistry.Migrate"/> runs.</summary>
+    public sealed record MigrationOptions
+    {
+        /// <summary>Only report what would move; nothing is copied or changed.</summary>
+        public bool DryRun { get; init; }
+
+        /// <summary>Artifacts re-pointed per transaction. Default 100.</summary>
+        public int BatchSize { get; init; } = 100;
+
+        /// <summary>Delete each source value once its artifact points at the verified copy. Files registered in place are kept unless <see cref="DeleteInPlaceSources"/>.</summary>
+        public bool DeleteSource { get; init; }
+
+        /// <summary>With <see cref="DeleteSource"/>, also delete the source files of artifacts registered in place (files Lineage did not write).</summary>
+        public bool DeleteInPlaceSources { get; init; }
+    }
+
+    /// <summary>Where a migration is: artifacts and bytes done out of the total, and how many batches are committed.</summary>
+    /// <param name="ArtifactsDone">Artifacts handled so far (moved or failed).</param>
+    /// <param name="ArtifactsTotal">Artifacts in the source location when the migration started.</param>
+    /// <param name="BytesDone">Bytes of the artifacts handled so far.</param>
+    /// <param name="BytesTotal">Bytes of all artifacts in the source location when the migration started.</param>
+    /// <param name="BatchesCommitted">Batches whose artifacts now point at the destination.</param>
+    /// <param name="Current">The artifact just handled, as <c>name@version</c>.</param>
+    public sealed record MigrationProgress(int ArtifactsDone, int ArtifactsTotal, long BytesDone, long BytesTotal, int BatchesCommitted, string? Current);
+
+    /// <summary>An artifact a migration could not move; it still points at the source location.</summary>
+    /// <param name="Name">The artifact name.</param>
+    /// <param name="Version">The version.</param>
+    /// <param name="Problem">Why, for people to read.</param>
+    public sealed record MigrationFailure(string Name, int Version, string Problem);
+
+    /// <summary>What a migration did (or, for a dry run, would do).</summary>
+    /// <param name="From">The source root.</param>
+    /// <param name="To">The destination root.</param>
+    /// <param name="DryRun">True when nothing was changed.</param>
+    /// <param name="Artifacts">Artifacts found in the source location.</param>
+    /// <param name="Bytes">Their total size.</param>
+    /// <param name="Moved">Artifacts now pointing at the destination (0 for a dry run).</param>
+    /// <param name="BytesCopied">Bytes actually copied; copies a previous run left and verified are not copied again.</param>
+    /// <param name="Failures">Artifacts that stayed behind, and why.</param>
+    /// <param name="Planned">For a dry run, the artifacts that would move; empty otherwise.</param>
+    public sealed record MigrationResult(
+        string From,
+        string To,
+        bool DryRun,
+        int Artifacts,
+        long Bytes,
+        int Moved,
+        long BytesCopied,
+        IReadOnlyList<MigrationFailure> Failures,
+        IReadOnlyList<ArtifactRecord> Planned);
+}
+
+namespace Lineage.Storage
+{
+    /// <summary>
+    /// Moves artifacts between storage locations: copy, verify the copy, re-point a batch of rows in one transaction, then
+    /// (optionally) delete the sources. Every step can be interrupted: rows only ever point at verified values, and a rerun
+    /// picks up the artifacts still in the source, reusing copies that are already verified.
+    /// </summary>
+    internal sealed class StorageMigration(ArtifactStore store, StorageRecord from, StorageRecord to, MigrationOptions options, IProgress<MigrationProgress>? progress)
+    {
+        private int _done;
+        private int _total;
+        private long _bytesDone;
+        private long _bytesTotal;
+        private int _batches;
+
+        /// <summary>Migrates every artifact in the source location.</summary>
+        public async Task<MigrationResult> RunAsync(CancellationToken cancellationToken)
+        {
+            var all = new List<ArtifactRecord>();
+            string? after = null;
+            while (true)
+            {
+                var page = await store.Metadata.ListInStorageAsync(from.Id, after, 1000, cancellationToken).ConfigureAwait(false);
+                all.AddRange(page);
+                if (page.Count < 1000)
+                {
+                    break;
+                }
+
+                after = page[^1].Uid;
+            }
+
+            return await RunAsync(all, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>Migrates the given artifacts, which live in the source location.</summary>
+        public async Task<MigrationResult> RunAsync(IReadOnlyList<ArtifactRecord> artifacts, CancellationToken cancellationToken)
+        {
+            _total = artifacts.Count;
+            _bytesTotal = artifacts.Sum(a => a.Size);
+            if (from.Id == to.Id)
+            {
+                throw new ArgumentException($"'{from}' is both the source and the destination of the migration.");
+            }
+
+            if (options.DryRun)
+            {
+                return new MigrationResult(from.Root, to.Root, true, _total, _bytesTotal, 0, 0, [], artifacts);
+            }
+
+            await store.EnsureCanWriteAsync(to, $"migrate artifacts into '{to}'", cancellationToken).ConfigureAwait(false);
+            if (options.DeleteSource)
+            {
+                await store.EnsureCanWriteAsync(from, $"delete migrated values from '{from}'", cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                store.EnsureOnThisHost(from.Root, from.Host, $"migrate artifacts out of '{from}'");
+                await store.EnsureSpaceMemberAsync(from.Id, from.Root, $"migrate artifacts out of '{from}'", cancellationToken).ConfigureAwait(false);
+            }
+
+            var destination = store.ValuesAt(to.Root);
+            var failures = new List<MigrationFailure>();
+            var moved = 0;
+            long copied = 0;
+            foreach (var batch in artifacts.Chunk(options.BatchSize))
+            {
+                var verified = new List<ArtifactRecord>(batch.Length);
+                foreach (var record in batch)
+                {
+                    try
+                    {
+                        copied += await store.CopyValueAsync(record, destination, cancellationToken).ConfigureAwait(false);
+                        verified.Add(record);
+                    }
+                    catch (LineageException e)
+                    {
+                        failures.Add(new MigrationFailure(record.Name, record.Version, e.Message));
+                    }
+
+                    _done++;
+                    _bytesDone += record.Size;
+                    Report($"{record.Name}@{record.Version}");
+                }
+
+                var switched = await store.Metadata.MoveArtifactsAsync([.. verified.Select(r => r.Uid)], from.Id, to.Id, cancellationToken).ConfigureAwait(false);
+                moved += switched;
+                _batches++;
+                Report(null);
+                if (options.DeleteSource)
+                {
+                    await DeleteSourcesAsync(verified, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            return new MigrationResult(from.Root, to.Root, false, _total, _bytesTotal, moved, copied, failures, []);
+        }
+
+        private async Task DeleteSourcesAsync(IEnumerable<ArtifactRecord> switched, CancellationToken cancellationToken)
+        {
+            var source = store.ValuesAt(from.Root);
+            foreach (var record in switched.Where(r => r.IsManaged || options.DeleteInPlaceSources))
+            {
+                // Only after the rows point at the copy: an interruption here leaves an unreferenced file, which gc finds.
+                await source.DeleteAsync(record.Key, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        private void Report(string? current) =>
+            progress?.Report(new MigrationProgress(_done, _total, _bytesDone, _bytesTotal, _batches, current));
+    }
+}

@@ -1,0 +1,308 @@
+using Lineage.Configuration;
+using Lineage.Metadata;
+using Lineage.Storage;
+
+namespace Lineage;
+
+/// <summary>
+/// The storage locations of an instance (LaminDB's <c>Storage</c> registry): local folders (each on a host) and S3 buckets or
+/// prefixes. Each root is written by at most one instance, the one its marker <c>.lineage/storage.json</c> names; every other
+/// instance may only read it. Reached through <see cref="ArtifactStore.Storages"/>.
+/// </summary>
+public sealed class StorageRegistry
+{
+    private readonly ArtifactStore _store;
+
+    internal StorageRegistry(ArtifactStore store) => _store = store;
+
+    /// <summary>The location new artifacts are written to (unless <see cref="Local"/> is set): <c>artifact_storage_dir</c> until <see cref="SetDefault"/> switches it.</summary>
+    public StorageRecord Default => _store.DefaultTarget.Storage;
+
+    /// <summary>In keep-artifacts-local mode, the local location new artifacts are written to until they are uploaded; otherwise null.</summary>
+    public StorageRecord? Local => _store.LocalTarget?.Storage;
+
+    /// <summary>Every registered location, by root, then host.</summary>
+    public IReadOnlyList<StorageRecord> List() => ListAsync().GetAwaiter().GetResult();
+
+    /// <inheritdoc cref="List"/>
+    public Task<IReadOnlyList<StorageRecord>> ListAsync(CancellationToken cancellationToken = default) => _store.Metadata.ListStoragesAsync(cancellationToken);
+
+    /// <summary>
+    /// Registers a storage location, or returns the existing record when the root is already registered (on that host).
+    /// A root without a marker is claimed for this instance (the marker is written); a root whose marker names another instance
+    /// is registered read-only; a root where no marker can be written is registered as unmanaged, read-only.
+    /// </summary>
+    /// <param name="root">A local folder (relative paths resolve against the working directory), <c>s3://bucket</c> or <c>s3://bucket/prefix</c>.</param>
+    /// <param name="description">What the location is for.</param>
+    /// <param name="host">For local roots, the machine the folder is on (default: this one, see <see cref="ResolvedOptions.Host"/>). A root on another host is registered without being touched.</param>
+    /// <exception cref="LineageConfigurationException">The root is invalid, or nested inside (or around) a registered root.</exception>
+    public StorageRecord Add(string root, string? description = null, string? host = null) => AddAsync(root, description, host).GetAwaiter().GetResult();
+
+    /// <inheritdoc cref="Add"/>
+    public Task<StorageRecord> AddAsync(string root, string? description = null, string? host = null, CancellationToken cancellationToken = default) =>
+        RegisterAsync(Parse(root), description, host, cancellationToken);
+
+    /// <summary>The location registered for <paramref name="root"/> (on <paramref name="host"/>, default this machine, for local roots).</summary>
+    /// <exception cref="StorageNotFoundException">No such location is registered.</exception>
+    public StorageRecord Get(string root, string? host = null) => GetAsync(root, host).GetAwaiter().GetResult();
+
+    /// <inheritdoc cref="Get"/>
+    public async Task<StorageRecord> GetAsync(string root, string? host = null, CancellationToken cancellationToken = default)
+    {
+        var location = Parse(root);
+        var onHost = HostFor(location, host);
+        return await _store.Metadata.FindStorageAsync(location.Root, onHost ?? string.Empty, cancellationToken).ConfigureAwait(false)
+            ?? throw new StorageNotFoundException(location.Root,
+                $"No storage location '{location.Root}'{(onHost is null ? string.Empty : $" on host '{onHost}'")} is registered in {_store.Options.MaskedDatabaseUrl}. Register it with store.Storages.Add(\"{location.Root}\").");
+    }
+
+    /// <summary>
+    /// Makes a registered, writable location the one new artifacts go to, for this store (LaminDB's <c>ln.settings.storage = root</c>).
+    /// To change it for every run, set <c>artifact_storage_dir</c> (e.g. with <c>lineage storage default</c>).
+    /// </summary>
+    /// <exception cref="ReadOnlyStorageException">Another instance (or none) writes the location.</exception>
+    public void SetDefault(string root) => SetDefaultAsync(root).GetAwaiter().GetResult();
+
+    /// <inheritdoc cref="SetDefault"/>
+    public async Task SetDefaultAsync(string root, CancellationToken cancellationToken = default)
+    {
+        var storage = await GetAsync(root, null, cancellationToken).ConfigureAwait(false);
+        await _store.EnsureCanWriteAsync(storage, $"make '{storage}' the default storage location", cancellationToken).ConfigureAwait(false);
+        _store.DefaultTarget = new StorageTarget(storage, _store.ValuesAt(storage.Root));
+    }
+
+    /// <summary>
+    /// Keep-artifacts-local mode: new artifacts are written to this registered local folder instead of <see cref="Default"/>, until
+    /// <see cref="Upload"/> or <see cref="UploadAll"/> moves them (LaminDB's <c>ln.settings.local_storage</c>). Null turns the mode off.
+    /// Set it for every run with the <c>local_storage</c> setting.
+    /// </summary>
+    public void SetLocal(string? root) => SetLocalAsync(root).GetAwaiter().GetResult();
+
+    /// <inheritdoc cref="SetLocal"/>
+    public async Task SetLocalAsync(string? root, CancellationToken cancellationToken = default)
+    {
+        if (root is null)
+        {
+            _store.LocalTarget = null;
+            return;
+        }
+
+        var storage = await GetAsync(root, null, cancellationToken).ConfigureAwait(false);
+        if (!storage.IsLocal)
+        {
+            throw new LineageConfigurationException($"'{storage.Root}' is not a local folder: the local storage location keeps artifacts on this machine until they are uploaded to the default location.");
+        }
+
+        await _store.EnsureCanWriteAsync(storage, $"make '{storage}' the local storage location", cancellationToken).ConfigureAwait(false);
+        _store.LocalTarget = new StorageTarget(storage, _store.ValuesAt(storage.Root));
+    }
+
+    /// <summary>
+    /// Removes a location from the registry, and its marker when this instance wrote it. Refused while any artifact (trashed and
+    /// archived ones included) lives there. There is no soft delete for locations: <paramref name="permanent"/> = false throws.
+    /// </summary>
+    /// <exception cref="LineageException">Artifacts still live there.</exception>
+    /// <exception cref="InvalidOperationException"><paramref name="permanent"/> is false, or the location is this store's default or local location.</exception>
+    public void Delete(string root, bool? permanent = null) => DeleteAsync(root, permanent).GetAwaiter().GetResult();
+
+    /// <inheritdoc cref="Delete"/>
+    public async Task DeleteAsync(string root, bool? permanent = null, CancellationToken cancellationToken = default)
+    {
+        if (permanent == false)
+        {
+            throw new InvalidOperationException("A storage location cannot be soft-deleted: there is no trash for locations. Delete(root) removes its record once no artifact lives there.");
+        }
+
+        var storage = await GetAsync(root, null, cancellationToken).ConfigureAwait(false);
+        if (storage.Id == Default.Id || storage.Id == Local?.Id)
+        {
+            throw new InvalidOperationException(
+                $"'{storage}' is this store's {(storage.Id == Default.Id ? "default" : "local")} storage location: switch to another one first (SetDefault / SetLocal), or open the store with another artifact_storage_dir.");
+        }
+
+        await _store.EnsureSpaceMemberAsync(storage.Id, storage.Root, $"delete storage location '{storage}'", cancellationToken).ConfigureAwait(false);
+        var counts = await _store.Metadata.CountInStorageAsync(storage.Id, cancellationToken).ConfigureAwait(false);
+        var total = counts.Values.Sum();
+        if (total > 0)
+        {
+            throw new LineageException(
+                $"Cannot delete storage location '{storage}': {total} artifact version(s) live there ({counts[ArtifactBranch.Main]} live, " +
+                $"{counts[ArtifactBranch.Trash]} in the trash, {counts[ArtifactBranch.Archive]} archived). Move them with store.Storages.Migrate, or delete them permanently, first.");
+        }
+
+        await _store.Metadata.DeleteStorageAsync(storage.Id, cancellationToken).ConfigureAwait(false);
+        if (storage.IsWritable && (storage.Host is null || storage.Host == _store.Options.Host))
+        {
+            // The root is free again: another instance (or this one, later) may claim it.
+            await _store.ValuesAt(storage.Root).DeleteAsync(StorageMarker.Key, cancellationToken).ConfigureAwait(false);
+            _store.Guard.Forget(storage.Root);
+        }
+    }
+
+    /// <summary>
+    /// Moves a location into a space: from then on only the space's members may write to it or read its artifacts.
+    /// <see cref="SpaceRecord.All"/> opens it to everyone again. The caller must be a member of both spaces.
+    /// </summary>
+    /// <exception cref="SpaceAccessDeniedException">The current user is not a member of the location's space or of <paramref name="space"/>.</exception>
+    public StorageRecord SetSpace(string root, string space) => SetSpaceAsync(root, space).GetAwaiter().GetResult();
+
+    /// <inheritdoc cref="SetSpace"/>
+    public async Task<StorageRecord> SetSpaceAsync(string root, string space, CancellationToken cancellationToken = default)
+    {
+        var storage = await GetAsync(root, null, cancellationToken).ConfigureAwait(false);
+        var target = await _store.Spaces.GetAsync(space, cancellationToken).ConfigureAwait(false);
+        var operation = $"move storage location '{storage}' into space '{target.Name}'";
+        await _store.EnsureSpaceMemberAsync(storage.Id, storage.Root, operation, cancellationToken).ConfigureAwait(false);
+        var user = _store.Options.User;
+        if (target.Name != SpaceRecord.All && !(await _store.Metadata.MembersAsync(target.Id, cancellationToken).ConfigureAwait(false)).Contains(user))
+        {
+            throw new SpaceAccessDeniedException(storage.Root, target.Name, user,
+                $"Cannot {operation}: user '{user}' is not a member of '{target.Name}' and would lose access. Add them first: store.Spaces.AddMember(\"{target.Name}\", \"{user}\").");
+        }
+
+        await _store.Metadata.SetStorageSpaceAsync(storage.Id, target.Id, cancellationToken).ConfigureAwait(false);
+        return await GetAsync(storage.Root, storage.Host, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Copies every value (all branches) from <paramref name="from"/> to <paramref name="to"/>, verifies each copy's SHA-256, and points
+    /// the artifacts at the new root in one transaction per batch. Resumable: run it again after an interruption and it finishes
+    /// without duplicating or losing anything. See <see cref="MigrationOptions"/> for a dry run and deleting the source values.
+    /// </summary>
+    /// <param name="from">The registered root to move away from.</param>
+    /// <param name="to">The registered root to move to; this instance must write it.</param>
+    /// <param name="options">Dry run, batch size, deleting sources.</param>
+    /// <param name="progress">Told after every artifact (and every committed batch).</param>
+    /// <exception cref="ReadOnlyStorageException"><paramref name="to"/> is written by another instance (or none).</exception>
+    public MigrationResult Migrate(string from, string to, MigrationOptions? options = null, IProgress<MigrationProgress>? progress = null) =>
+        MigrateAsync(from, to, options, progress).GetAwaiter().GetResult();
+
+    /// <inheritdoc cref="Migrate"/>
+    public async Task<MigrationResult> MigrateAsync(string from, string to, MigrationOptions? options = null, IProgress<MigrationProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        if (options is { BatchSize: < 1 })
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.BatchSize, "MigrationOptions.BatchSize must be at least 1.");
+        }
+
+        var source = await GetAsync(from, null, cancellationToken).ConfigureAwait(false);
+        var destination = await GetAsync(to, null, cancellationToken).ConfigureAwait(false);
+        return await new StorageMigration(_store, source, destination, options ?? new MigrationOptions(), progress).RunAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Moves one version to the <see cref="Default"/> location (verified, then its row re-pointed), deleting the value it leaves behind
+    /// unless it was registered in place. Does nothing when it is there already.
+    /// </summary>
+    /// <returns>The version's metadata, now pointing at the default location.</returns>
+    public ArtifactRecord Upload(string name, int version) => UploadAsync(name, version).GetAwaiter().GetResult();
+
+    /// <inheritdoc cref="Upload"/>
+    public async Task<ArtifactRecord> UploadAsync(string name, int version, CancellationToken cancellationToken = default)
+    {
+        var record = await _store.FindVersionAsync(name, version, cancellationToken).ConfigureAwait(false);
+        var destination = Default;
+        if (record.StorageId == destination.Id)
+        {
+            return record;
+        }
+
+        var source = (await ListAsync(cancellationToken).ConfigureAwait(false)).First(s => s.Id == record.StorageId);
+        var migration = new StorageMigration(_store, source, destination, new MigrationOptions { DeleteSource = true }, progress: null);
+        var result = await migration.RunAsync([record], cancellationToken).ConfigureAwait(false);
+        if (result.Failures.Count > 0)
+        {
+            throw new LineageException($"Uploading '{name}' version {version} to '{destination}' failed: {result.Failures[0].Problem}");
+        }
+
+        return await _store.FindVersionAsync(name, version, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Moves every artifact in the <see cref="Local"/> location to the <see cref="Default"/> one (see <see cref="Upload"/>).</summary>
+    /// <exception cref="InvalidOperationException">No local location is set.</exception>
+    public MigrationResult UploadAll(IProgress<MigrationProgress>? progress = null) => UploadAllAsync(progress).GetAwaiter().GetResult();
+
+    /// <inheritdoc cref="UploadAll"/>
+    public Task<MigrationResult> UploadAllAsync(IProgress<MigrationProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var local = Local ?? throw new InvalidOperationException("No local storage location is set: there is nothing to upload. See SetLocal and the local_storage setting.");
+        return new StorageMigration(_store, local, Default, new MigrationOptions { DeleteSource = true }, progress).RunAsync(cancellationToken);
+    }
+
+    /// <summary>Registers a root: checks nesting, claims it when it is on this machine and unmarked, records what its marker says.</summary>
+    internal async Task<StorageRecord> RegisterAsync(StorageLocation location, string? description, string? host, CancellationToken cancellationToken)
+    {
+        var onHost = HostFor(location, host);
+        var all = await _store.Metadata.ListStoragesAsync(cancellationToken).ConfigureAwait(false);
+        var nesting = all.FirstOrDefault(s => s.IsLocal == (location.Kind == StorageKind.Local) && s.Host == onHost
+            && (IsInside(location.Root, s.Root) || IsInside(s.Root, location.Root)));
+        if (nesting is not null)
+        {
+            throw new LineageConfigurationException(
+                $"Storage location '{location.Root}' would be nested {(IsInside(location.Root, nesting.Root) ? "inside" : "around")} the registered location '{nesting}': " +
+                "each value must belong to exactly one location. Use the registered root (or a folder beside it), or delete that location first.");
+        }
+
+        var type = location.Kind == StorageKind.Local ? "local" : "s3";
+        var region = location.Kind == StorageKind.S3 ? _store.Options.StorageOptions.GetValueOrDefault("region") : null;
+        var existing = all.FirstOrDefault(s => s.Root == location.Root && s.Host == onHost);
+        if (onHost is not null && onHost != _store.Options.Host)
+        {
+            // A folder on another machine cannot be looked at from here: it is recorded as it is, without a writing instance.
+            return existing ?? await _store.Metadata.RegisterStorageAsync(
+                new NewStorage(Uid.New(12), location.Root, type, onHost, null, description, region, _store.Options.User), syncOwner: false, cancellationToken).ConfigureAwait(false);
+        }
+
+        var uid = existing?.Uid ?? Uid.New(12);
+        var claim = await _store.Guard.ClaimAsync(_store.ValuesAt(location.Root), claimIfUnmarked: true, cancellationToken, uid).ConfigureAwait(false);
+        return await _store.Metadata.RegisterStorageAsync(
+            new NewStorage(uid, location.Root, type, onHost, claim.Marker?.InstanceUid, description, region, _store.Options.User), syncOwner: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The registered location a path lies under (local: on this host), and the path's key inside it; null when there is none.</summary>
+    internal async Task<(StorageRecord? Storage, string Key)> FindContainingAsync(StorageLocation path, CancellationToken cancellationToken)
+    {
+        var all = await _store.Metadata.ListStoragesAsync(cancellationToken).ConfigureAwait(false);
+        var isLocal = path.Kind == StorageKind.Local;
+        var storage = all
+            .Where(s => s.IsLocal == isLocal && (!isLocal || s.Host == _store.Options.Host) && IsInside(path.Root, s.Root))
+            .MaxBy(s => s.Root.Length);
+        if (storage is null)
+        {
+            return (null, string.Empty);
+        }
+
+        var key = isLocal
+            ? Path.GetRelativePath(storage.Root, path.Root).Replace(Path.DirectorySeparatorChar, '/')
+            : path.Root[(storage.Root.Length + 1)..];
+        return (storage, key);
+    }
+
+    private static StorageLocation Parse(string root)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(root);
+        return StorageLocation.Parse(root, Directory.GetCurrentDirectory(),
+            Environment.GetFolderPath(Environment.SpecialFolder.UserProfile, Environment.SpecialFolderOption.DoNotVerify));
+    }
+
+    private string? HostFor(StorageLocation location, string? host)
+    {
+        if (location.Kind != StorageKind.Local)
+        {
+            return string.IsNullOrWhiteSpace(host)
+                ? null
+                : throw new ArgumentException($"A host identifies the machine of a local folder; '{location.Root}' is the same everywhere and takes none.", nameof(host));
+        }
+
+        return string.IsNullOrWhiteSpace(host) ? _store.Options.Host : host.Trim();
+    }
+
+    /// <summary>True when <paramref name="path"/> lies strictly below <paramref name="root"/>.</summary>
+    private static bool IsInside(string path, string root)
+    {
+        var separator = root.StartsWith("s3://", StringComparison.OrdinalIgnoreCase) ? '/' : Path.DirectorySeparatorChar;
+        var comparison = separator == '/' || !OperatingSystem.IsWindows() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
+        var prefix = root.EndsWith(separator) ? root : root + separator;
+        return path.Length > prefix.Length && path.StartsWith(prefix, comparison);
+    }
+}
