@@ -1,13 +1,26 @@
 // Usage: Lineage.SaveWorker NAME COUNT WRITER
-// Saves "writer WRITER save I" as the next version of NAME, COUNT times, on the store the
-// environment configures (LINEAGE_HOME, LINEAGE_DATABASE_URL, LINEAGE_ARTIFACT_STORAGE_DIR,
-// and {LINEAGE_HOME}/config.json for storage options). Prints one version number per line.
+//   Saves "writer WRITER save I" as the next version of NAME, COUNT times, on the store the
+//   environment configures (LINEAGE_HOME, LINEAGE_DATABASE_URL, LINEAGE_ARTIFACT_STORAGE_DIR,
+//   and {LINEAGE_HOME}/config.json for storage options). Prints one version number per line.
+// Usage: Lineage.SaveWorker migrate FROM TO BATCH_SIZE HANG_AFTER_BATCH
+//   Migrates FROM to TO on the same store, printing "batch N" when batch N is committed; after batch
+//   HANG_AFTER_BATCH it stops making progress (so a test can kill it between two batches).
 using System.Globalization;
 using Lineage;
 
+if (args.Length == 5 && args[0] == "migrate")
+{
+    var hangAfter = int.Parse(args[4], CultureInfo.InvariantCulture);
+    await using var migrating = await ArtifactStore.OpenAsync();
+    var result = await migrating.Storages.MigrateAsync(args[1], args[2],
+        new MigrationOptions { BatchSize = int.Parse(args[3], CultureInfo.InvariantCulture) }, new BatchReporter(hangAfter));
+    Console.WriteLine($"moved {result.Moved}");
+    return 0;
+}
+
 if (args.Length != 3)
 {
-    Console.Error.WriteLine("usage: Lineage.SaveWorker NAME COUNT WRITER");
+    Console.Error.WriteLine("usage: Lineage.SaveWorker NAME COUNT WRITER | migrate FROM TO BATCH_SIZE HANG_AFTER_BATCH");
     return 2;
 }
 
@@ -22,3 +35,25 @@ for (var i = 0; i < count; i++)
 }
 
 return 0;
+
+/// <summary>Reports committed batches on stdout; progress is reported inline, so blocking here pauses the migration.</summary>
+internal sealed class BatchReporter(int hangAfter) : IProgress<MigrationProgress>
+{
+    private int _batches;
+
+    public void Report(MigrationProgress value)
+    {
+        if (value.BatchesCommitted == _batches)
+        {
+            return;
+        }
+
+        _batches = value.BatchesCommitted;
+        Console.WriteLine($"batch {_batches}");
+        Console.Out.Flush();
+        if (_batches == hangAfter)
+        {
+            Thread.Sleep(Timeout.Infinite);
+        }
+    }
+}

@@ -73,20 +73,7 @@ namespace Lineage.Storage
         /// <summary>Migrates every artifact in the source location.</summary>
         public async Task<MigrationResult> RunAsync(CancellationToken cancellationToken)
         {
-            var all = new List<ArtifactRecord>();
-            string? after = null;
-            while (true)
-            {
-                var page = await store.Metadata.ListInStorageAsync(from.Id, after, 1000, cancellationToken).ConfigureAwait(false);
-                all.AddRange(page);
-                if (page.Count < 1000)
-                {
-                    break;
-                }
-
-                after = page[^1].Uid;
-            }
-
+            var all = await store.Storages.ArtifactsAsync(from.Root, from.Host, cancellationToken).ConfigureAwait(false);
             return await RunAsync(all, cancellationToken).ConfigureAwait(false);
         }
 

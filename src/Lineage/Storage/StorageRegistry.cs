@@ -56,6 +56,27 @@ public sealed class StorageRegistry
                 $"No storage location '{location.Root}'{(onHost is null ? string.Empty : $" on host '{onHost}'")} is registered in {_store.Options.MaskedDatabaseUrl}. Register it with store.Storages.Add(\"{location.Root}\").");
     }
 
+    /// <summary>The artifact versions (every branch) that live in a location, by uid.</summary>
+    public IReadOnlyList<ArtifactRecord> Artifacts(string root, string? host = null) => ArtifactsAsync(root, host).GetAwaiter().GetResult();
+
+    /// <inheritdoc cref="Artifacts"/>
+    public async Task<IReadOnlyList<ArtifactRecord>> ArtifactsAsync(string root, string? host = null, CancellationToken cancellationToken = default)
+    {
+        var storage = await GetAsync(root, host, cancellationToken).ConfigureAwait(false);
+        var all = new List<ArtifactRecord>();
+        string? after = null;
+        IReadOnlyList<ArtifactRecord> page;
+        do
+        {
+            page = await _store.Metadata.ListInStorageAsync(storage.Id, after, 1000, cancellationToken).ConfigureAwait(false);
+            all.AddRange(page);
+            after = page.Count > 0 ? page[^1].Uid : after;
+        }
+        while (page.Count == 1000);
+
+        return all;
+    }
+
     /// <summary>
     /// Makes a registered, writable location the one new artifacts go to, for this store (LaminDB's <c>ln.settings.storage = root</c>).
     /// To change it for every run, set <c>artifact_storage_dir</c> (e.g. with <c>lineage storage default</c>).
