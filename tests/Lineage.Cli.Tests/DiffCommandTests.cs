@@ -78,6 +78,7 @@ public sealed class DiffCommandTests
         Assert.Equal((1, 1), (root.GetProperty("added").GetInt32(), root.GetProperty("removed").GetInt32()));
         var hunk = Assert.Single(root.GetProperty("hunks").EnumerateArray().ToList());
         Assert.Equal("@@ -5,3 +5,3 @@", hunk.GetProperty("header").GetString());
+        Assert.Contains("\"header\": \"@@ -5,3 +5,3 @@\"", result.Output);
         Assert.Equal(5, hunk.GetProperty("old_start").GetInt32());
         var lines = hunk.GetProperty("lines").EnumerateArray().ToList();
         Assert.Equal(["context", "removed", "added", "context"], lines.Select(l => l.GetProperty("kind").GetString()));

@@ -31,7 +31,7 @@ public static class DiffCommand
             if (withoutCode.Count > 0)
             {
                 throw new LineageException(
-                    $"No code was recorded with {string.Join(" or ", withoutCode)}, so there is no code to compare: it was saved without an ArtifactCode. " +
+                    $"No code was recorded with {string.Join(" or ", withoutCode)}, so there is no code to compare: {(withoutCode.Count == 1 ? "it was" : "they were")} saved without an ArtifactCode. " +
                     "Values saved through a generated accessor (Artifacts.X.Save, GetOrCompute) record the code that produced them.");
             }
 
@@ -40,7 +40,7 @@ public static class DiffCommand
             {
                 terminal.WriteJson(new DiffJson(
                     VersionJson.From(old), VersionJson.From(@new), comparison.SameCodeVersion, comparison.Hunks.Count == 0,
-                    comparison.Added, comparison.Removed, comparison.Hunks));
+                    comparison.Added, comparison.Removed, [.. comparison.Hunks.Select(HunkJson.From)]));
                 return 0;
             }
 
@@ -111,5 +111,10 @@ public static class DiffCommand
         public static VersionJson From(ArtifactRecord r) => new(r.Name, r.Version, r.CodeVersion, r.AssemblyName, r.AssemblyVersion, r.SourceRevision);
     }
 
-    private sealed record DiffJson(VersionJson Old, VersionJson New, bool Same, bool SameText, int Added, int Removed, IReadOnlyList<DiffHunk> Hunks);
+    private sealed record HunkJson(string Header, int OldStart, int OldLines, int NewStart, int NewLines, IReadOnlyList<DiffLine> Lines)
+    {
+        public static HunkJson From(DiffHunk h) => new(h.Header, h.OldStart, h.OldLines, h.NewStart, h.NewLines, h.Lines);
+    }
+
+    private sealed record DiffJson(VersionJson Old, VersionJson New, bool Same, bool SameText, int Added, int Removed, IReadOnlyList<HunkJson> Hunks);
 }
