@@ -67,6 +67,7 @@ public static class LineageCli
         VersionsCommand.Create(globals),
         ShowCommand.Create(globals),
         CodeCommand.Create(globals),
+        DiffCommand.Create(globals),
         GetCommand.Create(globals),
         RemoveCommand.Create(globals),
         RestoreCommand.Create(globals),

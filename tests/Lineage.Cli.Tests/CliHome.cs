@@ -37,7 +37,15 @@ public sealed class CliHome : IDisposable
     /// <summary>The file holding a version's value.</summary>
     public string ValueFile(ArtifactRecord record) => System.IO.Path.Combine(record.StorageRoot, record.Key);
 
-    public async Task<CliResult> RunAsync(params string[] args)
+    public Task<CliResult> RunAsync(params string[] args) => RunDllAsync("Lineage.Cli.dll", args);
+
+    /// <summary>Runs a sample program built beside the tests (e.g. <c>IrisPipeline</c>) on this home, as a user would.</summary>
+    public Task<CliResult> RunSampleAsync(string program, params string[] args) => RunDllAsync(program + ".dll", args);
+
+    /// <summary>The path of an assembly built beside the tests.</summary>
+    public static string BuiltAssembly(string name) => System.IO.Path.Combine(AppContext.BaseDirectory, name + ".dll");
+
+    private async Task<CliResult> RunDllAsync(string dll, string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -45,7 +53,7 @@ public sealed class CliHome : IDisposable
             RedirectStandardError = true,
             WorkingDirectory = Path,
         };
-        start.ArgumentList.Add(System.IO.Path.Combine(AppContext.BaseDirectory, "Lineage.Cli.dll"));
+        start.ArgumentList.Add(System.IO.Path.Combine(AppContext.BaseDirectory, dll));
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);

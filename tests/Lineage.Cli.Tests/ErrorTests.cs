@@ -53,7 +53,7 @@ public sealed class ErrorTests
         var result = await home.RunAsync("--help");
 
         Assert.Equal(0, result.ExitCode);
-        foreach (var command in new[] { "init", "config", "doctor", "ls", "versions", "show", "code", "get", "rm", "restore", "verify", "gc" })
+        foreach (var command in new[] { "init", "config", "doctor", "ls", "versions", "show", "code", "diff", "get", "rm", "restore", "verify", "gc" })
         {
             Assert.Matches($@"(?m)^\s+{command}\s", result.Output);
         }

@@ -61,6 +61,89 @@ public sealed class ValueCommandTests
     }
 
     [Fact]
+    public async Task Get_format_json_renders_framework_values_with_their_recorded_types()
+    {
+        using var home = new CliHome();
+        using (var store = home.Open())
+        {
+            store.Save("weights", new[] { 0.12f, -0.5f, float.NaN });
+            store.Save("metrics", new Dictionary<string, double> { ["accuracy"] = 0.953, ["f1"] = 0.948 });
+            store.Save("labels", new List<string> { "setosa", "<virginica>" });
+            store.Save("grid", new[,] { { 1, 2 }, { 3, 4 } });
+            store.Save("counts", new Dictionary<string, List<long>> { ["a"] = [1, 2] });
+        }
+
+        var weights = await home.RunAsync("get", "weights", "--format", "json", "-o", home.Sub("weights.json"));
+        var metrics = await home.RunAsync("get", "metrics@1", "--format", "json", "-o", "-");
+        var labels = await home.RunAsync("get", "labels", "--format", "json", "-o", "-");
+        var grid = await home.RunAsync("get", "grid", "--format", "json", "-o", "-");
+        var counts = await home.RunAsync("get", "counts", "--format", "json", "-o", home.Sub("counts.json"), "--json");
+
+        Assert.True(weights.ExitCode == 0, weights.ToString());
+        Assert.Contains("Wrote weights@1 as JSON (System.Single[]; 16 B stored, SHA-256 verified)", weights.Output);
+        Assert.Equal("""[0.12,-0.5,"NaN"]""", Compact(File.ReadAllText(home.Sub("weights.json"))));
+        Assert.True(metrics.ExitCode == 0, metrics.ToString());
+        Assert.Equal(0.953, metrics.Json().GetProperty("accuracy").GetDouble());
+        Assert.Equal("""["setosa","<virginica>"]""", Compact(labels.Output));
+        Assert.Equal("[[1,2],[3,4]]", Compact(grid.Output));
+        Assert.True(counts.ExitCode == 0, counts.ToString());
+        Assert.Equal("json", counts.Json().GetProperty("format").GetString());
+        Assert.Equal("System.Collections.Generic.Dictionary<System.String, System.Collections.Generic.List<System.Int64>>", counts.Json().GetProperty("type_name").GetString());
+        Assert.Equal("""{"a":[1,2]}""", Compact(File.ReadAllText(home.Sub("counts.json"))));
+        Assert.Empty(Directory.GetFiles(home.Path, "*.partial"));
+    }
+
+    [Fact]
+    public async Task Get_format_json_of_a_corrupt_value_fails_before_rendering_and_writes_nothing()
+    {
+        using var home = new CliHome();
+        ArtifactRecord saved;
+        using (var store = home.Open())
+        {
+            saved = store.Save("metrics", new Dictionary<string, double> { ["accuracy"] = 0.953 });
+        }
+
+        FlipFirstByte(home.ValueFile(saved));
+
+        var result = await home.RunAsync("get", "metrics", "--format", "json", "-o", home.Sub("metrics.json"));
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("is corrupt: its SHA-256 is", result.Error);
+        Assert.False(File.Exists(home.Sub("metrics.json")));
+    }
+
+    [Fact]
+    public async Task Get_format_json_of_raw_bytes_says_there_is_no_value_to_render()
+    {
+        using var home = new CliHome();
+        using (var store = home.Open())
+        {
+            store.Save("blob", new byte[] { 1, 2, 3 });
+        }
+
+        var result = await home.RunAsync("get", "blob", "--format", "json", "-o", home.Sub("blob.json"));
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("blob@1 was saved as raw bytes (System.Byte[])", result.Error);
+        Assert.Contains("Leave out --format json", result.Error);
+        Assert.False(File.Exists(home.Sub("blob.json")));
+    }
+
+    [Theory]
+    [InlineData("get", "blob", "-o", "out.bin", "--format", "xml")]
+    [InlineData("get", "blob", "-o", "out.bin", "--assembly", "Some.dll")]
+    [InlineData("get", "blob", "-o", "-")]
+    public async Task Get_with_options_that_do_not_fit_together_is_a_usage_error(params string[] args)
+    {
+        using var home = new CliHome();
+
+        var result = await home.RunAsync(args);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.NotEqual(string.Empty, result.Error.Trim());
+    }
+
+    [Fact]
     public async Task Rm_moves_a_version_to_the_trash_and_restore_brings_it_back()
     {
         using var home = new CliHome();
@@ -120,6 +203,10 @@ public sealed class ValueCommandTests
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("Give a version: model@VERSION", result.Error);
     }
+
+    private static readonly System.Text.Json.JsonSerializerOptions CompactJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    private static string Compact(string json) => System.Text.Json.JsonSerializer.Serialize(System.Text.Json.JsonDocument.Parse(json).RootElement, CompactJson);
 
     internal static void FlipFirstByte(string path)
     {
