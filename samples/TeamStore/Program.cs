@@ -14,8 +14,8 @@ if (settings is null)
 
 try
 {
-    await using var alice = await ArtifactStore.OpenAsync(settings.MemberOptions());
-    await using var bob = await ArtifactStore.OpenAsync(settings.MemberOptions());
+    await using var alice = await ArtifactStore.OpenAsync(settings.MemberOptions("alice"));
+    await using var bob = await ArtifactStore.OpenAsync(settings.MemberOptions("bob"));
     var options = alice.Options;
     Console.WriteLine($"Team store: metadata {options.MaskedDatabaseUrl}");
     Console.WriteLine($"            values   {options.ArtifactStorageDir}");
@@ -57,7 +57,7 @@ try
         Console.WriteLine($"  {Ref(record),-22} by {record.CreatedBy} on {record.Host} at {Time(record.CreatedAt)}, {Size(record.Size)} at {record.StorageRoot}/{record.Key}");
     }
 
-    Console.WriteLine("  (created_by and host are each saver's OS user and machine: one user here, since both members run in this process)");
+    Console.WriteLine("  (created_by is each saver's LINEAGE_USER, or their OS user; host is their machine)");
     Console.WriteLine();
 
     // carol changed artifact_storage_dir but kept her own SQLite database: she may read nothing of the team's

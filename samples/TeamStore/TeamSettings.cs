@@ -56,9 +56,10 @@ internal sealed record TeamSettings(string DatabaseUrl, string StorageDir, IRead
     /// Options for one member's store. Database and root are left to the runtime, which reads them from the same
     /// variables; storage options set here win over the user config file's, so they are set only when given.
     /// </summary>
-    public LineageOptions MemberOptions()
+    public LineageOptions MemberOptions(string user)
     {
-        var options = new LineageOptions();
+        // LINEAGE_USER names each member on a shared machine; here both members run in one process, so it is set in code.
+        var options = new LineageOptions { User = user };
         foreach (var (key, value) in StorageOptions)
         {
             options.StorageOptions[key] = value;

@@ -73,6 +73,7 @@ public static class LineageCli
         RestoreCommand.Create(globals),
         VerifyCommand.Create(globals),
         GcCommand.Create(globals),
+        StorageCommand.Create(globals),
     ];
 }
 

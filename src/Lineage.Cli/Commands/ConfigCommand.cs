@@ -22,6 +22,9 @@ public static class ConfigCommand
                     new Setting<string>(options.MaskedDatabaseUrl, Formats.Source(options.DatabaseUrlSource)),
                     new Setting<string>(options.ArtifactStorageDir, Formats.Source(options.ArtifactStorageDirSource)),
                     new Setting<IReadOnlyDictionary<string, string>>(storageOptions, Formats.Source(options.StorageOptionsSource)),
+                    new Setting<string?>(options.LocalStorageDir, options.LocalStorageSource is { } localSource ? Formats.Source(localSource) : "unset"),
+                    new Setting<string>(options.Host, Formats.Source(options.HostSource)),
+                    new Setting<string>(options.User, Formats.Source(options.UserSource)),
                     options.UserConfigPath,
                     File.Exists(options.UserConfigPath)));
                 return 0;
@@ -34,6 +37,9 @@ public static class ConfigCommand
                     ["database_url", options.MaskedDatabaseUrl, Formats.Source(options.DatabaseUrlSource)],
                     ["artifact_storage_dir", options.ArtifactStorageDir, Formats.Source(options.ArtifactStorageDirSource)],
                     ["storage_options", storageOptions.Count == 0 ? "{}" : string.Join(", ", storageOptions.Select(o => $"{o.Key}={o.Value}")), Formats.Source(options.StorageOptionsSource)],
+                    ["local_storage", options.LocalStorageDir ?? "-", options.LocalStorageSource is { } source ? Formats.Source(source) : "unset"],
+                    ["host", options.Host, Formats.Source(options.HostSource)],
+                    ["user", options.User, Formats.Source(options.UserSource)],
                 ]);
             terminal.Line();
             terminal.Line($"user config file: {options.UserConfigPath}{(File.Exists(options.UserConfigPath) ? string.Empty : " (absent)")}");
@@ -49,6 +55,9 @@ public static class ConfigCommand
         Setting<string> DatabaseUrl,
         Setting<string> ArtifactStorageDir,
         Setting<IReadOnlyDictionary<string, string>> StorageOptions,
+        Setting<string?> LocalStorage,
+        Setting<string> Host,
+        Setting<string> User,
         string UserConfigFile,
         bool UserConfigFileExists);
 }

@@ -122,22 +122,25 @@ public sealed class StorageRegistry
     /// Removes a location from the registry, and its marker when this instance wrote it. Refused while any artifact (trashed and
     /// archived ones included) lives there. There is no soft delete for locations: <paramref name="permanent"/> = false throws.
     /// </summary>
-    /// <exception cref="LineageException">Artifacts still live there.</exception>
-    /// <exception cref="InvalidOperationException"><paramref name="permanent"/> is false, or the location is this store's default or local location.</exception>
-    public void Delete(string root, bool? permanent = null) => DeleteAsync(root, permanent).GetAwaiter().GetResult();
+    /// <exception cref="LineageException">Artifacts still live there, or it is this store's default or local location.</exception>
+    /// <exception cref="InvalidOperationException"><paramref name="permanent"/> is false.</exception>
+    /// <param name="root">The location's root.</param>
+    /// <param name="permanent">Null or true; false throws.</param>
+    /// <param name="host">For a folder: the machine it is on (default: this one).</param>
+    public void Delete(string root, bool? permanent = null, string? host = null) => DeleteAsync(root, permanent, host).GetAwaiter().GetResult();
 
     /// <inheritdoc cref="Delete"/>
-    public async Task DeleteAsync(string root, bool? permanent = null, CancellationToken cancellationToken = default)
+    public async Task DeleteAsync(string root, bool? permanent = null, string? host = null, CancellationToken cancellationToken = default)
     {
         if (permanent == false)
         {
             throw new InvalidOperationException("A storage location cannot be soft-deleted: there is no trash for locations. Delete(root) removes its record once no artifact lives there.");
         }
 
-        var storage = await GetAsync(root, null, cancellationToken).ConfigureAwait(false);
+        var storage = await GetAsync(root, host, cancellationToken).ConfigureAwait(false);
         if (storage.Id == Default.Id || storage.Id == Local?.Id)
         {
-            throw new InvalidOperationException(
+            throw new LineageException(
                 $"'{storage}' is this store's {(storage.Id == Default.Id ? "default" : "local")} storage location: switch to another one first (SetDefault / SetLocal), or open the store with another artifact_storage_dir.");
         }
 

@@ -30,7 +30,7 @@ public sealed class TeamStoreSampleTests(PostgresServer postgres, S3Server s3)
         Assert.Contains($"values   {environment.Root}", first.Output);
         Assert.Contains($"storage options endpoint_url={await s3.EndpointAsync()}, force_path_style=true, region=us-east-1 (from TEAM_S3_ENDPOINT)", first.Output);
         Assert.Contains("alice saved  team/measurements v1: 8 flowers", first.Output);
-        Assert.Contains("bob   loaded team/measurements v1: 8 flowers, SHA-256 verified; saved by ", first.Output);
+        Assert.Contains("bob   loaded team/measurements v1: 8 flowers, SHA-256 verified; saved by alice on ", first.Output);
         Assert.Contains("bob   saved  team/petal-model v1: width = ", first.Output);
         Assert.Contains("alice loaded team/petal-model v1 and saved team/review v1", first.Output);
         Assert.Matches(@"(?m)^  team/review v1\s+by \S+ on \S+ at \d{4}-\d\d-\d\d .*s3://", first.Output);

@@ -42,7 +42,15 @@ internal static class S3Client
         }
 
         var credentials = Credentials(options);
-        return credentials is null ? new AmazonS3Client(config) : new AmazonS3Client(credentials, config);
+        try
+        {
+            return credentials is null ? new AmazonS3Client(config) : new AmazonS3Client(credentials, config);
+        }
+        catch (AmazonClientException e)
+        {
+            throw new LineageConfigurationException(
+                $"Cannot set up the S3 client: {e.Message} Give the bucket's region as storage option 'region' (or AWS_REGION / a profile's region), or an S3-compatible server as 'endpoint_url'.", e);
+        }
     }
 
     private static AWSCredentials? Credentials(IReadOnlyDictionary<string, string> options)
