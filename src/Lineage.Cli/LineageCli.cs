@@ -71,6 +71,7 @@ public static class LineageCli
         GetCommand.Create(globals),
         RemoveCommand.Create(globals),
         RestoreCommand.Create(globals),
+        ArchiveCommand.Create(globals),
         VerifyCommand.Create(globals),
         GcCommand.Create(globals),
         StorageCommand.Create(globals),

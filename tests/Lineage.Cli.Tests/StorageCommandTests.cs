@@ -127,4 +127,29 @@ public sealed class StorageCommandTests
         using var store = ArtifactStore.Open(new LineageOptions { Home = home.Path });
         Assert.Equal(home.Sub("team"), store.Save("after", 1).StorageRoot);
     }
+
+    [Fact]
+    public async Task Archive_hides_a_version_from_ls_but_show_still_finds_it_and_restore_brings_it_back()
+    {
+        using var home = new CliHome();
+        using (var store = home.Open())
+        {
+            store.Save("model", "v1");
+            store.Save("model", "v2");
+        }
+
+        var archived = await home.RunAsync("archive", "model@2");
+        var latest = await home.RunAsync("ls", "--json");
+        var inArchive = await home.RunAsync("ls", "--archive", "--json");
+        var shown = await home.RunAsync("show", "model@2", "--json");
+        var restored = await home.RunAsync("restore", "model@2");
+        var after = await home.RunAsync("ls", "--json");
+
+        Assert.True(archived.ExitCode == 0, archived.ToString());
+        Assert.Equal(1, latest.Json()[0].GetProperty("version").GetInt32());
+        Assert.Equal(2, inArchive.Json()[0].GetProperty("version").GetInt32());
+        Assert.Equal("archive", shown.Json().GetProperty("branch").GetString());
+        Assert.True(restored.ExitCode == 0, restored.ToString());
+        Assert.Equal(2, after.Json()[0].GetProperty("version").GetInt32());
+    }
 }

@@ -11,20 +11,22 @@ public static class ListCommand
     {
         var all = new Option<bool>("--all", "-a") { Description = "Every live version, not only the latest of each name" };
         var trash = new Option<bool>("--trash") { Description = "The versions in the trash" };
-        var command = new Command("ls", "List artifacts (the latest version of each name)") { all, trash };
+        var archive = new Option<bool>("--archive") { Description = "The archived versions" };
+        var command = new Command("ls", "List artifacts (the latest version of each name)") { all, trash, archive };
         command.SetAction(async (parsed, ct) =>
         {
-            if (parsed.GetValue(all) && parsed.GetValue(trash))
+            if (new[] { parsed.GetValue(all), parsed.GetValue(trash), parsed.GetValue(archive) }.Count(f => f) > 1)
             {
-                throw new UsageException("--all and --trash cannot be combined.");
+                throw new UsageException("--all, --trash and --archive cannot be combined.");
             }
 
             var terminal = Terminal.For(parsed, globals);
             await using var store = await globals.OpenStoreAsync(parsed, ct);
             var records = parsed.GetValue(trash) ? await store.ListAllVersionsAsync(ArtifactBranch.Trash, ct)
+                : parsed.GetValue(archive) ? await store.ListAllVersionsAsync(ArtifactBranch.Archive, ct)
                 : parsed.GetValue(all) ? await store.ListAllVersionsAsync(ArtifactBranch.Main, ct)
                 : await store.ListAsync(ct);
-            Print(terminal, records, parsed.GetValue(trash) ? "The trash is empty." : "No artifacts.");
+            Print(terminal, records, parsed.GetValue(trash) ? "The trash is empty." : parsed.GetValue(archive) ? "Nothing is archived." : "No artifacts.");
             return 0;
         });
         return command;

@@ -3,14 +3,14 @@ using Lineage.Cli.Output;
 
 namespace Lineage.Cli.Commands;
 
-/// <summary><c>lineage restore NAME@VERSION</c>: back from the trash.</summary>
+/// <summary><c>lineage restore NAME@VERSION</c>: back from the trash or the archive.</summary>
 public static class RestoreCommand
 {
     /// <summary>Builds the command.</summary>
     public static Command Create(GlobalOptions globals)
     {
         var reference = new Argument<string>("NAME@VERSION") { Description = "The version to bring back" };
-        var command = new Command("restore", "Bring an artifact version back from the trash") { reference };
+        var command = new Command("restore", "Bring an artifact version back from the trash or the archive") { reference };
         command.SetAction(async (parsed, ct) =>
         {
             var wanted = ArtifactReference.Parse(parsed.GetValue(reference)!, versionRequired: true);

@@ -141,7 +141,7 @@ public sealed class StorageRegistry
         if (storage.Id == Default.Id || storage.Id == Local?.Id)
         {
             throw new LineageException(
-                $"'{storage}' is this store's {(storage.Id == Default.Id ? "default" : "local")} storage location: switch to another one first (SetDefault / SetLocal), or open the store with another artifact_storage_dir.");
+                $"'{storage}' is this store's {(storage.Id == Default.Id ? "default" : "local")} storage location: switch to another location first (store.Storages.SetDefault / SetLocal, or 'lineage storage default ROOT').");
         }
 
         await _store.EnsureSpaceMemberAsync(storage.Id, storage.Root, $"delete storage location '{storage}'", cancellationToken).ConfigureAwait(false);

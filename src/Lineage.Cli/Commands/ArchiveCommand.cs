@@ -1,0 +1,33 @@
+using System.CommandLine;
+using Lineage.Cli.Output;
+
+namespace Lineage.Cli.Commands;
+
+/// <summary><c>lineage archive NAME@VERSION</c>: hidden from listings and "latest", still loadable by version.</summary>
+public static class ArchiveCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create(GlobalOptions globals)
+    {
+        var reference = new Argument<string>("NAME@VERSION") { Description = "The version to archive" };
+        var command = new Command("archive", "Archive an artifact version: hidden from listings, still loadable by version") { reference };
+        command.SetAction(async (parsed, ct) =>
+        {
+            var wanted = ArtifactReference.Parse(parsed.GetValue(reference)!, versionRequired: true);
+            var terminal = Terminal.For(parsed, globals);
+            await using var store = await globals.OpenStoreAsync(parsed, ct);
+            await store.ArchiveAsync(wanted.Name, wanted.Version!.Value, ct);
+            if (terminal.IsJson)
+            {
+                terminal.WriteJson(new { wanted.Name, wanted.Version, Branch = "archive" });
+            }
+            else
+            {
+                terminal.Line($"Archived {wanted.Name}@{wanted.Version}; 'lineage restore {wanted.Name}@{wanted.Version}' brings it back.");
+            }
+
+            return 0;
+        });
+        return command;
+    }
+}
