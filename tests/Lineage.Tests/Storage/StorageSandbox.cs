@@ -1,0 +1,230 @@
+using System.Security.Cryptography;
+using System.Text;
+using Amazon.S3;
+using Amazon.S3.Model;
+using Lineage.Tests.Servers;
+
+namespace Lineage.Tests.Storage;
+
+/// <summary>
+/// One <see cref="BackendEnvironment"/> plus storage roots of either kind (local folders, S3 prefixes, whole buckets),
+/// whatever the environment's own value backend is; and direct access to what lies in those roots, bypassing the store.
+/// Stores opened here act as host <c>host-a</c> unless told otherwise, so two "machines" can share one database.
+/// </summary>
+internal sealed class StorageSandbox : IAsyncDisposable
+{
+    public const string MarkerKey = ".lineage/storage.json";
+    public const string HostA = "host-a";
+
+    private readonly S3Server _s3;
+    private Dictionary<string, string>? _s3Options;
+    private string? _bucket;
+    private int _counter;
+
+    private StorageSandbox(BackendEnvironment environment, S3Server s3)
+    {
+        Environment = environment;
+        _s3 = s3;
+    }
+
+    /// <summary>The backends every storage rule runs on: SQLite with a local root, PostgreSQL with an S3 root.</summary>
+    public static TheoryData<Backend> Required => new(Backend.SqliteLocal, new Backend(MetadataBackend.Postgres, ValueBackend.S3));
+
+    public BackendEnvironment Environment { get; }
+
+    /// <summary>The environment's root (local folder or S3 prefix): the default location of stores opened here.</summary>
+    public string Root => Environment.Root;
+
+    public static async Task<StorageSandbox> CreateAsync(Backend backend, PostgresServer postgres, S3Server s3)
+    {
+        var sandbox = new StorageSandbox(await BackendEnvironment.CreateAsync(backend, postgres, s3), s3);
+        if (backend.Values == ValueBackend.S3)
+        {
+            sandbox._s3Options = await s3.StorageOptionsAsync();
+        }
+
+        return sandbox;
+    }
+
+    /// <summary>A new local folder (not created), even on an S3 backend.</summary>
+    public string LocalRoot(string? name = null) => Environment.Home.Sub(name ?? $"local-{Interlocked.Increment(ref _counter)}");
+
+    /// <summary>A new prefix in a bucket of the emulator, even on a local backend. Call before opening stores: it adds the S3 storage options.</summary>
+    public async Task<string> S3RootAsync()
+    {
+        await EnsureS3OptionsAsync();
+        _bucket ??= await _s3.CreateBucketAsync();
+        return $"s3://{_bucket}/prefix-{Interlocked.Increment(ref _counter)}";
+    }
+
+    /// <summary>A new, empty bucket's name. Call before opening stores: it adds the S3 storage options.</summary>
+    public async Task<string> NewBucketAsync()
+    {
+        await EnsureS3OptionsAsync();
+        return await _s3.CreateBucketAsync();
+    }
+
+    /// <summary>A new root of the given kind: <c>local</c> or <c>s3</c>.</summary>
+    public Task<string> RootAsync(string kind) => kind switch
+    {
+        "local" => Task.FromResult(LocalRoot()),
+        "s3" => S3RootAsync(),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "local or s3"),
+    };
+
+    /// <summary>Another root of the environment's own kind.</summary>
+    public Task<string> NewRootAsync() => Environment.NewRootAsync();
+
+    public Task<string> NewDatabaseUrlAsync() => Environment.NewDatabaseUrlAsync();
+
+    public LineageOptions Options(string? databaseUrl = null, string? root = null, string? user = null, string? host = HostA, string? localStorage = null)
+    {
+        var options = Environment.Options(databaseUrl, root);
+        foreach (var (key, value) in _s3Options ?? [])
+        {
+            options.StorageOptions[key] = value;
+        }
+
+        options.Host = host;
+        options.User = user;
+        options.LocalStorage = localStorage;
+        return options;
+    }
+
+    public ArtifactStore Open(string? databaseUrl = null, string? root = null, string? user = null, string? host = HostA, string? localStorage = null) =>
+        ArtifactStore.Open(Options(databaseUrl, root, user, host, localStorage));
+
+    /// <summary>The path of <paramref name="key"/> under <paramref name="root"/>, as a user would pass it to <see cref="ArtifactStore.Register"/>.</summary>
+    public static string PathUnder(string root, string key) => IsS3(root)
+        ? $"{root.TrimEnd('/')}/{key}"
+        : Path.Combine(root, key.Replace('/', Path.DirectorySeparatorChar));
+
+    /// <summary>The folder (or bucket) that holds <paramref name="root"/>.</summary>
+    public static string ParentOf(string root) => IsS3(root)
+        ? root[..Math.Max(root.LastIndexOf('/'), "s3://".Length)]
+        : Path.GetDirectoryName(root)!;
+
+    public async Task<byte[]?> ReadAsync(string root, string key)
+    {
+        if (!IsS3(root))
+        {
+            var path = PathUnder(root, key);
+            return File.Exists(path) ? await File.ReadAllBytesAsync(path) : null;
+        }
+
+        var (bucket, objectKey) = S3Location(root, key);
+        using var client = await _s3.ClientAsync();
+        try
+        {
+            using var response = await client.GetObjectAsync(bucket, objectKey);
+            using var buffer = new MemoryStream();
+            await response.ResponseStream.CopyToAsync(buffer);
+            return buffer.ToArray();
+        }
+        catch (AmazonS3Exception e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    public async Task WriteAsync(string root, string key, byte[] content)
+    {
+        if (!IsS3(root))
+        {
+            var path = PathUnder(root, key);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            await File.WriteAllBytesAsync(path, content);
+            return;
+        }
+
+        var (bucket, objectKey) = S3Location(root, key);
+        using var client = await _s3.ClientAsync();
+        using var body = new MemoryStream(content);
+        await client.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = objectKey, InputStream = body });
+    }
+
+    public Task WriteAsync(string root, string key, string content) => WriteAsync(root, key, Encoding.UTF8.GetBytes(content));
+
+    public async Task DeleteAsync(string root, string key)
+    {
+        if (!IsS3(root))
+        {
+            File.Delete(PathUnder(root, key));
+            return;
+        }
+
+        var (bucket, objectKey) = S3Location(root, key);
+        using var client = await _s3.ClientAsync();
+        await client.DeleteObjectAsync(bucket, objectKey);
+    }
+
+    /// <summary>The names of everything under <c>&lt;root&gt;/.lineage/</c>, sorted.</summary>
+    public async Task<IReadOnlyList<string>> LineageEntriesAsync(string root)
+    {
+        if (!IsS3(root))
+        {
+            var folder = PathUnder(root, ".lineage");
+            return Directory.Exists(folder) ? [.. Directory.GetFiles(folder).Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal)] : [];
+        }
+
+        var (bucket, prefix) = S3Location(root, ".lineage/");
+        using var client = await _s3.ClientAsync();
+        var listing = await client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, Prefix = prefix });
+        return [.. (listing.S3Objects ?? []).Select(o => o.Key[prefix.Length..]).Order(StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// Makes <paramref name="root"/> a place where no Lineage marker can be written or read: locally a regular file named
+    /// <c>.lineage</c> (tests run as root, so permissions cannot stop a write); on S3 something else at the marker's key.
+    /// </summary>
+    public async Task MakeUnmarkableAsync(string root)
+    {
+        if (!IsS3(root))
+        {
+            Directory.CreateDirectory(root);
+            await File.WriteAllTextAsync(Path.Combine(root, ".lineage"), "a file, not Lineage's folder");
+            return;
+        }
+
+        await WriteAsync(root, MarkerKey, """{ "owner": "some other tool" }""");
+    }
+
+    /// <summary>Writes a marker naming <paramref name="instanceUid"/> as the root's writing instance, as that instance would.</summary>
+    public Task WriteMarkerAsync(string root, string instanceUid, string database) => WriteAsync(root, MarkerKey, $$"""
+        { "lineage_storage": 1, "storage_uid": "takenover01", "instance_uid": "{{instanceUid}}", "database": "{{database}}", "created_at": "2026-01-01T00:00:00Z" }
+        """);
+
+    /// <summary>The instance uid the root's marker names, or null when there is no readable marker.</summary>
+    public async Task<string?> MarkerOwnerAsync(string root)
+    {
+        var bytes = await ReadAsync(root, MarkerKey);
+        if (bytes is null)
+        {
+            return null;
+        }
+
+        using var marker = System.Text.Json.JsonDocument.Parse(bytes);
+        return marker.RootElement.GetProperty("instance_uid").GetString();
+    }
+
+    public static string Sha256(byte[] bytes) => Convert.ToHexString(SHA256.HashData(bytes)).ToLowerInvariant();
+
+    public ValueTask DisposeAsync() => Environment.DisposeAsync();
+
+    private async Task EnsureS3OptionsAsync() => _s3Options ??= await _s3.StorageOptionsAsync();
+
+    private static bool IsS3(string root) => root.StartsWith("s3://", StringComparison.OrdinalIgnoreCase);
+
+    private static (string Bucket, string Key) S3Location(string root, string key)
+    {
+        var rest = root["s3://".Length..].TrimEnd('/');
+        var slash = rest.IndexOf('/', StringComparison.Ordinal);
+        return slash < 0 ? (rest, key) : (rest[..slash], rest[(slash + 1)..] + "/" + key);
+    }
+}
+
+/// <summary>Reports progress on the calling thread, at once (unlike <see cref="Progress{T}"/>), so a test can stop a run at an exact point.</summary>
+internal sealed class ImmediateProgress<T>(Action<T> report) : IProgress<T>
+{
+    public void Report(T value) => report(value);
+}
