@@ -70,8 +70,8 @@ internal interface IMetadataStore : IAsyncDisposable
 
     Task<IReadOnlyList<SpaceRecord>> ListSpacesAsync(CancellationToken cancellationToken);
 
-    /// <summary>Creates the space, or returns the one with that name.</summary>
-    Task<SpaceRecord> AddSpaceAsync(string name, string? description, CancellationToken cancellationToken);
+    /// <summary>Creates the space with <paramref name="firstMember"/> as its member, or returns the one with that name (Created false, members untouched).</summary>
+    Task<(SpaceRecord Space, bool Created)> AddSpaceAsync(string name, string? description, string firstMember, CancellationToken cancellationToken);
 
     Task<SpaceRecord?> FindSpaceAsync(string name, CancellationToken cancellationToken);
 

@@ -209,16 +209,30 @@ internal abstract class SqlMetadataStore : IMetadataStore
         }
     }
 
-    public async Task<SpaceRecord> AddSpaceAsync(string name, string? description, CancellationToken cancellationToken)
+    public async Task<(SpaceRecord Space, bool Created)> AddSpaceAsync(string name, string? description, string firstMember, CancellationToken cancellationToken)
     {
         var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
-            await ExecuteAsync(connection, null, """
-                INSERT INTO spaces (uid, name, description, created_at) VALUES (@uid, @name, @description, @created_at)
-                ON CONFLICT (name) DO NOTHING;
-                """, cancellationToken, ("@uid", Uid.New(12)), ("@name", name), ("@description", description), ("@created_at", TimeValue(DateTimeOffset.UtcNow))).ConfigureAwait(false);
-            return (await QuerySpacesAsync(connection, "SELECT id, uid, name, description, created_at FROM spaces WHERE name = @name;", cancellationToken, ("@name", name)).ConfigureAwait(false))[0];
+            // The space and its first member commit together: whoever creates it is a member, nobody else becomes one by asking again.
+            var transaction = await BeginWriteAsync(connection, forMigration: false, cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                var created = await ScalarAsync(connection, transaction, """
+                    INSERT INTO spaces (uid, name, description, created_at) VALUES (@uid, @name, @description, @created_at)
+                    ON CONFLICT (name) DO NOTHING
+                    RETURNING id;
+                    """, cancellationToken, ("@uid", Uid.New(12)), ("@name", name), ("@description", description), ("@created_at", TimeValue(DateTimeOffset.UtcNow))).ConfigureAwait(false);
+                if (created is not null && created is not DBNull)
+                {
+                    await ExecuteAsync(connection, transaction, "INSERT INTO space_members (space_id, user_name, created_at) VALUES (@space_id, @user, @created_at);", cancellationToken,
+                        ("@space_id", Convert.ToInt64(created, CultureInfo.InvariantCulture)), ("@user", firstMember), ("@created_at", TimeValue(DateTimeOffset.UtcNow))).ConfigureAwait(false);
+                }
+
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                var space = (await QuerySpacesAsync(connection, "SELECT id, uid, name, description, created_at FROM spaces WHERE name = @name;", cancellationToken, ("@name", name)).ConfigureAwait(false))[0];
+                return (space, created is not null && created is not DBNull);
+            }
         }
     }
 

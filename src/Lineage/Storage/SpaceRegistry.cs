@@ -22,19 +22,13 @@ public sealed class SpaceRegistry
     /// <inheritdoc cref="List"/>
     public Task<IReadOnlyList<SpaceRecord>> ListAsync(CancellationToken cancellationToken = default) => _store.Metadata.ListSpacesAsync(cancellationToken);
 
-    /// <summary>Creates a space, or returns the existing one with that name. The creator becomes its first member.</summary>
+    /// <summary>Creates a space, or returns the existing one with that name. The creator becomes its first member; asking again for an existing space changes no membership.</summary>
     public SpaceRecord Add(string name, string? description = null) => AddAsync(name, description).GetAwaiter().GetResult();
 
     /// <inheritdoc cref="Add"/>
     public async Task<SpaceRecord> AddAsync(string name, string? description = null, CancellationToken cancellationToken = default)
     {
-        var valid = ValidName(name);
-        var space = await _store.Metadata.AddSpaceAsync(valid, description, cancellationToken).ConfigureAwait(false);
-        if (space.Name != SpaceRecord.All)
-        {
-            await _store.Metadata.AddMemberAsync(space.Id, _store.Options.User, cancellationToken).ConfigureAwait(false);
-        }
-
+        var (space, _) = await _store.Metadata.AddSpaceAsync(ValidName(name), description, _store.Options.User, cancellationToken).ConfigureAwait(false);
         return space;
     }
 
@@ -47,25 +41,27 @@ public sealed class SpaceRegistry
         await _store.Metadata.FindSpaceAsync(ValidName(name), cancellationToken).ConfigureAwait(false)
             ?? throw new LineageException($"There is no space named '{name}' in {_store.Options.MaskedDatabaseUrl}. Create it with store.Spaces.Add(\"{name}\").");
 
-    /// <summary>Adds <paramref name="user"/> to the space; nothing changes when they are a member already.</summary>
+    /// <summary>Adds <paramref name="user"/> to the space; nothing changes when they are a member already. Only members may add members.</summary>
+    /// <exception cref="SpaceAccessDeniedException">The current user is not a member of the space.</exception>
     public void AddMember(string space, string user) => AddMemberAsync(space, user).GetAwaiter().GetResult();
 
     /// <inheritdoc cref="AddMember"/>
     public async Task AddMemberAsync(string space, string user, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(user);
-        var record = await GetAsync(space, cancellationToken).ConfigureAwait(false);
+        var record = await GetMemberOfAsync(space, $"add '{user}' to space '{space}'", cancellationToken).ConfigureAwait(false);
         await _store.Metadata.AddMemberAsync(record.Id, user.Trim(), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Removes <paramref name="user"/> from the space.</summary>
+    /// <summary>Removes <paramref name="user"/> from the space. Only members may remove members.</summary>
+    /// <exception cref="SpaceAccessDeniedException">The current user is not a member of the space.</exception>
     public void RemoveMember(string space, string user) => RemoveMemberAsync(space, user).GetAwaiter().GetResult();
 
     /// <inheritdoc cref="RemoveMember"/>
     public async Task RemoveMemberAsync(string space, string user, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(user);
-        var record = await GetAsync(space, cancellationToken).ConfigureAwait(false);
+        var record = await GetMemberOfAsync(space, $"remove '{user}' from space '{space}'", cancellationToken).ConfigureAwait(false);
         await _store.Metadata.RemoveMemberAsync(record.Id, user.Trim(), cancellationToken).ConfigureAwait(false);
     }
 
@@ -77,6 +73,18 @@ public sealed class SpaceRegistry
     {
         var record = await GetAsync(space, cancellationToken).ConfigureAwait(false);
         return await _store.Metadata.MembersAsync(record.Id, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<SpaceRecord> GetMemberOfAsync(string space, string operation, CancellationToken cancellationToken)
+    {
+        var record = await GetAsync(space, cancellationToken).ConfigureAwait(false);
+        var user = _store.Options.User;
+        if (record.Name != SpaceRecord.All && !(await _store.Metadata.MembersAsync(record.Id, cancellationToken).ConfigureAwait(false)).Contains(user))
+        {
+            throw new SpaceAccessDeniedException(string.Empty, record.Name, user, $"Cannot {operation}: user '{user}' is not a member of it; ask a member.");
+        }
+
+        return record;
     }
 
     private static string ValidName(string name)

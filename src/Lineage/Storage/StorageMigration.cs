@@ -87,11 +87,7 @@ namespace Lineage.Storage
                 throw new ArgumentException($"'{from}' is both the source and the destination of the migration.");
             }
 
-            if (options.DryRun)
-            {
-                return new MigrationResult(from.Root, to.Root, true, _total, _bytesTotal, 0, 0, [], artifacts);
-            }
-
+            // A dry run checks the same rules, so it tells whether the real run would be refused.
             await store.EnsureCanWriteAsync(to, $"migrate artifacts into '{to}'", cancellationToken).ConfigureAwait(false);
             if (options.DeleteSource)
             {
@@ -101,6 +97,11 @@ namespace Lineage.Storage
             {
                 store.EnsureOnThisHost(from.Root, from.Host, $"migrate artifacts out of '{from}'");
                 await store.EnsureSpaceMemberAsync(from.Id, from.Root, $"migrate artifacts out of '{from}'", cancellationToken).ConfigureAwait(false);
+            }
+
+            if (options.DryRun)
+            {
+                return new MigrationResult(from.Root, to.Root, true, _total, _bytesTotal, 0, 0, [], artifacts);
             }
 
             var destination = store.ValuesAt(to.Root);

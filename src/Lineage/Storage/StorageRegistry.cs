@@ -155,10 +155,17 @@ public sealed class StorageRegistry
         }
 
         await _store.Metadata.DeleteStorageAsync(storage.Id, cancellationToken).ConfigureAwait(false);
-        if (storage.IsWritable && (storage.Host is null || storage.Host == _store.Options.Host))
+        if (storage.Host is null || storage.Host == _store.Options.Host)
         {
-            // The root is free again: another instance (or this one, later) may claim it.
-            await _store.ValuesAt(storage.Root).DeleteAsync(StorageMarker.Key, cancellationToken).ConfigureAwait(false);
+            // The root is free again for another instance (or this one, later) — but only a marker naming this instance is ours to remove.
+            _store.Guard.Forget(storage.Root);
+            var values = _store.ValuesAt(storage.Root);
+            var claim = await _store.Guard.ClaimAsync(values, claimIfUnmarked: false, cancellationToken).ConfigureAwait(false);
+            if (claim.Marker?.InstanceUid == _store.InstanceUid)
+            {
+                await values.DeleteAsync(StorageMarker.Key, cancellationToken).ConfigureAwait(false);
+            }
+
             _store.Guard.Forget(storage.Root);
         }
     }
@@ -168,12 +175,15 @@ public sealed class StorageRegistry
     /// <see cref="SpaceRecord.All"/> opens it to everyone again. The caller must be a member of both spaces.
     /// </summary>
     /// <exception cref="SpaceAccessDeniedException">The current user is not a member of the location's space or of <paramref name="space"/>.</exception>
-    public StorageRecord SetSpace(string root, string space) => SetSpaceAsync(root, space).GetAwaiter().GetResult();
+    /// <param name="root">The location's root.</param>
+    /// <param name="space">The space's name.</param>
+    /// <param name="host">For a folder: the machine it is on (default: this one).</param>
+    public StorageRecord SetSpace(string root, string space, string? host = null) => SetSpaceAsync(root, space, host).GetAwaiter().GetResult();
 
     /// <inheritdoc cref="SetSpace"/>
-    public async Task<StorageRecord> SetSpaceAsync(string root, string space, CancellationToken cancellationToken = default)
+    public async Task<StorageRecord> SetSpaceAsync(string root, string space, string? host = null, CancellationToken cancellationToken = default)
     {
-        var storage = await GetAsync(root, null, cancellationToken).ConfigureAwait(false);
+        var storage = await GetAsync(root, host, cancellationToken).ConfigureAwait(false);
         var target = await _store.Spaces.GetAsync(space, cancellationToken).ConfigureAwait(false);
         var operation = $"move storage location '{storage}' into space '{target.Name}'";
         await _store.EnsureSpaceMemberAsync(storage.Id, storage.Root, operation, cancellationToken).ConfigureAwait(false);
@@ -277,6 +287,8 @@ public sealed class StorageRegistry
                 new NewStorage(Uid.New(12), location.Root, type, onHost, null, description, region, _store.Options.User), syncOwner: false, cancellationToken).ConfigureAwait(false);
         }
 
+        // What the marker says now, not what this process remembers: the root may have been released and claimed since.
+        _store.Guard.Forget(location.Root);
         var uid = existing?.Uid ?? Uid.New(12);
         var claim = await _store.Guard.ClaimAsync(_store.ValuesAt(location.Root), claimIfUnmarked: true, cancellationToken, uid).ConfigureAwait(false);
         return await _store.Metadata.RegisterStorageAsync(

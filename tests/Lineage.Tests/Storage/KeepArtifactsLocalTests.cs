@@ -49,7 +49,7 @@ public sealed class KeepArtifactsLocalTests(PostgresServer postgres, S3Server s3
         Assert.Equal("second", store.Load<string>("beta"));
         Assert.Equal(["storage.json"], await sandbox.LineageEntriesAsync(local));
         Assert.Equal(local, store.Save("gamma", "third").StorageRoot);
-        Assert.Contains("local storage location", Assert.Throws<InvalidOperationException>(() => store.Storages.Delete(local)).Message, StringComparison.Ordinal);
+        Assert.Contains("local storage location", Assert.Throws<LineageException>(() => store.Storages.Delete(local)).Message, StringComparison.Ordinal);
     }
 
     [Theory]

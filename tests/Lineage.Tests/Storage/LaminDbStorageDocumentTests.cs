@@ -295,7 +295,7 @@ public sealed class LaminDbStorageDocumentTests(PostgresServer postgres, S3Serve
         store.Storages.Delete(extra);
         Assert.Throws<StorageNotFoundException>(() => store.Storages.Get(extra));
         Assert.Null(await sandbox.ReadAsync(extra, MarkerKey));
-        Assert.Throws<InvalidOperationException>(() => store.Storages.Delete(sandbox.Root));
+        Assert.Contains("default storage location", Assert.Throws<LineageException>(() => store.Storages.Delete(sandbox.Root)).Message, StringComparison.Ordinal);
     }
 
     // "Unlike other SQLRecord-based registries, this does not move the storage record into the trash.

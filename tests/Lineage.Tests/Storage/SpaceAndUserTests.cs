@@ -51,6 +51,23 @@ public sealed class SpaceAndUserTests(PostgresServer postgres, S3Server s3)
 
     [Theory]
     [MemberData(nameof(Required))]
+    public async Task Only_members_add_or_remove_members(Backend backend)
+    {
+        await using var sandbox = await CreateAsync(backend, postgres, s3);
+        using var alice = sandbox.Open(user: "alice");
+        using var mallory = sandbox.Open(user: "mallory");
+        alice.Spaces.Add("team");
+
+        var add = Assert.Throws<SpaceAccessDeniedException>(() => mallory.Spaces.AddMember("team", "mallory"));
+        var remove = Assert.Throws<SpaceAccessDeniedException>(() => mallory.Spaces.RemoveMember("team", "alice"));
+
+        Assert.Equal(("mallory", "team"), (add.User, add.Space));
+        Assert.Contains("not a member", remove.Message, StringComparison.Ordinal);
+        Assert.Equal(["alice"], alice.Spaces.Members("team"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Required))]
     public async Task Moving_a_location_into_a_space_you_are_not_in_is_refused(Backend backend)
     {
         await using var sandbox = await CreateAsync(backend, postgres, s3);

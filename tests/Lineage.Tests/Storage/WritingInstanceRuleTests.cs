@@ -13,6 +13,7 @@ public sealed class WritingInstanceRuleTests(PostgresServer postgres, S3Server s
     private static readonly string[] WritePaths =
     [
         "save", "set default", "delete", "permanent delete", "restore", "archive", "register", "migrate into", "migrate out deleting sources",
+        "migrate into (dry run)",
     ];
 
     public static TheoryData<Backend> Required => StorageSandbox.Required;
@@ -71,6 +72,7 @@ public sealed class WritingInstanceRuleTests(PostgresServer postgres, S3Server s
             "archive" => () => store.Archive("x", 1),
             "register" => () => store.Register(PathUnder(shared, "data/file.csv"), "file"),
             "migrate into" => () => store.Storages.Migrate(sandbox.Root, shared),
+            "migrate into (dry run)" => () => store.Storages.Migrate(sandbox.Root, shared, new MigrationOptions { DryRun = true }),
             "migrate out deleting sources" => () => store.Storages.Migrate(shared, sandbox.Root, new MigrationOptions { DeleteSource = true }),
             _ => throw new ArgumentOutOfRangeException(nameof(writePath), writePath, null),
         };
