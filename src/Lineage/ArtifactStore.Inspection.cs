@@ -1,4 +1,5 @@
 using Lineage.Configuration;
+using Lineage.Serialization;
 using Lineage.Storage;
 using Lineage.Values;
 using Lineage.Values.Local;
@@ -68,13 +69,19 @@ public sealed partial class ArtifactStore
     /// appears only once the whole value has been read and its size and SHA-256 matched the metadata.
     /// </summary>
     /// <param name="record">The version to export.</param>
-    /// <param name="path">The file to write.</param>
+    /// <param name="path">The file to write; for a folder registered in place, the folder to copy its files into.</param>
     /// <param name="progress">Told the number of bytes copied, chunk by chunk.</param>
     /// <param name="cancellationToken">Cancels the copy; nothing is left behind.</param>
     /// <exception cref="CorruptArtifactException">The stored value is missing or does not match its metadata.</exception>
     public async Task ExportAsync(ArtifactRecord record, string path, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(path);
+        if (record.Format == ValueFormats.Folder)
+        {
+            await ExportFolderAsync(record, Path.GetFullPath(path), progress, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         var value = await OpenVerifiedAsync(record, cancellationToken).ConfigureAwait(false);
         await using (value.ConfigureAwait(false))
         {
@@ -95,6 +102,11 @@ public sealed partial class ArtifactStore
     /// <summary>Reads the stored value of <paramref name="record"/> to its end and compares its size and SHA-256 with the metadata.</summary>
     public async Task<ValueCheck> VerifyAsync(ArtifactRecord record, CancellationToken cancellationToken = default)
     {
+        if (record.Format == ValueFormats.Folder)
+        {
+            return await VerifyFolderAsync(record, cancellationToken).ConfigureAwait(false);
+        }
+
         VerifyingReadStream stream;
         try
         {

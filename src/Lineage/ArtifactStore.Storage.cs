@@ -57,38 +57,37 @@ public sealed partial class ArtifactStore
             }
 
             throw location.Kind == StorageKind.Local && Directory.Exists(location.Root)
-                ? new LineageException($"'{location.Root}' is a folder: Lineage registers files, one artifact per file.")
+                ? new StorageNotFoundException(location.Root,
+                    $"'{location.Root}' is a folder outside every registered storage location: folders are registered in place. Register a location that contains it first, e.g. store.Storages.Add(\"{Path.GetDirectoryName(location.Root)}\").")
                 : location.Kind == StorageKind.Local
-                    ? new FileNotFoundException($"There is no file at '{location.Root}' to register.", location.Root)
+                    ? new FileNotFoundException($"There is no file or folder at '{location.Root}' to register.", location.Root)
                     : new StorageNotFoundException(location.Root,
                         $"'{location.Root}' is not under any registered storage location: add its bucket or prefix first, e.g. store.Storages.Add(\"{ParentOf(location.Root)}\").");
         }
 
-        if (key.StartsWith(".lineage/", StringComparison.Ordinal))
+        if (key.StartsWith(".lineage/", StringComparison.Ordinal) || key == ".lineage")
         {
             throw new LineageException($"'{location.Root}' is inside the .lineage/ folder, where Lineage keeps the values it manages: load the artifact it belongs to instead.");
         }
 
-        if (location.Kind == StorageKind.Local && Directory.Exists(location.Root))
-        {
-            throw new LineageException($"'{location.Root}' is a folder: Lineage registers files, one artifact per file.");
-        }
-
         await EnsureCanWriteAsync(storage, $"register '{location.Root}' as '{name}'", cancellationToken).ConfigureAwait(false);
-        ValueDigest digest;
-        try
+        var values = ValuesAt(storage.Root);
+        var isFolder = location.Kind == StorageKind.Local && Directory.Exists(location.Root);
+        var digest = isFolder ? null : await StoredDigests.OfObjectAsync(values, key, cancellationToken).ConfigureAwait(false);
+        if (digest is null)
         {
-            digest = await HashAsync(ValuesAt(storage.Root), key, cancellationToken).ConfigureAwait(false)
-                ?? throw new FileNotFoundException($"There is no file at '{location.Root}' to register.", location.Root);
-        }
-        catch (DirectoryNotFoundException e)
-        {
-            throw new FileNotFoundException($"There is no file at '{location.Root}' to register.", location.Root, e);
+            // Not a file: a folder (on S3, a prefix with objects under it) is registered with the digest of its manifest.
+            digest = await StoredDigests.OfFolderAsync(values, key, cancellationToken).ConfigureAwait(false)
+                ?? throw new FileNotFoundException(isFolder
+                    ? $"The folder '{location.Root}' holds no file to register."
+                    : $"There is no file or folder at '{location.Root}' to register.", location.Root);
+            isFolder = true;
         }
 
         return await _metadata.InsertArtifactAsync(
-            new NewArtifact(Uid.New(), name, UtcNowToMicroseconds(), Options.User, Options.Host, digest.Size, digest.Hash,
-                TypeNames.Of(typeof(FileInfo)), ValueFormats.Raw, storage.Id, storage.Root, key, StorageHost: storage.Host, IsManaged: false),
+            new NewArtifact(Uid.New(), name, UtcNowToMicroseconds(), Options.User, Options.Host, digest.Value.Size, digest.Value.Hash,
+                TypeNames.Of(isFolder ? typeof(DirectoryInfo) : typeof(FileInfo)), isFolder ? ValueFormats.Folder : ValueFormats.Raw,
+                storage.Id, storage.Root, key, StorageHost: storage.Host, IsManaged: false),
             cancellationToken).ConfigureAwait(false);
     }
 
@@ -145,7 +144,12 @@ public sealed partial class ArtifactStore
     /// <returns>The bytes copied; 0 when a verified copy was already there.</returns>
     internal async Task<long> CopyValueAsync(ArtifactRecord record, IValueStore destination, CancellationToken cancellationToken)
     {
-        var existing = await HashAsync(destination, record.Key, cancellationToken).ConfigureAwait(false);
+        if (record.Format == ValueFormats.Folder)
+        {
+            return await CopyFolderAsync(record, destination, cancellationToken).ConfigureAwait(false);
+        }
+
+        var existing = await StoredDigests.OfObjectAsync(destination, record.Key, cancellationToken).ConfigureAwait(false);
         if (existing is { } found && found.Size == record.Size && string.Equals(found.Hash, record.Hash, StringComparison.Ordinal))
         {
             return 0;
@@ -164,34 +168,32 @@ public sealed partial class ArtifactStore
             await destination.WriteAsync(record.Key, (stream, ct) => source.CopyToAsync(stream, 1 << 20, ct), cancellationToken).ConfigureAwait(false);
         }
 
-        var copied = await HashAsync(destination, record.Key, cancellationToken).ConfigureAwait(false);
+        var copied = await StoredDigests.OfObjectAsync(destination, record.Key, cancellationToken).ConfigureAwait(false);
+        EnsureCopyMatches(record, destination, copied);
+        return record.Size;
+    }
+
+    /// <summary>Removes a version's stored value: its object, or every file of a folder.</summary>
+    internal static async Task DeleteValueAsync(IValueStore values, ArtifactRecord record, CancellationToken cancellationToken)
+    {
+        if (record.Format != ValueFormats.Folder)
+        {
+            await values.DeleteAsync(record.Key, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        foreach (var file in await StoredDigests.FilesAsync(values, record.Key, cancellationToken).ConfigureAwait(false))
+        {
+            await values.DeleteAsync(file.Key, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static void EnsureCopyMatches(ArtifactRecord record, IValueStore destination, ValueDigest? copied)
+    {
         if (copied is not { } digest || digest.Size != record.Size || !string.Equals(digest.Hash, record.Hash, StringComparison.Ordinal))
         {
             throw new CorruptArtifactException(
                 $"The copy of '{record.Name}' version {record.Version} at {destination.Root}/{record.Key} does not match the recorded size and SHA-256; the artifact still points at {record.StorageRoot}.");
-        }
-
-        return record.Size;
-    }
-
-    /// <summary>Size and SHA-256 of the object at <paramref name="key"/>, streamed; null when there is none.</summary>
-    private static async Task<ValueDigest?> HashAsync(IValueStore values, string key, CancellationToken cancellationToken)
-    {
-        Stream stream;
-        try
-        {
-            (stream, _) = await values.OpenReadAsync(key, cancellationToken).ConfigureAwait(false);
-        }
-        catch (FileNotFoundException)
-        {
-            return null;
-        }
-
-        await using (stream.ConfigureAwait(false))
-        {
-            using var hashing = new HashingWriteStream(Stream.Null);
-            await stream.CopyToAsync(hashing, 1 << 20, cancellationToken).ConfigureAwait(false);
-            return hashing.Digest();
         }
     }
 

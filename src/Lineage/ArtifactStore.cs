@@ -241,6 +241,11 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
     private async Task<T> LoadAsync<T>(ArtifactRecord record, CancellationToken cancellationToken)
     {
         ValueSerializer.EnsureLoadableAs<T>(record);
+        if (record.Format == ValueFormats.Folder)
+        {
+            return (T)(object)await LoadFolderAsync(record, cancellationToken).ConfigureAwait(false);
+        }
+
         var verifying = await OpenVerifiedAsync(record, cancellationToken).ConfigureAwait(false);
         return await ValueSerializer.ReadAsync<T>(record, verifying, cancellationToken).ConfigureAwait(false);
     }
@@ -349,7 +354,7 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
         await _metadata.DeleteAsync(record.Uid, cancellationToken).ConfigureAwait(false);
         if (record.IsManaged || deleteInPlaceFile)
         {
-            await ValuesAt(record.StorageRoot).DeleteAsync(record.Key, CancellationToken.None).ConfigureAwait(false);
+            await DeleteValueAsync(ValuesAt(record.StorageRoot), record, CancellationToken.None).ConfigureAwait(false);
         }
     }
 

@@ -12,6 +12,9 @@ internal static class ValueFormats
 
     /// <summary>Bytes saved as-is (byte arrays, streams, files); load as <c>byte[]</c> or <see cref="Stream"/>.</summary>
     public const string Raw = "raw";
+
+    /// <summary>A folder of files registered in place; loads as <see cref="DirectoryInfo"/> (local roots).</summary>
+    public const string Folder = "folder";
 }
 
 /// <summary>How one value will be written: its format, recorded type, file suffix and the writer.</summary>
@@ -73,6 +76,11 @@ internal static class ValueSerializer
         {
             case ValueFormats.Raw when typeof(T) == typeof(byte[]) || typeof(T) == typeof(Stream):
                 return;
+            case ValueFormats.Folder when typeof(T) == typeof(DirectoryInfo):
+                return;
+            case ValueFormats.Folder:
+                throw new ArtifactTypeMismatchException(record.TypeName, requested,
+                    $"Artifact '{record.Name}' version {record.Version} is a folder and cannot be loaded as {requested}: load it as DirectoryInfo.");
             case ValueFormats.Raw:
                 throw new ArtifactTypeMismatchException(record.TypeName, requested,
                     $"Artifact '{record.Name}' version {record.Version} was saved as raw bytes ({record.TypeName}) and cannot be loaded as {requested}: load it as byte[] or Stream.");

@@ -147,7 +147,7 @@ namespace Lineage.Storage
             foreach (var record in switched.Where(r => r.IsManaged || options.DeleteInPlaceSources))
             {
                 // Only after the rows point at the copy: an interruption here leaves an unreferenced file, which gc finds.
-                await source.DeleteAsync(record.Key, cancellationToken).ConfigureAwait(false);
+                await ArtifactStore.DeleteValueAsync(source, record, cancellationToken).ConfigureAwait(false);
             }
         }
 

@@ -1,0 +1,70 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Lineage.Values;
+
+/// <summary>
+/// Digests of what is stored under a root: one object, or a folder of files registered in place. A folder's digest is its
+/// total size and the SHA-256 of its manifest: one line <c>relative/path \t size \t sha256</c> per file, in ordinal order.
+/// </summary>
+internal static class StoredDigests
+{
+    /// <summary>Size and SHA-256 of the object at <paramref name="key"/>, streamed; null when there is none.</summary>
+    public static async Task<ValueDigest?> OfObjectAsync(IValueStore values, string key, CancellationToken cancellationToken)
+    {
+        Stream stream;
+        try
+        {
+            (stream, _) = await values.OpenReadAsync(key, cancellationToken).ConfigureAwait(false);
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+
+        await using (stream.ConfigureAwait(false))
+        {
+            using var hashing = new HashingWriteStream(Stream.Null);
+            await stream.CopyToAsync(hashing, 1 << 20, cancellationToken).ConfigureAwait(false);
+            return hashing.Digest();
+        }
+    }
+
+    /// <summary>The files under the folder <paramref name="folderKey"/>, by relative path; empty when there are none.</summary>
+    public static async Task<IReadOnlyList<StoredObject>> FilesAsync(IValueStore values, string folderKey, CancellationToken cancellationToken)
+    {
+        var files = new List<StoredObject>();
+        await foreach (var stored in values.ListAsync(folderKey + "/", cancellationToken).ConfigureAwait(false))
+        {
+            files.Add(stored);
+        }
+
+        files.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
+        return files;
+    }
+
+    /// <summary>The folder's digest, reading every file; null when the folder holds no file.</summary>
+    public static async Task<ValueDigest?> OfFolderAsync(IValueStore values, string folderKey, CancellationToken cancellationToken) =>
+        await OfFolderAsync(values, folderKey, await FilesAsync(values, folderKey, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+
+    /// <summary>The digest of the folder holding <paramref name="files"/> (as listed by <see cref="FilesAsync"/>); null when there are none.</summary>
+    public static async Task<ValueDigest?> OfFolderAsync(IValueStore values, string folderKey, IReadOnlyList<StoredObject> files, CancellationToken cancellationToken)
+    {
+        if (files.Count == 0)
+        {
+            return null;
+        }
+
+        using var manifest = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        long total = 0;
+        foreach (var file in files)
+        {
+            // A file that vanished between listing and reading counts as a zero-length entry: the digest no longer matches.
+            var digest = await OfObjectAsync(values, file.Key, cancellationToken).ConfigureAwait(false) ?? new ValueDigest(0, string.Empty);
+            manifest.AppendData(Encoding.UTF8.GetBytes($"{file.Key[(folderKey.Length + 1)..]}\t{digest.Size}\t{digest.Hash}\n"));
+            total += digest.Size;
+        }
+
+        return new ValueDigest(total, Convert.ToHexString(manifest.GetHashAndReset()).ToLowerInvariant());
+    }
+}
