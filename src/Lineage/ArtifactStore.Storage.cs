@@ -12,6 +12,10 @@ internal sealed record StorageTarget(StorageRecord Storage, IValueStore Values);
 /// <summary>Who may touch which storage location (host, writing instance, space), in-place registration, and copying values between roots.</summary>
 public sealed partial class ArtifactStore
 {
+    private const long MembershipMemoryMilliseconds = 5_000;
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, long> _membershipConfirmedAt = new();
+
     internal IMetadataStore Metadata => _metadata;
 
     internal WritingInstanceGuard Guard => _guard;
@@ -87,8 +91,10 @@ public sealed partial class ArtifactStore
         return await _metadata.InsertArtifactAsync(
             new NewArtifact(Uid.New(), name, UtcNowToMicroseconds(), Options.User, Options.Host, digest.Value.Size, digest.Value.Hash,
                 TypeNames.Of(isFolder ? typeof(DirectoryInfo) : typeof(FileInfo)), isFolder ? ValueFormats.Folder : ValueFormats.Raw,
-                storage.Id, storage.Root, key, StorageHost: storage.Host, IsManaged: false),
-            cancellationToken).ConfigureAwait(false);
+                storage.Id, storage.Root, key, StorageHost: storage.Host, IsManaged: false, AccessUser: Options.User),
+            cancellationToken).ConfigureAwait(false)
+            ?? throw new SpaceAccessDeniedException(storage.Root, storage.Space, Options.User,
+                $"Cannot register '{location.Root}' as '{name}': user '{Options.User}' lost access to storage root '{storage.Root}' meanwhile.");
     }
 
     /// <summary>The one check every write path makes: the root is on this host, its marker names this instance, and the user is in its space.</summary>
@@ -98,13 +104,21 @@ public sealed partial class ArtifactStore
     private Task EnsureCanWriteAsync(ArtifactRecord record, string operation, CancellationToken cancellationToken) =>
         EnsureCanWriteAsync(record.StorageId, record.StorageRoot, record.StorageHost, operation, cancellationToken);
 
-    private async Task EnsureCanWriteAsync(long storageId, string root, string? host, string operation, CancellationToken cancellationToken)
+    // membershipMayBeRemembered: for saves, whose insert checks the space again in the same statement, a membership confirmed in
+    // the last few seconds is not asked for again (a denial is never remembered); that saves PostgreSQL a round trip per save.
+    private async Task EnsureCanWriteAsync(long storageId, string root, string? host, string operation, CancellationToken cancellationToken, bool membershipMayBeRemembered = false)
     {
         ThrowIfDisposed();
         EnsureOnThisHost(root, host, operation);
         var claim = await _guard.ClaimAsync(ValuesAt(root), claimIfUnmarked: false, cancellationToken).ConfigureAwait(false);
         _guard.EnsureWritable(claim, operation);
+        if (membershipMayBeRemembered && _membershipConfirmedAt.TryGetValue(storageId, out var at) && Environment.TickCount64 - at < MembershipMemoryMilliseconds)
+        {
+            return;
+        }
+
         await EnsureSpaceMemberAsync(storageId, root, operation, cancellationToken).ConfigureAwait(false);
+        _membershipConfirmedAt[storageId] = Environment.TickCount64;
     }
 
     /// <summary>Reading a value: the root must be on this host and the user in its space.</summary>

@@ -189,7 +189,7 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
         ArtifactName.Validate(name);
         var plan = ValueSerializer.Plan(value);
         var target = LocalTarget ?? DefaultTarget;
-        await EnsureCanWriteAsync(target.Storage, $"save '{name}'", cancellationToken).ConfigureAwait(false);
+        await EnsureCanWriteAsync(target.Storage.Id, target.Storage.Root, target.Storage.Host, $"save '{name}'", cancellationToken, membershipMayBeRemembered: true).ConfigureAwait(false);
 
         var uid = Uid.New();
         var key = $".lineage/{uid}{plan.Suffix}";
@@ -201,12 +201,14 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
             digest = hashing.Digest();
         }, cancellationToken).ConfigureAwait(false);
 
+        ArtifactRecord? inserted;
         try
         {
-            return await _metadata.InsertArtifactAsync(
+            // The space check runs again inside the insert: a membership revoked since it was last confirmed stops the row here.
+            inserted = await _metadata.InsertArtifactAsync(
                 new NewArtifact(uid, name, UtcNowToMicroseconds(), Options.User, Options.Host,
                     digest.Size, digest.Hash, plan.TypeName, plan.Format, target.Storage.Id, target.Storage.Root, key, code, inputsHash, plan.TypeSchema,
-                    target.Storage.Host),
+                    target.Storage.Host, AccessUser: Options.User),
                 cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e)
@@ -225,6 +227,16 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
 
             throw;
         }
+
+        if (inserted is null)
+        {
+            await target.Values.DeleteAsync(key, CancellationToken.None).ConfigureAwait(false);
+            _membershipConfirmedAt.TryRemove(target.Storage.Id, out _);
+            await EnsureSpaceMemberAsync(target.Storage.Id, target.Storage.Root, $"save '{name}'", cancellationToken).ConfigureAwait(false);
+            throw new LineageException($"Saving '{name}' was refused by the metadata database's space check for '{target.Storage}'; nothing was stored. Try again.");
+        }
+
+        return inserted;
     }
 
     /// <summary>Loads a version of <paramref name="name"/> (the latest when <paramref name="version"/> is null), verifying its size and hash.</summary>

@@ -26,7 +26,8 @@ internal sealed record NewArtifact(
     string? InputsHash = null,
     string? TypeSchema = null,
     string? StorageHost = null,
-    bool IsManaged = true);
+    bool IsManaged = true,
+    string? AccessUser = null);
 
 /// <summary>
 /// The metadata database. Backends own their SQL and connections; the rules (which versions exist,
@@ -81,8 +82,12 @@ internal interface IMetadataStore : IAsyncDisposable
 
     Task<IReadOnlyList<string>> MembersAsync(long spaceId, CancellationToken cancellationToken);
 
-    /// <summary>Records a new version of <see cref="NewArtifact.Name"/>: the next version number, never one used before.</summary>
-    Task<ArtifactRecord> InsertArtifactAsync(NewArtifact artifact, CancellationToken cancellationToken);
+    /// <summary>
+    /// Records a new version of <see cref="NewArtifact.Name"/>: the next version number, never one used before. When
+    /// <see cref="NewArtifact.AccessUser"/> is set, the row is written only if that user may use the storage location (its space),
+    /// checked in the same statement or transaction; otherwise nothing is written and the result is null.
+    /// </summary>
+    Task<ArtifactRecord?> InsertArtifactAsync(NewArtifact artifact, CancellationToken cancellationToken);
 
     /// <summary>A version on any branch, or the latest version on the main branch when <paramref name="version"/> is null.</summary>
     Task<ArtifactRecord?> FindAsync(string name, int? version, CancellationToken cancellationToken);

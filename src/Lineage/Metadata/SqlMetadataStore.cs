@@ -29,6 +29,10 @@ internal abstract class SqlMetadataStore : IMetadataStore
 
     private const string StorageFrom = "FROM storages s JOIN spaces sp ON sp.id = s.space_id";
 
+    /// <summary>True for a storage row <c>s</c> that <c>@access_user</c> may use: it is in the space everyone is in (id 1), or they are a member of its space.</summary>
+    protected const string MayUseStorage =
+        "(s.space_id = 1 OR EXISTS (SELECT 1 FROM space_members m WHERE m.space_id = s.space_id AND m.user_name = @access_user))";
+
     private const string ArtifactFrom = """
         FROM artifacts a
         JOIN storages s ON s.id = a.storage_id
@@ -323,7 +327,7 @@ internal abstract class SqlMetadataStore : IMetadataStore
         return records;
     }
 
-    public async Task<ArtifactRecord> InsertArtifactAsync(NewArtifact artifact, CancellationToken cancellationToken)
+    public async Task<ArtifactRecord?> InsertArtifactAsync(NewArtifact artifact, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -338,13 +342,17 @@ internal abstract class SqlMetadataStore : IMetadataStore
         }
     }
 
-    private async Task<ArtifactRecord> TryInsertArtifactAsync(NewArtifact artifact, CancellationToken cancellationToken)
+    private async Task<ArtifactRecord?> TryInsertArtifactAsync(NewArtifact artifact, CancellationToken cancellationToken)
     {
         var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             var codeRecordId = artifact.Code is { } code ? await RecordCodeAsync(connection, code, cancellationToken).ConfigureAwait(false) : (long?)null;
-            var version = await AllocateAndInsertAsync(connection, artifact, codeRecordId, cancellationToken).ConfigureAwait(false);
+            if (await AllocateAndInsertAsync(connection, artifact, codeRecordId, cancellationToken).ConfigureAwait(false) is not { } version)
+            {
+                return null;
+            }
+
             return new ArtifactRecord(artifact.Uid, artifact.Name, version, artifact.CreatedAt, artifact.CreatedBy, artifact.Host,
                 artifact.Size, artifact.Hash, artifact.TypeName, artifact.Format, artifact.StorageRoot, artifact.Key, ArtifactBranch.Main,
                 artifact.Code?.CodeVersion, artifact.Code?.SourceCode, artifact.Code?.AssemblyName, artifact.Code?.AssemblyVersion,
@@ -378,11 +386,17 @@ internal abstract class SqlMetadataStore : IMetadataStore
     /// Allocates the next version of the artifact's name and inserts its row, atomically: the counter row stays
     /// locked until commit, so concurrent writers get consecutive versions, and a failed insert gives its number back.
     /// </summary>
-    protected virtual async Task<int> AllocateAndInsertAsync(DbConnection connection, NewArtifact artifact, long? codeRecordId, CancellationToken cancellationToken)
+    protected virtual async Task<int?> AllocateAndInsertAsync(DbConnection connection, NewArtifact artifact, long? codeRecordId, CancellationToken cancellationToken)
     {
         var transaction = await BeginWriteAsync(connection, forMigration: false, cancellationToken).ConfigureAwait(false);
         await using (transaction.ConfigureAwait(false))
         {
+            if (artifact.AccessUser is { } user && Convert.ToInt64(await ScalarAsync(connection, transaction, $"SELECT COUNT(*) FROM storages s WHERE s.id = @storage_id AND {MayUseStorage};",
+                    cancellationToken, ("@storage_id", artifact.StorageId), ("@access_user", user)).ConfigureAwait(false), CultureInfo.InvariantCulture) == 0)
+            {
+                return null;
+            }
+
             var version = Convert.ToInt32(await ScalarAsync(connection, transaction, """
                 INSERT INTO artifact_names (name, last_version) VALUES (@name, 1)
                 ON CONFLICT (name) DO UPDATE SET last_version = artifact_names.last_version + 1

@@ -51,6 +51,26 @@ public sealed class SpaceAndUserTests(PostgresServer postgres, S3Server s3)
 
     [Theory]
     [MemberData(nameof(Required))]
+    public async Task A_member_removed_a_moment_ago_can_no_longer_save_and_nothing_is_left_behind(Backend backend)
+    {
+        await using var sandbox = await CreateAsync(backend, postgres, s3);
+        using var alice = sandbox.Open(user: "alice");
+        using var bob = sandbox.Open(user: "bob");
+        alice.Spaces.Add("team");
+        alice.Spaces.AddMember("team", "bob");
+        alice.Storages.SetSpace(sandbox.Root, "team");
+        Assert.Equal(1, bob.Save("x", 1).Version);
+
+        alice.Spaces.RemoveMember("team", "bob");
+        var refused = Assert.Throws<SpaceAccessDeniedException>(() => bob.Save("x", 2));
+
+        Assert.Equal(("bob", "team"), (refused.User, refused.Space));
+        Assert.Equal([1], alice.Versions("x").Select(v => v.Version));
+        Assert.Equal(2, (await sandbox.LineageEntriesAsync(sandbox.Root)).Count);
+    }
+
+    [Theory]
+    [MemberData(nameof(Required))]
     public async Task Only_members_add_or_remove_members(Backend backend)
     {
         await using var sandbox = await CreateAsync(backend, postgres, s3);
