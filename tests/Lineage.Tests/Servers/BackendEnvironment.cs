@@ -108,9 +108,10 @@ public sealed class BackendEnvironment : IAsyncDisposable
         return $"s3://{_bucket}/{name}";
     }
 
+    /// <summary>The bytes at <paramref name="key"/> under <paramref name="root"/> (a folder or an s3:// root, whatever the backend), or null.</summary>
     public async Task<byte[]?> ReadValueAsync(string root, string key)
     {
-        if (Backend.Values == ValueBackend.Local)
+        if (!IsS3(root))
         {
             var path = LocalPath(root, key);
             return File.Exists(path) ? await File.ReadAllBytesAsync(path) : null;
@@ -133,9 +134,10 @@ public sealed class BackendEnvironment : IAsyncDisposable
 
     public Task<byte[]?> ReadValueAsync(ArtifactRecord record) => ReadValueAsync(record.StorageRoot, record.Key);
 
+    /// <summary>Writes <paramref name="content"/> at <paramref name="key"/> under <paramref name="root"/> (a folder or an s3:// root), creating folders.</summary>
     public async Task WriteValueAsync(string root, string key, byte[] content)
     {
-        if (Backend.Values == ValueBackend.Local)
+        if (!IsS3(root))
         {
             var path = LocalPath(root, key);
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
@@ -219,6 +221,8 @@ public sealed class BackendEnvironment : IAsyncDisposable
         _home.Dispose();
         return ValueTask.CompletedTask;
     }
+
+    private static bool IsS3(string root) => root.StartsWith("s3://", StringComparison.OrdinalIgnoreCase);
 
     private static string LocalPath(string root, string key) => Path.Combine(root, key.Replace('/', Path.DirectorySeparatorChar));
 

@@ -104,44 +104,9 @@ internal sealed class StorageSandbox : IAsyncDisposable
         ? root[..Math.Max(root.LastIndexOf('/'), "s3://".Length)]
         : Path.GetDirectoryName(root)!;
 
-    public async Task<byte[]?> ReadAsync(string root, string key)
-    {
-        if (!IsS3(root))
-        {
-            var path = PathUnder(root, key);
-            return File.Exists(path) ? await File.ReadAllBytesAsync(path) : null;
-        }
+    public Task<byte[]?> ReadAsync(string root, string key) => Environment.ReadValueAsync(root, key);
 
-        var (bucket, objectKey) = S3Location(root, key);
-        using var client = await _s3.ClientAsync();
-        try
-        {
-            using var response = await client.GetObjectAsync(bucket, objectKey);
-            using var buffer = new MemoryStream();
-            await response.ResponseStream.CopyToAsync(buffer);
-            return buffer.ToArray();
-        }
-        catch (AmazonS3Exception e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-    }
-
-    public async Task WriteAsync(string root, string key, byte[] content)
-    {
-        if (!IsS3(root))
-        {
-            var path = PathUnder(root, key);
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            await File.WriteAllBytesAsync(path, content);
-            return;
-        }
-
-        var (bucket, objectKey) = S3Location(root, key);
-        using var client = await _s3.ClientAsync();
-        using var body = new MemoryStream(content);
-        await client.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = objectKey, InputStream = body });
-    }
+    public Task WriteAsync(string root, string key, byte[] content) => Environment.WriteValueAsync(root, key, content);
 
     public Task WriteAsync(string root, string key, string content) => WriteAsync(root, key, Encoding.UTF8.GetBytes(content));
 
