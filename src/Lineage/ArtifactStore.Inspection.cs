@@ -141,24 +141,55 @@ public sealed partial class ArtifactStore
     }
 
     /// <summary>
-    /// Finds the files under the default storage root's <c>.lineage/</c> folder that no metadata row (on any branch) points to,
-    /// such as <c>*.partial</c> files or values left by a crash between writing a value and recording it; the root's ownership
-    /// marker is never one of them. With <paramref name="delete"/>, removes them.
+    /// Finds the files under the <c>.lineage/</c> folder of every storage location this instance writes (the default one, and
+    /// every other registered one on this host or in S3) that no metadata row (on any branch) points to, such as <c>*.partial</c>
+    /// files, values left by a crash between writing a value and recording it, or source values a migration was interrupted before
+    /// deleting. A root's ownership marker is never one of them. With <paramref name="delete"/>, removes them.
     /// </summary>
     /// <param name="minimumAge">Files younger than this are skipped: a save in flight writes its value before its row.</param>
     /// <param name="delete">Remove what is found.</param>
     /// <param name="cancellationToken">Cancels the scan.</param>
-    /// <exception cref="ReadOnlyStorageException">Another instance owns the root: its files belong to rows in another database.</exception>
+    /// <returns>The files found, by root, then key.</returns>
+    /// <exception cref="ReadOnlyStorageException">Another instance owns the default root: its files belong to rows in another database.</exception>
     public async Task<IReadOnlyList<UnreferencedValue>> FindUnreferencedValuesAsync(TimeSpan minimumAge, bool delete = false, CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
+        var defaultStorage = DefaultTarget.Storage;
         var claim = await _guard.ClaimAsync(DefaultTarget.Values, claimIfUnmarked: false, cancellationToken).ConfigureAwait(false);
         _guard.EnsureWritable(claim, "look for unreferenced values");
 
+        var found = new List<UnreferencedValue>();
+        var locations = (await _metadata.ListStoragesAsync(cancellationToken).ConfigureAwait(false))
+            .Where(s => s.Id == defaultStorage.Id || (s.IsWritable && (s.Host is null || s.Host == Options.Host)));
+        foreach (var storage in locations)
+        {
+            var values = ValuesAt(storage.Root);
+            if (storage.Id != defaultStorage.Id
+                && (await _guard.ClaimAsync(values, claimIfUnmarked: false, cancellationToken).ConfigureAwait(false)).Marker?.InstanceUid != InstanceUid)
+            {
+                continue;
+            }
+
+            found.AddRange(await FindUnreferencedAsync(storage, values, minimumAge, cancellationToken).ConfigureAwait(false));
+        }
+
+        found.Sort((a, b) => string.CompareOrdinal(a.Root, b.Root) is var byRoot and not 0 ? byRoot : string.CompareOrdinal(a.Key, b.Key));
+        if (delete)
+        {
+            foreach (var value in found)
+            {
+                await ValuesAt(value.Root).DeleteAsync(value.Key, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return found;
+    }
+
+    private async Task<IEnumerable<UnreferencedValue>> FindUnreferencedAsync(StorageRecord storage, IValueStore values, TimeSpan minimumAge, CancellationToken cancellationToken)
+    {
         // Files first, rows second: a value saved meanwhile has its row by the time the rows are read.
         var cutoff = DateTimeOffset.UtcNow - minimumAge;
         var candidates = new List<StoredObject>();
-        var values = DefaultTarget.Values;
         await foreach (var stored in values.ListAsync(".lineage/", cancellationToken).ConfigureAwait(false))
         {
             if (stored.Key != StorageMarker.Key && stored.LastModified <= cutoff)
@@ -167,23 +198,11 @@ public sealed partial class ArtifactStore
             }
         }
 
-        var referenced = (await _metadata.ListAllAsync(branch: null, cancellationToken).ConfigureAwait(false))
-            .Where(r => string.Equals(r.StorageRoot, values.Root, StringComparison.Ordinal) && r.StorageHost == DefaultTarget.Storage.Host)
+        var referenced = (await Storages.ArtifactsAsync(storage.Root, storage.Host, cancellationToken).ConfigureAwait(false))
             .Select(r => r.Key)
             .ToHashSet(StringComparer.Ordinal);
-        var found = candidates
+        return candidates
             .Where(c => !referenced.Contains(c.Key))
-            .Select(c => new UnreferencedValue(values.Root, c.Key, c.Size, c.LastModified))
-            .ToList();
-        found.Sort((a, b) => string.CompareOrdinal(a.Key, b.Key));
-        if (delete)
-        {
-            foreach (var value in found)
-            {
-                await values.DeleteAsync(value.Key, cancellationToken).ConfigureAwait(false);
-            }
-        }
-
-        return found;
+            .Select(c => new UnreferencedValue(storage.Root, c.Key, c.Size, c.LastModified));
     }
 }

@@ -11,7 +11,7 @@ public static class GcCommand
     {
         var delete = new Option<bool>("--delete") { Description = "Remove the unreferenced files (default: only list them)" };
         var minutes = new Option<int>("--older-than") { Description = "Only files last written at least this many minutes ago (a save in flight writes its value before its row)", DefaultValueFactory = _ => 60 };
-        var command = new Command("gc", "List (or --delete) value files in the storage root that no artifact points to") { delete, minutes };
+        var command = new Command("gc", "List (or --delete) value files no artifact points to, in every storage location this instance writes") { delete, minutes };
         command.SetAction(async (parsed, ct) =>
         {
             if (parsed.GetValue(minutes) < 0)
@@ -29,7 +29,7 @@ public static class GcCommand
                 {
                     Root = store.Options.ArtifactStorageDir,
                     Deleted = deleting,
-                    Files = found.Select(f => new { f.Key, f.Size, f.LastModified }),
+                    Files = found.Select(f => new { f.Root, f.Key, f.Size, f.LastModified }),
                     TotalSize = found.Sum(f => f.Size),
                 });
                 return 0;
@@ -37,15 +37,25 @@ public static class GcCommand
 
             if (found.Count == 0)
             {
-                terminal.Line($"No unreferenced files in {store.Options.ArtifactStorageDir}.");
+                terminal.Line($"No unreferenced files in the storage locations this instance writes ({store.Options.ArtifactStorageDir}{(store.Storages.List().Count > 1 ? " and others" : string.Empty)}).");
                 return 0;
             }
 
-            terminal.Table(["KEY", "SIZE", "MODIFIED"], found.Select(f => (IReadOnlyList<string>)[f.Key, Formats.Size(f.Size), Formats.Time(f.LastModified)]));
+            var roots = found.Select(f => f.Root).Distinct(StringComparer.Ordinal).ToList();
+            if (roots.Count == 1)
+            {
+                terminal.Table(["KEY", "SIZE", "MODIFIED"], found.Select(f => (IReadOnlyList<string>)[f.Key, Formats.Size(f.Size), Formats.Time(f.LastModified)]));
+            }
+            else
+            {
+                terminal.Table(["KEY", "SIZE", "MODIFIED", "ROOT"], found.Select(f => (IReadOnlyList<string>)[f.Key, Formats.Size(f.Size), Formats.Time(f.LastModified), f.Root]));
+            }
+
             var total = Formats.Size(found.Sum(f => f.Size));
+            var where = roots.Count == 1 ? roots[0] : $"{roots.Count} storage locations";
             terminal.Line(deleting
-                ? $"Deleted {found.Count} unreferenced file(s), {total}, from {store.Options.ArtifactStorageDir}."
-                : $"{found.Count} unreferenced file(s), {total}, in {store.Options.ArtifactStorageDir}; run again with --delete to remove them.");
+                ? $"Deleted {found.Count} unreferenced file(s), {total}, from {where}."
+                : $"{found.Count} unreferenced file(s), {total}, in {where}; run again with --delete to remove them.");
             return 0;
         });
         return command;
