@@ -10,9 +10,15 @@ internal sealed record StorageClaim(string Root, StorageMarker? Marker, string? 
 /// Enforces "one writing instance per storage root": every write path asks this one place.
 /// A root's marker names its owner; any other instance may only read the root.
 /// </summary>
-internal sealed class WritingInstanceGuard(string instanceUid, string maskedDatabaseUrl)
+/// <param name="instanceUid">This instance.</param>
+/// <param name="maskedDatabaseUrl">This instance's database, as error messages show it.</param>
+/// <param name="claimMemoryMilliseconds">
+/// How long what a marker said is trusted before it is read again: a root can be released (Storages.Delete in another process)
+/// and claimed by another instance, and a long-running process must notice.
+/// </param>
+internal sealed class WritingInstanceGuard(string instanceUid, string maskedDatabaseUrl, long claimMemoryMilliseconds = 30_000)
 {
-    private readonly ConcurrentDictionary<string, StorageClaim> _claims = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (StorageClaim Claim, long At)> _claims = new(StringComparer.Ordinal);
 
     public string InstanceUid { get; } = instanceUid;
 
@@ -23,9 +29,9 @@ internal sealed class WritingInstanceGuard(string instanceUid, string maskedData
     /// </summary>
     public async Task<StorageClaim> ClaimAsync(IValueStore values, bool claimIfUnmarked, CancellationToken cancellationToken, string? storageUid = null)
     {
-        if (_claims.TryGetValue(values.Root, out var known))
+        if (_claims.TryGetValue(values.Root, out var known) && Environment.TickCount64 - known.At < claimMemoryMilliseconds)
         {
-            return known;
+            return known.Claim;
         }
 
         StorageClaim claim;
@@ -48,7 +54,7 @@ internal sealed class WritingInstanceGuard(string instanceUid, string maskedData
 
                 if (created)
                 {
-                    return _claims.GetOrAdd(values.Root, new StorageClaim(values.Root, marker, null));
+                    return Remember(new StorageClaim(values.Root, marker, null));
                 }
 
                 // Another process claimed it first: its marker stands.
@@ -68,7 +74,19 @@ internal sealed class WritingInstanceGuard(string instanceUid, string maskedData
         }
 
         // A root without a readable marker may be fixed (or the failure was passing): ask again next time.
-        return claim.Marker is null ? claim : _claims.GetOrAdd(values.Root, claim);
+        if (claim.Marker is null)
+        {
+            _claims.TryRemove(values.Root, out _);
+            return claim;
+        }
+
+        return Remember(claim);
+    }
+
+    private StorageClaim Remember(StorageClaim claim)
+    {
+        _claims[claim.Root] = (claim, Environment.TickCount64);
+        return claim;
     }
 
     /// <summary>Forgets what is known about <paramref name="root"/>, after its marker was removed.</summary>

@@ -21,4 +21,26 @@ public sealed class StorageClaimTests
         Assert.True(store.IsStorageWritable);
         Assert.Equal(1, store.Save("value", 1).Version);
     }
+
+    [Fact]
+    public async Task An_owned_root_that_another_instance_claimed_since_is_noticed_once_the_remembered_claim_expires()
+    {
+        using var home = new TestHome();
+        var values = new Lineage.Values.Local.LocalValueStore(home.Sub("values"));
+        var remembering = new Lineage.Storage.WritingInstanceGuard("InstanceA0001", "sqlite:///a.sqlite");
+        var rereading = new Lineage.Storage.WritingInstanceGuard("InstanceA0001", "sqlite:///a.sqlite", claimMemoryMilliseconds: 0);
+        var cancellation = TestContext.Current.CancellationToken;
+        Assert.Equal("InstanceA0001", (await remembering.ClaimAsync(values, claimIfUnmarked: true, cancellation)).Marker?.InstanceUid);
+        Assert.Equal("InstanceA0001", (await rereading.ClaimAsync(values, claimIfUnmarked: false, cancellation)).Marker?.InstanceUid);
+
+        // The root is released and instance B claims it.
+        await values.DeleteAsync(".lineage/storage.json", cancellation);
+        Assert.True(await values.TryCreateSmallAsync(".lineage/storage.json",
+            new Lineage.Storage.StorageMarker("storage0001", "InstanceB0001", "sqlite:///b.sqlite", DateTimeOffset.UtcNow).ToJson(), cancellation));
+
+        Assert.Equal("InstanceA0001", (await remembering.ClaimAsync(values, claimIfUnmarked: false, cancellation)).Marker?.InstanceUid);
+        var fresh = await rereading.ClaimAsync(values, claimIfUnmarked: false, cancellation);
+        Assert.Equal("InstanceB0001", fresh.Marker?.InstanceUid);
+        Assert.Throws<ReadOnlyStorageException>(() => rereading.EnsureWritable(fresh, "save 'x'"));
+    }
 }
