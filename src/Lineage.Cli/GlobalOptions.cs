@@ -14,6 +14,9 @@ public sealed class GlobalOptions
     /// <summary>Storage root (explicit level).</summary>
     public Option<string?> Storage { get; } = new("--storage") { Description = "Storage root for values (a folder, s3://bucket/prefix)", Recursive = true };
 
+    /// <summary>A project's lineage.json (project configuration level); default ./lineage.json when it exists.</summary>
+    public Option<string?> Project { get; } = new("--project") { Description = "A project's lineage.json, or its folder (default: ./lineage.json when there is one)", Recursive = true };
+
     /// <summary>Machine-readable output.</summary>
     public Option<bool> Json { get; } = new("--json") { Description = "Print JSON (snake_case properties) instead of text", Recursive = true };
 
@@ -25,6 +28,7 @@ public sealed class GlobalOptions
         root.Add(Home);
         root.Add(Database);
         root.Add(Storage);
+        root.Add(Project);
         root.Add(Json);
         root.Add(Verbose);
     }
@@ -37,8 +41,23 @@ public sealed class GlobalOptions
             Home = parsed.GetValue(Home),
             DatabaseUrl = parsed.GetValue(Database),
             ArtifactStorageDir = parsed.GetValue(Storage),
+            ProjectConfigFile = ProjectFile(parsed.GetValue(Project)),
         };
         return options;
+    }
+
+    /// <summary>
+    /// The project configuration the tool reads: the tool runs outside the user's program, so the configuration compiled into
+    /// it is out of reach; the project's lineage.json (given, or in the current folder) stands in for it.
+    /// </summary>
+    private static string? ProjectFile(string? given)
+    {
+        if (given is null)
+        {
+            return File.Exists("lineage.json") ? Path.GetFullPath("lineage.json") : null;
+        }
+
+        return Directory.Exists(given) ? Path.Combine(Path.GetFullPath(given), "lineage.json") : Path.GetFullPath(given);
     }
 
     /// <summary>Opens the store the command line points at.</summary>

@@ -26,7 +26,8 @@ public static class ConfigCommand
                     new Setting<string>(options.Host, Formats.Source(options.HostSource)),
                     new Setting<string>(options.User, Formats.Source(options.UserSource)),
                     options.UserConfigPath,
-                    File.Exists(options.UserConfigPath)));
+                    File.Exists(options.UserConfigPath),
+                    options.ProjectConfigFile));
                 return 0;
             }
 
@@ -42,6 +43,11 @@ public static class ConfigCommand
                     ["user", options.User, Formats.Source(options.UserSource)],
                 ]);
             terminal.Line();
+            if (options.ProjectConfigFile is { } projectFile)
+            {
+                terminal.Line($"project config file: {projectFile}");
+            }
+
             terminal.Line($"user config file: {options.UserConfigPath}{(File.Exists(options.UserConfigPath) ? string.Empty : " (absent)")}");
             return 0;
         });
@@ -59,5 +65,6 @@ public static class ConfigCommand
         Setting<string> Host,
         Setting<string> User,
         string UserConfigFile,
-        bool UserConfigFileExists);
+        bool UserConfigFileExists,
+        string? ProjectConfigFile);
 }

@@ -82,6 +82,9 @@ internal static class ConfigFile
                     case StorageOptionsKey:
                         storageOptions = ReadStorageOptions(property, origin);
                         break;
+                    case LocalStorageKey or HostKey when source == SettingSource.ProjectConfig:
+                        throw new LineageConfigurationException(
+                            $"'{property.Name}' in the project configuration '{origin}' describes a machine, not a project: set it in the user config file, the environment or code.");
                     case LocalStorageKey:
                         localStorage = ReadString(property, origin);
                         break;

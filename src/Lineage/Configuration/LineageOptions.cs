@@ -20,6 +20,7 @@ public sealed class LineageOptions
     private string? _localStorage;
     private string? _host;
     private string? _user;
+    private string? _projectConfigFile;
 
     /// <summary>Creates empty options: everything resolves from the environment, config file and defaults.</summary>
     public LineageOptions() => _storageOptions = new StorageOptionsDictionary(this);
@@ -48,6 +49,12 @@ public sealed class LineageOptions
 
     /// <summary>The user recorded as creator and checked for space membership. Default: the OS user; environment <c>LINEAGE_USER</c>.</summary>
     public string? User { get => _user; set => _user = Settable(value); }
+
+    /// <summary>
+    /// A project's <c>lineage.json</c> to use as the project configuration level, instead of the configuration compiled into the
+    /// entry assembly. For tools that run outside the project (the <c>lineage</c> CLI reads <c>./lineage.json</c>). The file must exist.
+    /// </summary>
+    public string? ProjectConfigFile { get => _projectConfigFile; set => _projectConfigFile = Settable(value); }
 
     /// <summary>
     /// Storage settings (<c>profile</c>, <c>region</c>, <c>endpoint_url</c>, <c>force_path_style</c>, <c>key</c>,

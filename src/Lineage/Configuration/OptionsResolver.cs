@@ -21,7 +21,16 @@ internal static class OptionsResolver
             Environment.GetEnvironmentVariable,
             Environment.GetFolderPath(Environment.SpecialFolder.UserProfile, Environment.SpecialFolderOption.DoNotVerify),
             Directory.GetCurrentDirectory(),
-            ProjectConfiguration.FromEntryAssembly(Directory.GetCurrentDirectory()));
+            options?.ProjectConfigFile is { } projectFile
+                ? ProjectConfigurationFile(projectFile)
+                : ProjectConfiguration.FromEntryAssembly(Directory.GetCurrentDirectory()));
+
+    private static ConfigLayer ProjectConfigurationFile(string path)
+    {
+        var full = Path.GetFullPath(path);
+        return ConfigFile.TryRead(full, SettingSource.ProjectConfig)
+            ?? throw new LineageConfigurationException($"The project configuration file '{full}' does not exist.");
+    }
 
     public static ResolvedOptions Resolve(
         LineageOptions? options,
@@ -94,6 +103,7 @@ internal static class OptionsResolver
             HostSource = hostLayer.Source,
             User = user.Value.Trim(),
             UserSource = user.Source,
+            ProjectConfigFile = options.ProjectConfigFile is { } projectFile ? Path.GetFullPath(projectFile, workingDirectory) : null,
         };
     }
 

@@ -80,6 +80,9 @@ public sealed class ResolvedOptions
     /// <summary>Where <see cref="User"/> came from.</summary>
     public SettingSource UserSource { get; init; } = SettingSource.Default;
 
+    /// <summary>The project's lineage.json read as the project configuration level (<see cref="LineageOptions.ProjectConfigFile"/>); null when the level came from the entry assembly.</summary>
+    public string? ProjectConfigFile { get; init; }
+
     /// <summary>The user config file that was (or would have been) read: <c>{Home}/config.json</c>.</summary>
     public string UserConfigPath { get; }
 
