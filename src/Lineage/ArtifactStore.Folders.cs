@@ -60,16 +60,8 @@ public sealed partial class ArtifactStore
             var (stream, _) = await values.OpenReadAsync(file.Key, cancellationToken).ConfigureAwait(false);
             await using (stream.ConfigureAwait(false))
             {
-                await AtomicFile.WriteAsync(target, async (destination, ct) =>
-                {
-                    var buffer = new byte[1 << 20];
-                    int read;
-                    while ((read = await stream.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
-                    {
-                        await destination.WriteAsync(buffer.AsMemory(0, read), ct).ConfigureAwait(false);
-                        progress?.Report(read);
-                    }
-                }, FilePlacement.Replace, cancellationToken).ConfigureAwait(false);
+                await AtomicFile.WriteAsync(target, (destination, ct) => CopyReportingAsync(stream, destination, progress, ct),
+                    FilePlacement.Replace, cancellationToken).ConfigureAwait(false);
             }
         }
     }

@@ -85,17 +85,9 @@ public sealed partial class ArtifactStore
         var value = await OpenVerifiedAsync(record, cancellationToken).ConfigureAwait(false);
         await using (value.ConfigureAwait(false))
         {
-            await AtomicFile.WriteAsync(Path.GetFullPath(path), async (destination, ct) =>
-            {
-                var buffer = new byte[1 << 20];
-                int read;
-                // The verifying stream throws at its end when size or hash differ, before anything is renamed.
-                while ((read = await value.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
-                {
-                    await destination.WriteAsync(buffer.AsMemory(0, read), ct).ConfigureAwait(false);
-                    progress?.Report(read);
-                }
-            }, FilePlacement.Replace, cancellationToken).ConfigureAwait(false);
+            // The verifying stream throws at its end when size or hash differ, before anything is renamed.
+            await AtomicFile.WriteAsync(Path.GetFullPath(path), (destination, ct) => CopyReportingAsync(value, destination, progress, ct),
+                FilePlacement.Replace, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -204,5 +196,17 @@ public sealed partial class ArtifactStore
         return candidates
             .Where(c => !referenced.Contains(c.Key))
             .Select(c => new UnreferencedValue(storage.Root, c.Key, c.Size, c.LastModified));
+    }
+
+    /// <summary>Copies <paramref name="source"/> to <paramref name="destination"/>, telling <paramref name="progress"/> the bytes of each chunk.</summary>
+    private static async Task CopyReportingAsync(Stream source, Stream destination, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[1 << 20];
+        int read;
+        while ((read = await source.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+            progress?.Report(read);
+        }
     }
 }

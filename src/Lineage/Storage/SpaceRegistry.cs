@@ -78,13 +78,18 @@ public sealed class SpaceRegistry
     private async Task<SpaceRecord> GetMemberOfAsync(string space, string operation, CancellationToken cancellationToken)
     {
         var record = await GetAsync(space, cancellationToken).ConfigureAwait(false);
-        var user = _store.Options.User;
-        if (record.Name != SpaceRecord.All && !(await _store.Metadata.MembersAsync(record.Id, cancellationToken).ConfigureAwait(false)).Contains(user))
-        {
-            throw new SpaceAccessDeniedException(string.Empty, record.Name, user, $"Cannot {operation}: user '{user}' is not a member of it; ask a member.");
-        }
-
+        await EnsureMemberAsync(record, string.Empty, operation, "ask a member", cancellationToken).ConfigureAwait(false);
         return record;
+    }
+
+    /// <summary>Throws unless the current user is a member of <paramref name="space"/> (everyone is in <see cref="SpaceRecord.All"/>).</summary>
+    internal async Task EnsureMemberAsync(SpaceRecord space, string root, string operation, string advice, CancellationToken cancellationToken)
+    {
+        var user = _store.Options.User;
+        if (space.Name != SpaceRecord.All && !(await _store.Metadata.MembersAsync(space.Id, cancellationToken).ConfigureAwait(false)).Contains(user))
+        {
+            throw new SpaceAccessDeniedException(root, space.Name, user, $"Cannot {operation}: user '{user}' is not a member of space '{space.Name}'; {advice}.");
+        }
     }
 
     private static string ValidName(string name)

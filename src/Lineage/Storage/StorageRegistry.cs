@@ -187,12 +187,8 @@ public sealed class StorageRegistry
         var target = await _store.Spaces.GetAsync(space, cancellationToken).ConfigureAwait(false);
         var operation = $"move storage location '{storage}' into space '{target.Name}'";
         await _store.EnsureSpaceMemberAsync(storage.Id, storage.Root, operation, cancellationToken).ConfigureAwait(false);
-        var user = _store.Options.User;
-        if (target.Name != SpaceRecord.All && !(await _store.Metadata.MembersAsync(target.Id, cancellationToken).ConfigureAwait(false)).Contains(user))
-        {
-            throw new SpaceAccessDeniedException(storage.Root, target.Name, user,
-                $"Cannot {operation}: user '{user}' is not a member of '{target.Name}' and would lose access. Add them first: store.Spaces.AddMember(\"{target.Name}\", \"{user}\").");
-        }
+        await _store.Spaces.EnsureMemberAsync(target, storage.Root, operation,
+            $"they would lose access. Add them first: store.Spaces.AddMember(\"{target.Name}\", \"{_store.Options.User}\")", cancellationToken).ConfigureAwait(false);
 
         await _store.Metadata.SetStorageSpaceAsync(storage.Id, target.Id, cancellationToken).ConfigureAwait(false);
         return await GetAsync(storage.Root, storage.Host, cancellationToken).ConfigureAwait(false);
