@@ -2,6 +2,9 @@
 //   Saves "writer WRITER save I" as the next version of NAME, COUNT times, on the store the
 //   environment configures (LINEAGE_HOME, LINEAGE_DATABASE_URL, LINEAGE_ARTIFACT_STORAGE_DIR,
 //   and {LINEAGE_HOME}/config.json for storage options). Prints one version number per line.
+// Usage: Lineage.SaveWorker crash NAME SEED
+//   Saves byte values of random sizes (a few bytes to a few MiB, so that a kill can land anywhere in a save)
+//   as versions of NAME until it is killed, printing "VERSION SHA256" once each save has returned.
 // Usage: Lineage.SaveWorker migrate FROM TO BATCH_SIZE HANG_AFTER_BATCH
 //   Migrates FROM to TO on the same store, printing "batch N" when batch N is committed; after batch
 //   HANG_AFTER_BATCH it stops making progress (so a test can kill it between two batches).
@@ -18,9 +21,24 @@ if (args.Length == 5 && args[0] == "migrate")
     return 0;
 }
 
+if (args.Length == 3 && args[0] == "crash")
+{
+    var random = new Random(int.Parse(args[2], CultureInfo.InvariantCulture));
+    await using var crashing = await ArtifactStore.OpenAsync();
+    while (true)
+    {
+        // Mostly small values (many saves, many commit points), now and then a large one (kills inside the write).
+        var value = new byte[random.Next(4) == 0 ? random.Next(1 << 20, 4 << 20) : random.Next(1, 64 << 10)];
+        random.NextBytes(value);
+        var saved = await crashing.SaveAsync(args[1], value);
+        Console.WriteLine($"{saved.Version.ToString(CultureInfo.InvariantCulture)} {Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(value))}");
+        Console.Out.Flush();
+    }
+}
+
 if (args.Length != 3)
 {
-    Console.Error.WriteLine("usage: Lineage.SaveWorker NAME COUNT WRITER | migrate FROM TO BATCH_SIZE HANG_AFTER_BATCH");
+    Console.Error.WriteLine("usage: Lineage.SaveWorker NAME COUNT WRITER | crash NAME SEED | migrate FROM TO BATCH_SIZE HANG_AFTER_BATCH");
     return 2;
 }
 
