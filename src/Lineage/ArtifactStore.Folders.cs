@@ -77,6 +77,10 @@ public sealed partial class ArtifactStore
         {
             return new ValueCheck(record, e.InnerException is FileNotFoundException ? ValueCheckStatus.Missing : ValueCheckStatus.Corrupt, e.Message);
         }
+        catch (StorageLinkException e)
+        {
+            return new ValueCheck(record, ValueCheckStatus.Corrupt, e.Message);
+        }
     }
 
     /// <summary>

@@ -108,6 +108,10 @@ public sealed partial class ArtifactStore
         {
             return new ValueCheck(record, e.InnerException is FileNotFoundException ? ValueCheckStatus.Missing : ValueCheckStatus.Corrupt, e.Message);
         }
+        catch (StorageLinkException e)
+        {
+            return new ValueCheck(record, ValueCheckStatus.Corrupt, e.Message);
+        }
 
         await using (stream.ConfigureAwait(false))
         {

@@ -3,6 +3,7 @@ using Lineage.Metadata;
 using Lineage.Serialization;
 using Lineage.Storage;
 using Lineage.Values;
+using Lineage.Values.Local;
 
 namespace Lineage;
 
@@ -42,7 +43,11 @@ public sealed partial class ArtifactStore
     /// <returns>The new version's metadata; <see cref="ArtifactRecord.IsManaged"/> is false when it was registered in place.</returns>
     /// <exception cref="ReadOnlyStorageException">The file's storage location is written by another instance (or by none).</exception>
     /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
-    /// <remarks>Loading it verifies the recorded hash: a file changed since registration is reported, not served.</remarks>
+    /// <exception cref="StorageLinkException">A link on the path leads outside its local storage location, or the folder holds a link.</exception>
+    /// <remarks>
+    /// Loading it verifies the recorded hash: a file changed since registration is reported, not served. Links on a local path are
+    /// resolved: one that stays inside the location is recorded as the file it points to; loads never read through a link.
+    /// </remarks>
     public ArtifactRecord Register(string path, string name) => RegisterAsync(path, name).GetAwaiter().GetResult();
 
     /// <inheritdoc cref="Register"/>
@@ -67,6 +72,11 @@ public sealed partial class ArtifactStore
                     ? new FileNotFoundException($"There is no file or folder at '{location.Root}' to register.", location.Root)
                     : new StorageNotFoundException(location.Root,
                         $"'{location.Root}' is not under any registered storage location: add its bucket or prefix first, e.g. store.Storages.Add(\"{ParentOf(location.Root)}\").");
+        }
+
+        if (location.Kind == StorageKind.Local)
+        {
+            key = RealKeyInside(storage, key, location.Root);
         }
 
         if (key.StartsWith(".lineage/", StringComparison.Ordinal) || key == ".lineage")
@@ -95,6 +105,35 @@ public sealed partial class ArtifactStore
             cancellationToken).ConfigureAwait(false)
             ?? throw new SpaceAccessDeniedException(storage.Root, storage.Space, Options.User,
                 $"Cannot register '{location.Root}' as '{name}': user '{Options.User}' lost access to storage root '{storage.Root}' meanwhile.");
+    }
+
+    /// <summary>
+    /// The key of what <paramref name="path"/> (at <paramref name="writtenKey"/> under a local root) really is: a link that stays inside
+    /// the root is resolved, so the key names the file itself and loads never go through the link.
+    /// </summary>
+    /// <exception cref="StorageLinkException">A link on the path leads outside the root.</exception>
+    private static string RealKeyInside(StorageRecord storage, string writtenKey, string path)
+    {
+        var resolved = RealPaths.ResolveUnder(storage.Root, writtenKey);
+        if (resolved.Key is { } key)
+        {
+            return key;
+        }
+
+        var link = resolved.Link ?? path;
+        var root = string.Equals(resolved.RealRoot, storage.Root, StringComparison.Ordinal) ? $"'{storage.Root}'" : $"'{storage.Root}' (really '{resolved.RealRoot}')";
+        var where = (link == path, resolved.RealPath) switch
+        {
+            (_, null) => $"'{link}' is a link to '{resolved.LinkTarget}', and the links from there form a loop",
+            (true, var real) when real == resolved.LinkTarget => $"it is a link to '{real}', outside the storage root {root}",
+            (true, var real) => $"it is a link to '{resolved.LinkTarget}', which leads to '{real}', outside the storage root {root}",
+            (false, var real) => $"'{link}' on its path is a link to '{resolved.LinkTarget}', so it leads to '{real}', outside the storage root {root}",
+        };
+        throw new StorageLinkException(storage.Root, path, link,
+            $"Cannot register '{path}': {where}. Lineage registers in place only what really lies inside a registered root, and never follows a link out of one. " +
+            (resolved.RealPath is { } target
+                ? $"Register '{target}' itself: under a registered root it is registered in place, outside every one it is copied into the store."
+                : "Remove the loop."));
     }
 
     /// <summary>The one check every write path makes: the root is on this host, its marker names this instance, and the user is in its space.</summary>
@@ -187,7 +226,7 @@ public sealed partial class ArtifactStore
         return record.Size;
     }
 
-    /// <summary>Removes a version's stored value: its object, or every file of a folder.</summary>
+    /// <summary>Removes a version's stored value: its object, or every file of a folder (links planted in it are left, never followed).</summary>
     internal static async Task DeleteValueAsync(IValueStore values, ArtifactRecord record, CancellationToken cancellationToken)
     {
         if (record.Format != ValueFormats.Folder)
@@ -196,7 +235,13 @@ public sealed partial class ArtifactStore
             return;
         }
 
-        foreach (var file in await StoredDigests.FilesAsync(values, record.Key, cancellationToken).ConfigureAwait(false))
+        var files = new List<StoredObject>();
+        await foreach (var file in values.ListAsync(record.Key + "/", cancellationToken).ConfigureAwait(false))
+        {
+            files.Add(file);
+        }
+
+        foreach (var file in files)
         {
             await values.DeleteAsync(file.Key, cancellationToken).ConfigureAwait(false);
         }

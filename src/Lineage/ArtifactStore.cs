@@ -244,6 +244,7 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
     /// <exception cref="ArtifactNotFoundException">No such artifact or version.</exception>
     /// <exception cref="ArtifactTypeMismatchException">It was saved as another type.</exception>
     /// <exception cref="CorruptArtifactException">The stored value is missing or does not match its metadata.</exception>
+    /// <exception cref="StorageLinkException">A link was planted on its path in a local storage location: Lineage does not read through it.</exception>
     public T Load<T>(string name, int? version = null) => LoadAsync<T>(name, version).GetAwaiter().GetResult();
 
     /// <inheritdoc cref="Load{T}"/>

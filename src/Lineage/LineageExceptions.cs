@@ -101,6 +101,29 @@ public sealed class StorageNotFoundException : LineageException
 }
 
 /// <summary>
+/// A path under a local storage root goes through a symbolic link (or junction) that leads outside the root, or that was planted
+/// where Lineage keeps or registered a value. Lineage neither reads, writes nor deletes through it.
+/// </summary>
+public sealed class StorageLinkException : LineageException
+{
+    internal StorageLinkException(string root, string path, string link, string message) : base(message)
+    {
+        Root = root;
+        Path = path;
+        Link = link;
+    }
+
+    /// <summary>The storage root the path is under.</summary>
+    public string Root { get; }
+
+    /// <summary>The path that was refused.</summary>
+    public string Path { get; }
+
+    /// <summary>The link on that path (the path itself, or a folder above it).</summary>
+    public string Link { get; }
+}
+
+/// <summary>
 /// A storage location was moved into a space, and the current user (<c>LINEAGE_USER</c> or the OS user) is not a member:
 /// they may neither write to it nor read the artifacts that live there.
 /// </summary>

@@ -26,8 +26,16 @@ internal interface IValueStore
     /// <summary>Removes the value at <paramref name="key"/>; no error when it is already gone.</summary>
     Task DeleteAsync(string key, CancellationToken cancellationToken);
 
-    /// <summary>Every object whose key starts with <paramref name="prefix"/> (e.g. <c>.lineage/</c>), in no particular order.</summary>
+    /// <summary>
+    /// Every object whose key starts with <paramref name="prefix"/> (e.g. <c>.lineage/</c>), in no particular order. Links are
+    /// neither listed nor entered.
+    /// </summary>
     IAsyncEnumerable<StoredObject> ListAsync(string prefix, CancellationToken cancellationToken);
+
+    /// <summary>Refuses a folder that holds a link anywhere below it: a folder value's manifest describes files, and a link would be read as one.</summary>
+    /// <exception cref="StorageLinkException">It holds one.</exception>
+    /// <remarks>Object stores have no links: by default there is nothing to refuse.</remarks>
+    Task EnsureNoLinksUnderAsync(string folderKey, CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>Reads a small control file (such as the root marker), or <see langword="null"/> when absent.</summary>
     Task<byte[]?> ReadSmallAsync(string key, CancellationToken cancellationToken);

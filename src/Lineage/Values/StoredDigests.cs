@@ -31,8 +31,10 @@ internal static class StoredDigests
     }
 
     /// <summary>The files under the folder <paramref name="folderKey"/>, by relative path; empty when there are none.</summary>
+    /// <exception cref="StorageLinkException">The folder holds a link (a local folder): its manifest cannot describe one, and Lineage never reads through one.</exception>
     public static async Task<IReadOnlyList<StoredObject>> FilesAsync(IValueStore values, string folderKey, CancellationToken cancellationToken)
     {
+        await values.EnsureNoLinksUnderAsync(folderKey, cancellationToken).ConfigureAwait(false);
         var files = new List<StoredObject>();
         await foreach (var stored in values.ListAsync(folderKey + "/", cancellationToken).ConfigureAwait(false))
         {
