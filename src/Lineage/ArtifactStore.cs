@@ -169,7 +169,7 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
     public async Task<T> GetOrComputeAsync<T>(string name, ArtifactCode code, string inputsHash, Func<CancellationToken, Task<T>> compute, CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
-        ArtifactName.Validate(name);
+        name = ArtifactName.Validate(name);
         ArgumentNullException.ThrowIfNull(code);
         ArgumentNullException.ThrowIfNull(inputsHash);
         ArgumentNullException.ThrowIfNull(compute);
@@ -186,7 +186,7 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
     private async Task<ArtifactRecord> SaveAsync<T>(string name, T value, ArtifactCode? code, string? inputsHash, CancellationToken cancellationToken)
     {
         ThrowIfDisposed();
-        ArtifactName.Validate(name);
+        name = ArtifactName.Validate(name);
         var plan = ValueSerializer.Plan(value);
         var target = LocalTarget ?? DefaultTarget;
         await EnsureCanWriteAsync(target.Storage.Id, target.Storage.Root, target.Storage.Host, $"save '{name}'", cancellationToken, membershipMayBeRemembered: true).ConfigureAwait(false);
@@ -328,7 +328,7 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
     public async Task<IReadOnlyList<ArtifactRecord>> VersionsAsync(string name, CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
-        ArgumentNullException.ThrowIfNull(name);
+        name = ArtifactName.Normalize(name);
         var versions = await _metadata.VersionsAsync(name, cancellationToken).ConfigureAwait(false);
         return versions.Count > 0 ? versions : throw await NotFoundAsync(name, null, cancellationToken).ConfigureAwait(false);
     }
@@ -430,7 +430,7 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
     private async Task<ArtifactRecord> FindAsync(string name, int? version, CancellationToken cancellationToken)
     {
         ThrowIfDisposed();
-        ArgumentNullException.ThrowIfNull(name);
+        name = ArtifactName.Normalize(name);
         var record = await _metadata.FindAsync(name, version, cancellationToken).ConfigureAwait(false);
         return record ?? throw await NotFoundAsync(name, version, cancellationToken).ConfigureAwait(false);
     }
