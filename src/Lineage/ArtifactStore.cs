@@ -240,7 +240,12 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
     }
 
     /// <summary>Loads a version of <paramref name="name"/> (the latest when <paramref name="version"/> is null), verifying its size and hash.</summary>
-    /// <remarks>Values saved as bytes, streams or files load as <c>byte[]</c> or <see cref="Stream"/>; a returned stream is the caller's to dispose and verifies itself when read to the end.</remarks>
+    /// <remarks>
+    /// Values saved as bytes, streams or files load as <c>byte[]</c> or <see cref="Stream"/>. A returned stream is the
+    /// caller's to dispose; its <see cref="Stream.Length"/> is the recorded size, and the read that delivers the last
+    /// recorded byte (or meets an early end) checks size and SHA-256 before it returns, throwing
+    /// <see cref="CorruptArtifactException"/> instead. A stream disposed before its last byte was read has verified nothing.
+    /// </remarks>
     /// <exception cref="ArtifactNotFoundException">No such artifact or version.</exception>
     /// <exception cref="ArtifactTypeMismatchException">It was saved as another type.</exception>
     /// <exception cref="CorruptArtifactException">The stored value is missing or does not match its metadata.</exception>
