@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Lineage.Cli.Commands;
+using Lineage.Cli.Output;
 
 namespace Lineage.Cli;
 
@@ -15,6 +16,8 @@ public static class LineageCli
     /// <summary>Parses <paramref name="args"/>, runs the command, and returns its exit code.</summary>
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
     {
+        output = new EscapingWriter(output);
+        error = new EscapingWriter(error);
         var globals = new GlobalOptions();
         var root = new RootCommand("Inspect, verify and maintain a Lineage artifact store.");
         globals.AddTo(root);

@@ -54,7 +54,7 @@ public sealed partial class ArtifactStore
     public async Task<ArtifactRecord> RegisterAsync(string path, string name, CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
-        ArtifactName.Validate(name);
+        name = ArtifactName.Validate(name);
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var location = StorageLocation.Parse(path, Directory.GetCurrentDirectory(), UserProfile);
         var (storage, key) = await Storages.FindContainingAsync(location, cancellationToken).ConfigureAwait(false);

@@ -169,7 +169,7 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
     public async Task<T> GetOrComputeAsync<T>(string name, ArtifactCode code, string inputsHash, Func<CancellationToken, Task<T>> compute, CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
-        ArtifactName.Validate(name);
+        name = ArtifactName.Validate(name);
         ArgumentNullException.ThrowIfNull(code);
         ArgumentNullException.ThrowIfNull(inputsHash);
         ArgumentNullException.ThrowIfNull(compute);
@@ -186,7 +186,7 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
     private async Task<ArtifactRecord> SaveAsync<T>(string name, T value, ArtifactCode? code, string? inputsHash, CancellationToken cancellationToken)
     {
         ThrowIfDisposed();
-        ArtifactName.Validate(name);
+        name = ArtifactName.Validate(name);
         var plan = ValueSerializer.Plan(value);
         var target = LocalTarget ?? DefaultTarget;
         await EnsureCanWriteAsync(target.Storage.Id, target.Storage.Root, target.Storage.Host, $"save '{name}'", cancellationToken, membershipMayBeRemembered: true).ConfigureAwait(false);
@@ -240,7 +240,12 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
     }
 
     /// <summary>Loads a version of <paramref name="name"/> (the latest when <paramref name="version"/> is null), verifying its size and hash.</summary>
-    /// <remarks>Values saved as bytes, streams or files load as <c>byte[]</c> or <see cref="Stream"/>; a returned stream is the caller's to dispose and verifies itself when read to the end.</remarks>
+    /// <remarks>
+    /// Values saved as bytes, streams or files load as <c>byte[]</c> or <see cref="Stream"/>. A returned stream is the
+    /// caller's to dispose; its <see cref="Stream.Length"/> is the recorded size, and the read that delivers the last
+    /// recorded byte (or meets an early end) checks size and SHA-256 before it returns, throwing
+    /// <see cref="CorruptArtifactException"/> instead. A stream disposed before its last byte was read has verified nothing.
+    /// </remarks>
     /// <exception cref="ArtifactNotFoundException">No such artifact or version.</exception>
     /// <exception cref="ArtifactTypeMismatchException">It was saved as another type.</exception>
     /// <exception cref="CorruptArtifactException">The stored value is missing or does not match its metadata.</exception>
@@ -329,7 +334,7 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
     public async Task<IReadOnlyList<ArtifactRecord>> VersionsAsync(string name, CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
-        ArgumentNullException.ThrowIfNull(name);
+        name = ArtifactName.Normalize(name);
         var versions = await _metadata.VersionsAsync(name, cancellationToken).ConfigureAwait(false);
         return versions.Count > 0 ? versions : throw await NotFoundAsync(name, null, cancellationToken).ConfigureAwait(false);
     }
@@ -431,7 +436,7 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
     private async Task<ArtifactRecord> FindAsync(string name, int? version, CancellationToken cancellationToken)
     {
         ThrowIfDisposed();
-        ArgumentNullException.ThrowIfNull(name);
+        name = ArtifactName.Normalize(name);
         var record = await _metadata.FindAsync(name, version, cancellationToken).ConfigureAwait(false);
         return record ?? throw await NotFoundAsync(name, version, cancellationToken).ConfigureAwait(false);
     }

@@ -9,10 +9,21 @@ internal static class LineageRules
     /// <summary>Longest artifact name accepted.</summary>
     public const int MaxArtifactNameLength = 200;
 
-    /// <summary>1–200 characters, starting with a letter or digit; letters, digits, '-', '_', '.', '/' only.</summary>
+    /// <summary>
+    /// True when the NFC form of <paramref name="name"/> (see <see cref="NormalizeArtifactName"/>) has 1–200 characters,
+    /// starts with a letter or digit, and holds only letters, digits, '-', '_', '.', '/'. A letter or digit is a
+    /// UTF-16 character of a Unicode letter category (Lu, Ll, Lt, Lm, Lo) or a decimal digit (Nd): combining marks
+    /// and characters outside the Basic Multilingual Plane are not.
+    /// </summary>
     public static bool IsValidArtifactName(string? name)
     {
-        if (name is null || name.Length == 0 || name.Length > MaxArtifactNameLength || !char.IsLetterOrDigit(name[0]))
+        if (name is null)
+        {
+            return false;
+        }
+
+        name = NormalizeArtifactName(name);
+        if (name.Length == 0 || name.Length > MaxArtifactNameLength || !char.IsLetterOrDigit(name[0]))
         {
             return false;
         }
@@ -26,6 +37,22 @@ internal static class LineageRules
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// The form a name is stored and compared in: Unicode NFC, so "é" typed as one character or as "e" plus a combining
+    /// accent is one name. A string that is not valid UTF-16 (a lone surrogate) is returned as written; no name rule accepts it.
+    /// </summary>
+    public static string NormalizeArtifactName(string name)
+    {
+        try
+        {
+            return name.IsNormalized(System.Text.NormalizationForm.FormC) ? name : name.Normalize(System.Text.NormalizationForm.FormC);
+        }
+        catch (System.ArgumentException)
+        {
+            return name;
+        }
     }
 
     /// <summary>Why <paramref name="bucket"/> breaks S3's bucket naming rules, or null when it follows them.</summary>

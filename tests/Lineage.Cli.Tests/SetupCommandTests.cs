@@ -131,4 +131,38 @@ public sealed class SetupCommandTests
         Assert.Contains(owner.DatabaseUrl, result.Output);
         Assert.Matches(@"SKIP\s+round-trip", result.Output);
     }
+
+    [Fact]
+    public async Task Doctor_reports_an_unreachable_S3_endpoint_as_a_storage_failure_with_the_database_ok()
+    {
+        using var home = new CliHome();
+        var closedPort = ClosedLoopbackPort();
+        File.WriteAllText(home.Sub("config.json"), $$"""
+            {
+              "artifact_storage_dir": "s3://doctor-bucket/team",
+              "storage_options": { "endpoint_url": "http://127.0.0.1:{{closedPort}}", "force_path_style": "true", "key": "k", "secret": "s3cr3t-value" }
+            }
+            """);
+
+        var text = await home.RunAsync("doctor");
+        var json = await home.RunAsync("doctor", "--json");
+
+        Assert.True(text.ExitCode == 1, text.ToString());
+        Assert.Matches(@"(?m)^OK\s+database\s", text.Output);
+        Assert.Matches(@"(?m)^FAIL\s+storage\s+.*s3://doctor-bucket/team", text.Output);
+        Assert.Matches(@"(?m)^SKIP\s+round-trip", text.Output);
+        Assert.DoesNotContain("s3cr3t-value", text.Output + text.Error, StringComparison.Ordinal);
+        var checks = json.Json().GetProperty("checks").EnumerateArray().ToDictionary(c => c.GetProperty("name").GetString()!, c => c.GetProperty("status").GetString());
+        Assert.Equal("ok", checks["database"]);
+        Assert.Equal("fail", checks["storage"]);
+    }
+
+    private static int ClosedLoopbackPort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
 }

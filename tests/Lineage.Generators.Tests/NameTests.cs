@@ -28,6 +28,24 @@ public sealed class NameTests
     }
 
     [Fact]
+    public void A_decomposed_name_gets_the_accessor_and_Name_of_its_NFC_form_as_the_runtime_stores_it()
+    {
+        var run = GeneratorHarness.Run("Names", "Names.App", new SourceFile("Producer.cs", """
+            using Lineage;
+
+            namespace Names;
+
+            public static class Producer
+            {
+                [Artifact("cafe\u0301")]
+                public static int Make() => 1;
+            }
+            """)).AssertCompilesCleanly();
+
+        Assert.Equal("caf\u00e9", run.Constant("Names.App.Artifacts+Caf\u00e9", "Name"));
+    }
+
+    [Fact]
     public void Without_a_root_namespace_the_accessors_go_in_the_assembly_name()
     {
         var run = GeneratorHarness.Run("Plain.Library", rootNamespace: null, new SourceFile("Producer.cs", """

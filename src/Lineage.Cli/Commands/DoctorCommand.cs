@@ -56,6 +56,14 @@ public static class DoctorCommand
             store = await ArtifactStore.OpenAsync(options, cancellationToken);
             checks.Add(Check.Pass("database", $"{resolved.MaskedDatabaseUrl} opens, migrations applied (instance {store.InstanceUid})"));
         }
+        catch (LineageException e) when (IsStorageProblem(e))
+        {
+            // Opening reaches the storage roots only after the database opened and migrated: the database is fine.
+            checks.Add(Check.Pass("database", $"{resolved.MaskedDatabaseUrl} opens, migrations applied"));
+            checks.Add(Check.Fail("storage", e.Message));
+            checks.Add(Check.Skip("round-trip", "needs a writable storage root"));
+            return checks;
+        }
         catch (LineageException e)
         {
             checks.Add(Check.Fail("database", e.Message));
@@ -71,7 +79,7 @@ public static class DoctorCommand
                     ? $"it is written by instance '{owner}'{(status.OwnerDatabase is { } db ? $" ({db})" : string.Empty)}; this instance may only read it"
                     : $"{status.Problem}";
                 checks.Add(Check.Fail("storage", $"{status.Root} is not writable by this instance: {why}"));
-                checks.Add(new Check("round-trip", "skip", "needs a writable storage root"));
+                checks.Add(Check.Skip("round-trip", "needs a writable storage root"));
                 return checks;
             }
 
@@ -107,10 +115,15 @@ public static class DoctorCommand
         }
     }
 
+    private static bool IsStorageProblem(LineageException error) =>
+        error is StorageAccessException or StorageNotFoundException or ReadOnlyStorageException or SpaceAccessDeniedException;
+
     private sealed record Check(string Name, string Status, string Detail)
     {
         public static Check Pass(string name, string detail) => new(name, "ok", detail);
 
         public static Check Fail(string name, string detail) => new(name, "fail", detail);
+
+        public static Check Skip(string name, string detail) => new(name, "skip", detail);
     }
 }

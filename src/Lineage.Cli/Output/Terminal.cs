@@ -29,8 +29,10 @@ public sealed class Terminal
         Out = output;
         Error = error;
         IsJson = json;
-        IsTerminal = ReferenceEquals(output, System.Console.Out) && !System.Console.IsOutputRedirected;
-        _console = new Lazy<IAnsiConsole>(() => AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) }));
+        // Spectre writes escape sequences of its own, so it gets the raw writer; the text it renders is escaped cell by cell.
+        var raw = output is EscapingWriter escaping ? escaping.Inner : output;
+        IsTerminal = ReferenceEquals(raw, System.Console.Out) && !System.Console.IsOutputRedirected;
+        _console = new Lazy<IAnsiConsole>(() => AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(raw) }));
     }
 
     /// <summary>Standard output.</summary>
@@ -72,7 +74,7 @@ public sealed class Terminal
 
             foreach (var row in materialized)
             {
-                table.AddRow(row.Select(cell => (IRenderable)new Text(cell)).ToArray());
+                table.AddRow(row.Select(cell => (IRenderable)new Text(EscapingWriter.Escape(cell))).ToArray());
             }
 
             Console.Write(table);

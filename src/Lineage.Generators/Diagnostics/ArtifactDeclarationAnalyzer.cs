@@ -44,7 +44,7 @@ public sealed class ArtifactDeclarationAnalyzer : DiagnosticAnalyzer
         var nameLocation = attribute.ApplicationSyntaxReference?.GetSyntax(context.CancellationToken) is AttributeSyntax { ArgumentList.Arguments.Count: > 0 } syntax
             ? syntax.ArgumentList.Arguments[0].GetLocation()
             : location;
-        var name = attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0].Value as string : method.Name;
+        var name = ArtifactNames.Normalize(attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0].Value as string : method.Name);
         if (!ArtifactNames.IsValid(name))
         {
             context.ReportDiagnostic(Diagnostic.Create(Descriptors.InvalidName, nameLocation,

@@ -30,6 +30,9 @@ internal static class ArtifactNames
         return text.ToString();
     }
 
+    /// <summary>The form the runtime stores names in (Unicode NFC), so the accessor, its <c>Name</c> and duplicate checks see what is stored.</summary>
+    public static string? Normalize(string? name) => name is null ? null : Lineage.Rules.LineageRules.NormalizeArtifactName(name);
+
     /// <summary>The runtime's rule (<c>Lineage.ArtifactName.IsValid</c>): one shared source.</summary>
     public static bool IsValid(string? name) => Lineage.Rules.LineageRules.IsValidArtifactName(name);
 }

@@ -22,7 +22,7 @@ internal static class MethodParser
         }
 
         var attribute = context.Attributes[0];
-        var name = attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0].Value as string : method.Name;
+        var name = ArtifactNames.Normalize(attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0].Value as string : method.Name);
         if (!ArtifactNames.IsValid(name))
         {
             return null;

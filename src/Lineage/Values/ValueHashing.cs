@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.ExceptionServices;
 using System.Security.Cryptography;
 
 namespace Lineage.Values;
@@ -56,14 +58,17 @@ internal sealed class HashingWriteStream(Stream inner) : Stream
 }
 
 /// <summary>
-/// Reads a stored value while hashing it; on reaching the end, compares size and SHA-256 with the
-/// recorded ones and throws <see cref="CorruptArtifactException"/> on any difference.
+/// Reads a stored value while hashing it. The read that completes the recorded size (or ends the stream early)
+/// compares size and SHA-256 with the recorded ones before it returns, and throws <see cref="CorruptArtifactException"/>
+/// on any difference, so a caller that reads exactly <see cref="Length"/> bytes never gets an unverified end of a value.
+/// A stream disposed before that read has verified nothing.
 /// </summary>
 internal sealed class VerifyingReadStream(Stream inner, ValueDigest expected, string description, string changedWord = "corrupt") : Stream
 {
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private long _read;
     private bool _verified;
+    private CorruptArtifactException? _failure;
 
     public override bool CanRead => true;
     public override bool CanSeek => false;
@@ -81,8 +86,15 @@ internal sealed class VerifyingReadStream(Stream inner, ValueDigest expected, st
             return 0;
         }
 
+        ThrowIfFailed();
         var read = inner.Read(buffer);
         Account(buffer[..read]);
+        if (!_verified && (read == 0 || _read == expected.Size))
+        {
+            // One byte more tells a source that grew after it was opened from one that ends here.
+            Verify(endReached: read == 0 || inner.Read(stackalloc byte[1]) == 0);
+        }
+
         return read;
     }
 
@@ -96,14 +108,25 @@ internal sealed class VerifyingReadStream(Stream inner, ValueDigest expected, st
             return 0;
         }
 
+        ThrowIfFailed();
         var read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
         Account(buffer.Span[..read]);
+        if (!_verified && (read == 0 || _read == expected.Size))
+        {
+            Verify(endReached: read == 0 || await inner.ReadAsync(new byte[1], cancellationToken).ConfigureAwait(false) == 0);
+        }
+
         return read;
     }
 
     /// <summary>Reads to the end (if not there yet) and verifies.</summary>
     public async Task VerifyToEndAsync(CancellationToken cancellationToken)
     {
+        if (_verified)
+        {
+            return;
+        }
+
         var scratch = new byte[81920];
         while (await ReadAsync(scratch, cancellationToken).ConfigureAwait(false) > 0)
         {
@@ -112,33 +135,49 @@ internal sealed class VerifyingReadStream(Stream inner, ValueDigest expected, st
 
     private void Account(ReadOnlySpan<byte> data)
     {
-        if (data.Length > 0)
+        _hash.AppendData(data);
+        _read += data.Length;
+        if (_read > expected.Size)
         {
-            _hash.AppendData(data);
-            _read += data.Length;
-            if (_read > expected.Size)
-            {
-                throw new CorruptArtifactException($"{description} is {changedWord}: it is longer than the recorded {expected.Size} bytes.");
-            }
+            Fail($"it is longer than the recorded {expected.Size} bytes.");
+        }
+    }
 
-            return;
+    /// <summary>Compares what was read with the record; <paramref name="endReached"/> says the source has no byte past it.</summary>
+    private void Verify(bool endReached)
+    {
+        if (!endReached)
+        {
+            Fail($"it is longer than the recorded {expected.Size} bytes.");
         }
 
-        if (_verified)
-        {
-            return;
-        }
-
-        _verified = true;
         if (_read != expected.Size)
         {
-            throw new CorruptArtifactException($"{description} is {changedWord}: it has {_read} bytes, the metadata records {expected.Size}.");
+            Fail($"it has {_read} bytes, the metadata records {expected.Size}.");
         }
 
         var actual = Convert.ToHexString(_hash.GetHashAndReset()).ToLowerInvariant();
         if (!string.Equals(actual, expected.Hash, StringComparison.Ordinal))
         {
-            throw new CorruptArtifactException($"{description} is {changedWord}: its SHA-256 is {actual}, the metadata records {expected.Hash}.");
+            Fail($"its SHA-256 is {actual}, the metadata records {expected.Hash}.");
+        }
+
+        _verified = true;
+    }
+
+    /// <summary>Throws, and keeps throwing on later reads: a caller that catches and reads on must not see a clean end.</summary>
+    [DoesNotReturn]
+    private void Fail(string reason)
+    {
+        _failure = new CorruptArtifactException($"{description} is {changedWord}: {reason}");
+        throw _failure;
+    }
+
+    private void ThrowIfFailed()
+    {
+        if (_failure is not null)
+        {
+            ExceptionDispatchInfo.Throw(_failure);
         }
     }
 

@@ -125,6 +125,73 @@ public sealed class IntegrityTests(PostgresServer postgres, S3Server s3)
 
     [Theory]
     [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task Load_as_Stream_of_a_corrupted_raw_value_throws_on_the_read_that_completes_its_length(Backend backend)
+    {
+        // A caller that reads exactly Length bytes never sees the end of the stream, so the check cannot wait for it.
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        await using var store = environment.Open();
+        var record = store.Save("blob", Enumerable.Range(0, 5000).Select(i => (byte)i).ToArray());
+        await environment.FlipByteAsync(record, offset: 2500);
+
+        using var stream = store.Load<Stream>("blob");
+        var buffer = new byte[stream.Length];
+
+        var error = Assert.Throws<CorruptArtifactException>(() => stream.ReadExactly(buffer));
+        Assert.Contains("SHA-256", error.Message, StringComparison.Ordinal);
+        Assert.Throws<CorruptArtifactException>(() => stream.Read(buffer));
+    }
+
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task Load_as_Stream_of_a_corrupted_raw_value_throws_on_the_async_read_that_completes_its_length(Backend backend)
+    {
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        await using var store = environment.Open();
+        var record = store.Save("blob", Enumerable.Range(0, 5000).Select(i => (byte)i).ToArray());
+        await environment.FlipByteAsync(record, offset: 0);
+
+        await using var stream = await store.LoadAsync<Stream>("blob", cancellationToken: TestContext.Current.CancellationToken);
+        var buffer = new byte[stream.Length];
+
+        await Assert.ThrowsAsync<CorruptArtifactException>(async () => await stream.ReadExactlyAsync(buffer, TestContext.Current.CancellationToken));
+    }
+
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task Load_as_Stream_of_an_intact_raw_value_reads_exactly_its_length_then_ends(Backend backend)
+    {
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        await using var store = environment.Open();
+        var bytes = Enumerable.Range(0, 5000).Select(i => (byte)i).ToArray();
+        store.Save("blob", bytes);
+
+        using var stream = store.Load<Stream>("blob");
+        var buffer = new byte[stream.Length];
+        stream.ReadExactly(buffer);
+
+        Assert.Equal(bytes, buffer);
+        Assert.Equal(0, stream.Read(new byte[16]));
+    }
+
+    [Fact]
+    public async Task Load_as_Stream_of_a_file_that_grew_after_it_was_opened_throws_when_its_length_is_read()
+    {
+        // Only a local file can change under an open reader; an S3 GET streams the object as it was.
+        await using var environment = await BackendEnvironment.CreateAsync(Backend.SqliteLocal, postgres, s3);
+        await using var store = environment.Open();
+        var bytes = Enumerable.Range(0, 5000).Select(i => (byte)i).ToArray();
+        var record = store.Save("blob", bytes);
+
+        using var stream = store.Load<Stream>("blob");
+        await environment.WriteValueAsync(record, [.. bytes, 42]);
+        var buffer = new byte[stream.Length];
+
+        var error = Assert.Throws<CorruptArtifactException>(() => stream.ReadExactly(buffer));
+        Assert.Contains("longer than the recorded 5000 bytes", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
     public async Task Load_as_Stream_survives_a_zero_length_read_before_the_data(Backend backend)
     {
         // A zero-length read is not the end of the stream; Stream's contract lets callers make one at any time.
