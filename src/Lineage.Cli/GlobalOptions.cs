@@ -23,7 +23,7 @@ public sealed class GlobalOptions
     /// <summary>Stack traces on errors.</summary>
     public Option<bool> Verbose { get; } = new("--verbose") { Description = "Show details (stack traces) on errors", Recursive = true };
 
-    internal void AddTo(RootCommand root)
+    internal void AddTo(Command root)
     {
         root.Add(Home);
         root.Add(Database);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using Lineage.Cli.Commands;
 using Lineage.Cli.Output;
 
@@ -19,7 +20,8 @@ public static class LineageCli
         output = new EscapingWriter(output);
         error = new EscapingWriter(error);
         var globals = new GlobalOptions();
-        var root = new RootCommand("Inspect, verify and maintain a Lineage artifact store.");
+        // A plain command named as users type it: RootCommand takes its name from the assembly (Lineage.Cli).
+        var root = new Command("lineage", "Inspect, verify and maintain a Lineage artifact store.") { new HelpOption(), new VersionOption() };
         globals.AddTo(root);
         foreach (var command in Commands(globals))
         {

@@ -30,7 +30,7 @@ public sealed class ListingCommandTests
         var lines = latest.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(3, lines.Length);
         Assert.Matches(@"^NAME\s+VERSION\s+SIZE\s+TYPE\s+CODE\s+CREATED\s+BY$", lines[0]);
-        Assert.Matches(@"^iris-weights\s+2\s+\d+ B\s+System\.Single\[\]\s+-\s+\d{4}-", lines[1]);
+        Assert.Matches(@"^iris-weights\s+2\s+\d+ B\s+float\[\]\s+-\s+\d{4}-", lines[1]);
         Assert.Matches(@"^labels\s+1\s", lines[2]);
         Assert.Equal(0, all.ExitCode);
         Assert.Equal(4, all.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);

@@ -53,11 +53,15 @@ public sealed class ValueCommandTests
     public async Task Get_without_an_output_file_is_a_usage_error()
     {
         using var home = new CliHome();
+        using (var store = home.Open())
+        {
+            store.Save("blob", new byte[] { 7 });
+        }
 
         var result = await home.RunAsync("get", "blob");
 
         Assert.Equal(2, result.ExitCode);
-        Assert.Contains("--output", result.Error);
+        Assert.Contains("-o FILE", result.Error);
     }
 
     [Fact]

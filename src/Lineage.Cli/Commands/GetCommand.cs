@@ -19,7 +19,7 @@ public static class GetCommand
     public static Command Create(GlobalOptions globals)
     {
         var reference = new Argument<string>("NAME[@VERSION]") { Description = "Artifact name, optionally with a version (latest when omitted)" };
-        var output = new Option<string>("--output", "-o") { Description = "File to write to ('-': standard output, with --format json)", Required = true };
+        var output = new Option<string>("--output", "-o") { Description = "File to write to ('-': standard output, with --format json); required" };
         var format = new Option<string>("--format") { Description = "bytes: the stored bytes as they are; json: the value rendered as JSON", DefaultValueFactory = _ => Bytes };
         format.AcceptOnlyFromAmong(Bytes, Json);
         var assemblies = new Option<string[]>("--assembly") { Description = "With --format json: a built assembly defining the value's type (repeatable), e.g. bin/Debug/net10.0/MyProject.dll" };
@@ -30,6 +30,7 @@ public static class GetCommand
             var asJson = parsed.GetValue(format) == Json;
             var paths = parsed.GetValue(assemblies) ?? [];
             var toStandardOutput = parsed.GetValue(output) == "-";
+            var outputGiven = parsed.GetValue(output) is not null;
             if (!asJson && paths.Length > 0)
             {
                 throw new UsageException("--assembly is for --format json: it lets the tool read the value's type.");
@@ -40,11 +41,18 @@ public static class GetCommand
                 throw new UsageException("-o - (standard output) is for --format json; stored bytes go to a file.");
             }
 
-            var target = toStandardOutput ? "-" : Path.GetFullPath(parsed.GetValue(output)!);
             var terminal = Terminal.For(parsed, globals);
             var loaded = UserAssemblies.Load(paths);
             await using var store = await globals.OpenStoreAsync(parsed, ct);
+
+            // Whether the version exists is the first thing worth knowing; where to write it comes after.
             var record = await ShowCommand.FindAsync(store, wanted, ct);
+            if (!outputGiven)
+            {
+                throw new UsageException($"get needs -o FILE: where to write {Formats.Reference(record)} (or -o - with --format json for standard output).");
+            }
+
+            var target = toStandardOutput ? "-" : Path.GetFullPath(parsed.GetValue(output)!);
 
             if (asJson)
             {

@@ -50,6 +50,6 @@ public static class ListCommand
         terminal.Table(
             ["NAME", "VERSION", "SIZE", "TYPE", "CODE", "CREATED", "BY"],
             records.Select(r => (IReadOnlyList<string>)
-                [r.Name, r.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), Formats.Size(r.Size), r.TypeName, Formats.Abbreviated(r.CodeVersion), Formats.Time(r.CreatedAt), r.CreatedBy]));
+                [r.Name, r.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), Formats.Size(r.Size), Formats.ShortTypeName(r.TypeName), Formats.Abbreviated(r.CodeVersion), Formats.Time(r.CreatedAt), r.CreatedBy]));
     }
 }

@@ -1,9 +1,10 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 
 namespace Lineage.Cli.Output;
 
 /// <summary>How values read in text output.</summary>
-public static class Formats
+public static partial class Formats
 {
     /// <summary><c>name@version</c>.</summary>
     public static string Reference(ArtifactRecord record) => $"{record.Name}@{record.Version.ToString(CultureInfo.InvariantCulture)}";
@@ -30,6 +31,26 @@ public static class Formats
 
     /// <summary>The first 12 characters of a hash, or <c>-</c>.</summary>
     public static string Abbreviated(string? hash) => hash is null ? "-" : hash.Length <= 12 ? hash : hash[..12];
+
+    /// <summary>
+    /// A recorded type name short enough for a table column: namespaces dropped, framework primitives as C# keywords
+    /// (<c>System.Collections.Generic.Dictionary&lt;System.String, System.Double&gt;</c> → <c>Dictionary&lt;string, double&gt;</c>).
+    /// <c>show</c> and <c>--json</c> keep the full name.
+    /// </summary>
+    public static string ShortTypeName(string typeName) =>
+        QualifiedName().Replace(typeName, match => Keywords.TryGetValue(match.Value, out var keyword) ? keyword : match.Groups["name"].Value);
+
+    private static readonly Dictionary<string, string> Keywords = new(StringComparer.Ordinal)
+    {
+        ["System.String"] = "string", ["System.Boolean"] = "bool", ["System.Byte"] = "byte", ["System.SByte"] = "sbyte",
+        ["System.Char"] = "char", ["System.Int16"] = "short", ["System.UInt16"] = "ushort", ["System.Int32"] = "int",
+        ["System.UInt32"] = "uint", ["System.Int64"] = "long", ["System.UInt64"] = "ulong", ["System.Single"] = "float",
+        ["System.Double"] = "double", ["System.Decimal"] = "decimal", ["System.Object"] = "object",
+    };
+
+    // A dotted name: every segment but the last is a namespace (or an enclosing type) the table can do without.
+    [GeneratedRegex(@"(?:[\p{L}_][\p{L}\p{Nd}_]*\.)+(?<name>[\p{L}_][\p{L}\p{Nd}_]*)")]
+    private static partial Regex QualifiedName();
 
     /// <summary>A setting source as the config file and JSON output name it: <c>user_config</c>, <c>environment</c>, ...</summary>
     public static string Source(SettingSource source) => source switch
