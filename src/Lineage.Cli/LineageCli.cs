@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Help;
+using System.CommandLine.Parsing;
 using Lineage.Cli.Commands;
 using Lineage.Cli.Output;
 
@@ -31,12 +32,21 @@ public static class LineageCli
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            foreach (var parseError in parsed.Errors)
+            var command = parsed.CommandResult;
+            var missing = command.Command.Arguments.Where(a => a.Arity.MinimumNumberOfValues > 0 && command.GetResult(a) is not { Tokens.Count: > 0 }).ToList();
+            // System.CommandLine names the command, not the argument it misses: name each one, with what it is for.
+            foreach (var argument in missing)
+            {
+                await error.WriteLineAsync($"lineage: missing {argument.Name.ToUpperInvariant()}: {argument.Description}");
+            }
+
+            foreach (var parseError in parsed.Errors.Where(e => missing.Count == 0 || !e.Message.StartsWith("Required argument missing", StringComparison.Ordinal)))
             {
                 await error.WriteLineAsync($"lineage: {parseError.Message}");
             }
 
-            await error.WriteLineAsync("Run 'lineage --help' for usage.");
+            await error.WriteLineAsync($"Usage: {Usage(command)}");
+            await error.WriteLineAsync($"Run '{CommandPath(command)} --help' for more.");
             return UsageError;
         }
 
@@ -61,6 +71,29 @@ public static class LineageCli
             await error.WriteLineAsync(verbose ? e.ToString() : $"error: {e.Message} (run with --verbose for details)");
             return Failure;
         }
+    }
+
+    /// <summary><c>lineage storage migrate FROM TO [options]</c>: the command's path, its arguments, and whether it has subcommands.</summary>
+    private static string Usage(CommandResult command)
+    {
+        var arguments = command.Command.Arguments.Select(a => a.Name.ToUpperInvariant());
+        var subcommands = command.Command.Subcommands.Count > 0 ? ["[command]"] : Array.Empty<string>();
+        return string.Join(' ', [CommandPath(command), .. subcommands, .. arguments, "[options]"]);
+    }
+
+    private static string CommandPath(CommandResult command)
+    {
+        var names = new List<string>();
+        for (SymbolResult? result = command; result is not null; result = result.Parent)
+        {
+            if (result is CommandResult { Command: var c })
+            {
+                names.Add(c.Name);
+            }
+        }
+
+        names.Reverse();
+        return string.Join(' ', names);
     }
 
     private static IEnumerable<Command> Commands(GlobalOptions globals) =>

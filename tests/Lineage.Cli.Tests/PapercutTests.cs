@@ -53,4 +53,17 @@ public sealed class PapercutTests
         Assert.DoesNotContain("System.", list.Output);
         Assert.Contains("System.Collections.Generic.Dictionary<System.String, System.Double>", show.Output);
     }
+
+    [Fact]
+    public async Task A_missing_argument_is_named_with_the_commands_usage()
+    {
+        using var home = new CliHome();
+
+        var result = await home.RunAsync("storage", "migrate", home.Sub("from"));
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("missing TO: The location to move them to", result.Error);
+        Assert.DoesNotContain("missing FROM", result.Error);
+        Assert.Contains("Usage: lineage storage migrate FROM TO [options]", result.Error);
+    }
 }
