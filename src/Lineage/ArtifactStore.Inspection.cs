@@ -33,12 +33,32 @@ public sealed record ValueCheck(ArtifactRecord Record, ValueCheckStatus Status, 
 /// <param name="Problem">Why nobody owns it (no marker, unreadable marker), when that is the case.</param>
 public sealed record StorageRootStatus(string Root, bool IsWritable, string? OwnerInstanceUid, string? OwnerDatabase, string? Problem);
 
-/// <summary>A file under a storage root's <c>.lineage/</c> folder that no metadata row points to.</summary>
+/// <summary>What an <see cref="UnreferencedValue"/> is.</summary>
+public enum UnreferencedValueKind
+{
+    /// <summary>A file (an object on S3) that no metadata row points to.</summary>
+    File,
+
+    /// <summary>
+    /// An S3 multipart upload begun and neither completed nor aborted, as a process killed mid-save leaves it: no object
+    /// shows it, yet its parts take (billed) space until it is aborted.
+    /// </summary>
+    Upload,
+}
+
+/// <summary>A file under a storage root's <c>.lineage/</c> folder that no metadata row points to, or an unfinished upload there.</summary>
 /// <param name="Root">The storage root.</param>
 /// <param name="Key">Its key inside the root (<c>.lineage/...</c>).</param>
-/// <param name="Size">Its size in bytes.</param>
-/// <param name="LastModified">When it was last written.</param>
-public sealed record UnreferencedValue(string Root, string Key, long Size, DateTimeOffset LastModified);
+/// <param name="Size">Its size in bytes (for an upload, the bytes of the parts it holds).</param>
+/// <param name="LastModified">When it was last written (for an upload, when its last part arrived).</param>
+public sealed record UnreferencedValue(string Root, string Key, long Size, DateTimeOffset LastModified)
+{
+    /// <summary>A file, or an unfinished upload.</summary>
+    public UnreferencedValueKind Kind { get; init; } = UnreferencedValueKind.File;
+
+    /// <summary>The S3 upload id of an <see cref="UnreferencedValueKind.Upload"/>; null for a file.</summary>
+    public string? UploadId { get; init; }
+}
 
 /// <summary>Inspection and maintenance: listings across names and branches, verification, and unreferenced values.</summary>
 public sealed partial class ArtifactStore
@@ -140,9 +160,12 @@ public sealed partial class ArtifactStore
     /// Finds the files under the <c>.lineage/</c> folder of every storage location this instance writes (the default one, and
     /// every other registered one on this host or in S3) that no metadata row (on any branch) points to, such as <c>*.partial</c>
     /// files, values left by a crash between writing a value and recording it, or source values a migration was interrupted before
-    /// deleting. A root's ownership marker is never one of them. With <paramref name="delete"/>, removes them.
+    /// deleting. A root's ownership marker is never one of them. On S3 it also finds the multipart uploads under <c>.lineage/</c>
+    /// that were begun and never completed or aborted (a process killed mid-save leaves one, whose parts S3 keeps and bills
+    /// until it is aborted), as <see cref="UnreferencedValueKind.Upload"/>. With <paramref name="delete"/>, removes the files
+    /// and aborts the uploads.
     /// </summary>
-    /// <param name="minimumAge">Files younger than this are skipped: a save in flight writes its value before its row.</param>
+    /// <param name="minimumAge">Files and uploads written more recently are skipped: a save in flight writes its value before its row, and an upload in flight keeps adding parts.</param>
     /// <param name="delete">Remove what is found.</param>
     /// <param name="cancellationToken">Cancels the scan.</param>
     /// <returns>The files found, by root, then key.</returns>
@@ -167,6 +190,7 @@ public sealed partial class ArtifactStore
             }
 
             found.AddRange(await FindUnreferencedAsync(storage, values, minimumAge, cancellationToken).ConfigureAwait(false));
+            found.AddRange(await FindAbandonedUploadsAsync(storage, values, minimumAge, cancellationToken).ConfigureAwait(false));
         }
 
         found.Sort((a, b) => string.CompareOrdinal(a.Root, b.Root) is var byRoot and not 0 ? byRoot : string.CompareOrdinal(a.Key, b.Key));
@@ -174,7 +198,7 @@ public sealed partial class ArtifactStore
         {
             foreach (var value in found)
             {
-                await ValuesAt(value.Root).DeleteAsync(value.Key, cancellationToken).ConfigureAwait(false);
+                await RemoveUnreferencedAsync(value, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -201,6 +225,30 @@ public sealed partial class ArtifactStore
             .Where(c => !referenced.Contains(c.Key))
             .Select(c => new UnreferencedValue(storage.Root, c.Key, c.Size, c.LastModified));
     }
+
+    private static async Task<IEnumerable<UnreferencedValue>> FindAbandonedUploadsAsync(StorageRecord storage, IValueStore values, TimeSpan minimumAge, CancellationToken cancellationToken)
+    {
+        // No row ever points at an upload (rows are written after it completes): age alone tells abandoned from in flight.
+        var cutoff = DateTimeOffset.UtcNow - minimumAge;
+        var abandoned = new List<UnreferencedValue>();
+        await foreach (var upload in values.ListPendingUploadsAsync(".lineage/", cancellationToken).ConfigureAwait(false))
+        {
+            if (upload.LastWritten <= cutoff)
+            {
+                abandoned.Add(new UnreferencedValue(storage.Root, upload.Key, upload.Size, upload.LastWritten)
+                {
+                    Kind = UnreferencedValueKind.Upload,
+                    UploadId = upload.UploadId,
+                });
+            }
+        }
+
+        return abandoned;
+    }
+
+    private Task RemoveUnreferencedAsync(UnreferencedValue value, CancellationToken cancellationToken) => value.Kind == UnreferencedValueKind.Upload
+        ? ValuesAt(value.Root).AbortUploadAsync(value.Key, value.UploadId!, cancellationToken)
+        : ValuesAt(value.Root).DeleteAsync(value.Key, cancellationToken);
 
     /// <summary>Copies <paramref name="source"/> to <paramref name="destination"/>, telling <paramref name="progress"/> the bytes of each chunk.</summary>
     private static async Task CopyReportingAsync(Stream source, Stream destination, IProgress<long>? progress, CancellationToken cancellationToken)

@@ -84,6 +84,72 @@ internal static class LineageRules
         return IsDottedQuad(bucket) ? "a bucket name is not an IP address" : null;
     }
 
+    /// <summary>
+    /// Why the <c>s3://bucket/prefix</c> location <paramref name="location"/> cannot be used, or null when it can: the
+    /// bucket follows S3's naming rules, and the prefix has no '.', '..' or empty segments, which S3 would keep in every key
+    /// as written (its keys are not paths). The runtime error and LIN0002 both say this text.
+    /// </summary>
+    public static string? S3LocationProblem(string location)
+    {
+        var rest = location.Substring("s3://".Length).TrimEnd('/');
+        var slash = rest.IndexOf('/');
+        var bucket = slash < 0 ? rest : rest.Substring(0, slash);
+        if (BucketNameProblem(bucket) is { } bucketProblem)
+        {
+            return $"artifact_storage_dir '{location}' names an invalid S3 bucket '{bucket}': {bucketProblem}";
+        }
+
+        if (slash < 0)
+        {
+            return null;
+        }
+
+        var segments = rest.Substring(slash + 1).Split('/');
+        foreach (var segment in segments)
+        {
+            var what = segment switch
+            {
+                "" => "an empty segment ('//')",
+                "." => "a '.' segment",
+                ".." => "a '..' segment",
+                _ => null,
+            };
+            if (what is not null)
+            {
+                var meant = ResolvedSegments(segments) is { } resolved ? $"; write 's3://{bucket}{resolved}' if that is the location meant" : string.Empty;
+                return $"artifact_storage_dir '{location}' has {what} in its prefix: S3 keys are not paths, so it would be kept in every key as written, not resolved{meant}";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The prefix <paramref name="segments"/> read as a path ('/' plus the segments, or empty), or null when '..' climbs above the bucket.
+    /// </summary>
+    private static string? ResolvedSegments(string[] segments)
+    {
+        var resolved = new System.Collections.Generic.List<string>();
+        foreach (var segment in segments)
+        {
+            if (segment == "..")
+            {
+                if (resolved.Count == 0)
+                {
+                    return null;
+                }
+
+                resolved.RemoveAt(resolved.Count - 1);
+            }
+            else if (segment.Length > 0 && segment != ".")
+            {
+                resolved.Add(segment);
+            }
+        }
+
+        return resolved.Count == 0 ? string.Empty : "/" + string.Join("/", resolved);
+    }
+
     /// <summary>Levenshtein distance, for "did you mean" suggestions.</summary>
     public static int EditDistance(string a, string b)
     {

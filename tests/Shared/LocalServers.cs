@@ -164,12 +164,13 @@ internal sealed class MotoEmulator : IDisposable
 
     public string Endpoint { get; }
 
-    public static async Task<MotoEmulator> StartAsync()
+    /// <summary>Starts moto on <paramref name="port"/> (a free one when null; a fault test restarts on the port it killed).</summary>
+    public static async Task<MotoEmulator> StartAsync(int? port = null)
     {
         var moto = LocalServers.FindOnPath("moto_server") ?? throw new InvalidOperationException("moto_server is not on PATH");
-        var port = LocalServers.FreePort();
+        port ??= LocalServers.FreePort();
         var start = new ProcessStartInfo(moto) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { "-H", "127.0.0.1", "-p", port.ToString(CultureInfo.InvariantCulture) })
+        foreach (var argument in new[] { "-H", "127.0.0.1", "-p", port.Value.ToString(CultureInfo.InvariantCulture) })
         {
             start.ArgumentList.Add(argument);
         }

@@ -84,11 +84,9 @@ internal static class StorageRules
 
                 break;
             case "s3":
-                var rest = trimmed.Substring("s3://".Length).TrimEnd('/');
-                var bucket = rest.Split('/')[0];
-                if (BucketNameProblem(bucket) is { } problem)
+                if (Lineage.Rules.LineageRules.S3LocationProblem(trimmed) is { } problem)
                 {
-                    yield return new("LIN0002", $"artifact_storage_dir '{trimmed}' names an invalid S3 bucket '{bucket}': {problem}");
+                    yield return new("LIN0002", problem);
                 }
 
                 break;
@@ -106,8 +104,6 @@ internal static class StorageRules
         KnownOptions.Contains(key) ? null : KnownOptions.OrderBy(known => Lineage.Rules.LineageRules.EditDistance(known, key)).First();
 
     public static bool IsSecretOption(string key) => SecretOptions.Contains(key);
-
-    public static string? BucketNameProblem(string bucket) => Lineage.Rules.LineageRules.BucketNameProblem(bucket);
 
     public static bool HasPassword(string url)
     {

@@ -4,6 +4,16 @@ namespace Lineage.Values;
 internal sealed record StoredObject(string Key, long Size, DateTimeOffset LastModified);
 
 /// <summary>
+/// A write begun at <paramref name="Key"/> and neither completed nor abandoned (an S3 multipart upload): nothing shows at
+/// the key, yet its parts take space, as a process killed mid-save leaves them.
+/// </summary>
+/// <param name="Key">The key it would have written, under the root.</param>
+/// <param name="UploadId">What the backend calls it.</param>
+/// <param name="Size">The bytes its parts hold.</param>
+/// <param name="LastWritten">When its last part arrived, or it began when none did.</param>
+internal sealed record PendingUpload(string Key, string UploadId, long Size, DateTimeOffset LastWritten);
+
+/// <summary>
 /// Bytes under one storage root. Backends own only I/O; hashing, naming and ownership rules
 /// belong to <see cref="ArtifactStore"/>.
 /// </summary>
@@ -36,6 +46,12 @@ internal interface IValueStore
     /// <exception cref="StorageLinkException">It holds one.</exception>
     /// <remarks>Object stores have no links: by default there is nothing to refuse.</remarks>
     Task EnsureNoLinksUnderAsync(string folderKey, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>Every write begun under <paramref name="prefix"/> and never completed or abandoned, in no particular order.</summary>
+    IAsyncEnumerable<PendingUpload> ListPendingUploadsAsync(string prefix, CancellationToken cancellationToken);
+
+    /// <summary>Abandons a pending write, freeing its parts; no error when it has completed or gone meanwhile.</summary>
+    Task AbortUploadAsync(string key, string uploadId, CancellationToken cancellationToken);
 
     /// <summary>Reads a small control file (such as the root marker), or <see langword="null"/> when absent.</summary>
     Task<byte[]?> ReadSmallAsync(string key, CancellationToken cancellationToken);

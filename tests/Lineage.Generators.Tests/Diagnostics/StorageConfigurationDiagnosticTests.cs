@@ -103,6 +103,26 @@ public sealed class StorageConfigurationDiagnosticTests
         Assert.Contains(rule, Message(diagnostic));
     }
 
+    [Theory]
+    [InlineData("s3://team-bucket/team/../other", "'..'")]
+    [InlineData("s3://team-bucket/./models", "'.'")]
+    [InlineData("s3://team-bucket/team//models", "empty")]
+    public async Task LIN0002_S3_prefixes_with_dot_dotdot_or_empty_segments_are_errors_worded_as_the_runtime_refuses_them(string storageDir, string segment)
+    {
+        var run = await JsonAsync(Config("sqlite:///lineage.sqlite", storageDir));
+
+        var diagnostic = run.One("LIN0002");
+        Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
+        Assert.Equal("\"" + storageDir + "\"", run.TextAt(diagnostic.Location));
+        Assert.Contains(segment, Message(diagnostic));
+        // One rule compiled into both: what the compiler says is what opening the store says.
+        // Resolving options opens and creates nothing, so a home that does not exist keeps the real ~/.lineage out of it.
+        var home = Path.Combine(Path.GetTempPath(), "lineage-generator-tests", Guid.NewGuid().ToString("N"));
+        var runtime = Assert.Throws<Lineage.LineageConfigurationException>(() => Lineage.ArtifactStore.ResolveOptions(
+            new Lineage.LineageOptions { Home = home, DatabaseUrl = "sqlite:///" + Path.Combine(home, "lineage.sqlite"), ArtifactStorageDir = storageDir }));
+        Assert.Equal(runtime.Message, Message(diagnostic) + ".");
+    }
+
     [Fact]
     public async Task LIN0002_unsupported_scheme_in_the_assembly_attribute_points_at_the_argument()
     {

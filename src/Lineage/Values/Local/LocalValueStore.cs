@@ -117,6 +117,15 @@ internal sealed class LocalValueStore(string root) : IValueStore
         }
     }
 
+    // A local write is one file: what a killed one leaves is a *.partial file that ListAsync shows.
+    public async IAsyncEnumerable<PendingUpload> ListPendingUploadsAsync(string prefix, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await Task.CompletedTask.ConfigureAwait(false);
+        yield break;
+    }
+
+    public Task AbortUploadAsync(string key, string uploadId, CancellationToken cancellationToken) => Task.CompletedTask;
+
     public Task<bool> TryCreateSmallAsync(string key, ReadOnlyMemory<byte> content, CancellationToken cancellationToken) =>
         AtomicFile.WriteAsync(UnlinkedPathOf(key, refuseLinkAtKey: false), (stream, ct) => stream.WriteAsync(content, ct).AsTask(), FilePlacement.IfAbsent, cancellationToken);
 

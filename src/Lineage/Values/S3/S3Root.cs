@@ -12,18 +12,14 @@ internal sealed record S3Root(string Bucket, string Prefix)
             throw new LineageConfigurationException($"'{root}' is not an s3:// location.");
         }
 
-        var rest = root["s3://".Length..].TrimEnd('/');
-        var slash = rest.IndexOf('/', StringComparison.Ordinal);
-        var bucket = slash < 0 ? rest : rest[..slash];
-        var prefix = slash < 0 ? string.Empty : rest[(slash + 1)..].Trim('/') + "/";
-        if (BucketNameProblem(bucket) is { } problem)
+        if (Rules.LineageRules.S3LocationProblem(root) is { } problem)
         {
-            throw new LineageConfigurationException($"artifact_storage_dir '{root}' names an invalid S3 bucket '{bucket}': {problem}.");
+            throw new LineageConfigurationException(problem + ".");
         }
 
-        return new S3Root(bucket, prefix == "/" ? string.Empty : prefix);
+        // The rule refused empty segments except trailing ones, which say nothing.
+        var rest = root["s3://".Length..].TrimEnd('/');
+        var slash = rest.IndexOf('/', StringComparison.Ordinal);
+        return slash < 0 ? new S3Root(rest, string.Empty) : new S3Root(rest[..slash], rest[(slash + 1)..] + "/");
     }
-
-    /// <summary>Why <paramref name="bucket"/> breaks S3's bucket naming rules, or null when it follows them.</summary>
-    public static string? BucketNameProblem(string bucket) => Rules.LineageRules.BucketNameProblem(bucket);
 }

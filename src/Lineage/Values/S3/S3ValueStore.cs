@@ -106,6 +106,55 @@ internal sealed class S3ValueStore : IValueStore, IDisposable
         }
     }
 
+    public async IAsyncEnumerable<PendingUpload> ListPendingUploadsAsync(string prefix, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var request = new ListMultipartUploadsRequest { BucketName = _root.Bucket, Prefix = ObjectKey(prefix) };
+        while (true)
+        {
+            ListMultipartUploadsResponse response;
+            try
+            {
+                response = await _client.ListMultipartUploadsAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is AmazonS3Exception or HttpRequestException or Amazon.Runtime.AmazonClientException)
+            {
+                throw S3Errors.Translate(e, _root, "list unfinished uploads", _endpoint);
+            }
+
+            foreach (var upload in response.MultipartUploads ?? [])
+            {
+                if (await DescribeAsync(upload, cancellationToken).ConfigureAwait(false) is { } pending)
+                {
+                    yield return pending;
+                }
+            }
+
+            if (response.IsTruncated != true)
+            {
+                yield break;
+            }
+
+            request.KeyMarker = response.NextKeyMarker;
+            request.UploadIdMarker = response.NextUploadIdMarker;
+        }
+    }
+
+    public async Task AbortUploadAsync(string key, string uploadId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _client.AbortMultipartUploadAsync(_root.Bucket, ObjectKey(key), uploadId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AmazonS3Exception e) when (e.ErrorCode == "NoSuchUpload")
+        {
+            // Completed or aborted since it was listed: either way nothing is left to free.
+        }
+        catch (Exception e) when (e is AmazonS3Exception or HttpRequestException or Amazon.Runtime.AmazonClientException)
+        {
+            throw S3Errors.Translate(e, _root, "abort an unfinished upload", _endpoint);
+        }
+    }
+
     public async Task<byte[]?> ReadSmallAsync(string key, CancellationToken cancellationToken)
     {
         try
@@ -155,6 +204,46 @@ internal sealed class S3ValueStore : IValueStore, IDisposable
     }
 
     public void Dispose() => _client.Dispose();
+
+    /// <summary>The upload with the bytes of its parts and when the last one arrived (a slow save is young while parts keep coming), or null once it is gone.</summary>
+    private async Task<PendingUpload?> DescribeAsync(MultipartUpload upload, CancellationToken cancellationToken)
+    {
+        var lastWritten = upload.Initiated is { } initiated ? new DateTimeOffset(initiated.ToUniversalTime()) : DateTimeOffset.MinValue;
+        var size = 0L;
+        var request = new ListPartsRequest { BucketName = _root.Bucket, Key = upload.Key, UploadId = upload.UploadId };
+        while (true)
+        {
+            ListPartsResponse response;
+            try
+            {
+                response = await _client.ListPartsAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+            catch (AmazonS3Exception e) when (e.ErrorCode == "NoSuchUpload")
+            {
+                return null;
+            }
+            catch (Exception e) when (e is AmazonS3Exception or HttpRequestException or Amazon.Runtime.AmazonClientException)
+            {
+                throw S3Errors.Translate(e, _root, "list the parts of an unfinished upload", _endpoint);
+            }
+
+            foreach (var part in response.Parts ?? [])
+            {
+                size += part.Size ?? 0;
+                if (part.LastModified is { } modified && new DateTimeOffset(modified.ToUniversalTime()) > lastWritten)
+                {
+                    lastWritten = new DateTimeOffset(modified.ToUniversalTime());
+                }
+            }
+
+            if (response.IsTruncated != true)
+            {
+                return new PendingUpload(upload.Key[_root.Prefix.Length..], upload.UploadId, size, lastWritten);
+            }
+
+            request.PartNumberMarker = response.NextPartNumberMarker?.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+    }
 
     private string ObjectKey(string key) => _root.Prefix + key;
 }
