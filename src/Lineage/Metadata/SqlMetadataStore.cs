@@ -522,10 +522,22 @@ internal abstract class SqlMetadataStore : IMetadataStore
         }
         finally
         {
+            await CloseAsync(connection).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task CloseAsync(DbConnection? connection)
+    {
+        try
+        {
             if (connection is not null)
             {
                 await connection.DisposeAsync().ConfigureAwait(false);
             }
+        }
+        catch (Exception e) when (IsDatabaseFailure(e))
+        {
+            // A connection the failure broke may fail to close too; that must not replace the error that says what was not done.
         }
     }
 
