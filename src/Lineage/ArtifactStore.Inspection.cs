@@ -165,7 +165,11 @@ public sealed partial class ArtifactStore
     /// until it is aborted), as <see cref="UnreferencedValueKind.Upload"/>. With <paramref name="delete"/>, removes the files
     /// and aborts the uploads.
     /// </summary>
-    /// <param name="minimumAge">Files and uploads written more recently are skipped: a save in flight writes its value before its row, and an upload in flight keeps adding parts.</param>
+    /// <param name="minimumAge">
+    /// Files and uploads written more recently are skipped: a save in flight writes its value before its row, and an upload in flight
+    /// keeps adding parts. The value of a save that failed in the database is found at once when its note (<c>.lineage/pending/</c>)
+    /// shows that its row is absent for good.
+    /// </param>
     /// <param name="delete">Remove what is found.</param>
     /// <param name="cancellationToken">Cancels the scan.</param>
     /// <returns>The files found, by root, then key.</returns>
@@ -209,10 +213,12 @@ public sealed partial class ArtifactStore
     {
         // Files first, rows second: a value saved meanwhile has its row by the time the rows are read.
         var cutoff = DateTimeOffset.UtcNow - minimumAge;
+        // Failed saves the database has settled need no age window: their rows are known to be absent for good.
+        var settled = await SettledPendingKeysAsync(values, cancellationToken).ConfigureAwait(false);
         var candidates = new List<StoredObject>();
         await foreach (var stored in values.ListAsync(".lineage/", cancellationToken).ConfigureAwait(false))
         {
-            if (stored.Key != StorageMarker.Key && stored.LastModified <= cutoff)
+            if (stored.Key != StorageMarker.Key && (stored.LastModified <= cutoff || settled.Contains(stored.Key)))
             {
                 candidates.Add(stored);
             }

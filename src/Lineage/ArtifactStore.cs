@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Data.Common;
 using Lineage.Configuration;
 using Lineage.Metadata;
 using Lineage.Metadata.Postgres;
@@ -189,17 +188,39 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
         name = ArtifactName.Validate(name);
         var plan = ValueSerializer.Plan(value);
         var target = LocalTarget ?? DefaultTarget;
-        await EnsureCanWriteAsync(target.Storage.Id, target.Storage.Root, target.Storage.Host, $"save '{name}'", cancellationToken, membershipMayBeRemembered: true).ConfigureAwait(false);
+        try
+        {
+            await EnsureCanWriteAsync(target.Storage.Id, target.Storage.Root, target.Storage.Host, $"save '{name}'", cancellationToken, membershipMayBeRemembered: true).ConfigureAwait(false);
+        }
+        catch (MetadataDatabaseException e)
+        {
+            throw new MetadataDatabaseException(e.DatabaseUrl, $"Saving '{name}' failed; nothing was stored. {e.Message}", e);
+        }
 
         var uid = Uid.New();
         var key = $".lineage/{uid}{plan.Suffix}";
         ValueDigest digest = default;
-        await target.Values.WriteAsync(key, async (destination, ct) =>
+        try
         {
-            using var hashing = new HashingWriteStream(destination);
-            await plan.WriteTo(hashing, ct).ConfigureAwait(false);
-            digest = hashing.Digest();
-        }, cancellationToken).ConfigureAwait(false);
+            await target.Values.WriteAsync(key, async (destination, ct) =>
+            {
+                using var hashing = new HashingWriteStream(destination);
+                await plan.WriteTo(hashing, ct).ConfigureAwait(false);
+                digest = hashing.Digest();
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            // The key is this save's own: whatever reached it before the failure (a rename whose directory sync failed) goes too.
+            await TryDeleteValueAsync(target.Values, key).ConfigureAwait(false);
+            if (AtomicFile.IsDiskFull(e))
+            {
+                throw new StorageFullException(target.Storage.Root,
+                    $"Saving '{name}' failed: storage root '{target.Storage.Root}' has no space left ({e.Message}); nothing was stored. Free space there, or save to another root.", e);
+            }
+
+            throw;
+        }
 
         ArtifactRecord? inserted;
         try
@@ -211,18 +232,24 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
                     target.Storage.Host, AccessUser: Options.User),
                 cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e)
+        catch (MetadataDatabaseException e)
         {
-            // Remove the value only when its row provably does not exist: a commit whose answer was lost (a dropped
-            // connection, a cancellation during commit) may have stored the row. When unsure, keep the file; gc finds orphans.
-            if (!await RowMayExistAsync(uid).ConfigureAwait(false))
+            // The value goes only when its row provably does not exist and never will: a commit whose answer was lost may have stored it.
+            var failed = new PendingSave(uid, name, key, e.WriterSession, DateTimeOffset.UtcNow);
+            var lost = e.ConnectionOpened ? await LearnLostInsertAsync(failed).ConfigureAwait(false) : new LostInsert(LostInsertState.Absent, null);
+            if (lost is { State: LostInsertState.Recorded, Row: { } row })
             {
-                await target.Values.DeleteAsync(key, CancellationToken.None).ConfigureAwait(false);
+                return row;
             }
 
-            if (e is DbException)
+            throw await FailedSaveAsync(target, failed, lost.State, e).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Cancelled (or failed other than by the database): the value goes when no row points to it; with a row or no answer, gc decides.
+            if ((await LearnLostInsertAsync(new PendingSave(uid, name, key, null, DateTimeOffset.UtcNow)).ConfigureAwait(false)).State == LostInsertState.Absent)
             {
-                throw new LineageException($"Saving '{name}' failed in the metadata database {Options.MaskedDatabaseUrl}; nothing was stored: {e.Message}", e);
+                await TryDeleteValueAsync(target.Values, key).ConfigureAwait(false);
             }
 
             throw;
@@ -236,6 +263,7 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
             throw new LineageException($"Saving '{name}' was refused by the metadata database's space check for '{target.Storage}'; nothing was stored. Try again.");
         }
 
+        await SettlePendingSavesAsync().ConfigureAwait(false);
         return inserted;
     }
 
@@ -462,18 +490,6 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
         root.StartsWith("s3://", StringComparison.OrdinalIgnoreCase)
             ? new S3ValueStore(root, options.StorageOptions)
             : new LocalValueStore(root);
-
-    private async Task<bool> RowMayExistAsync(string uid)
-    {
-        try
-        {
-            return await _metadata.ExistsAsync(uid, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is DbException or IOException or TimeoutException or InvalidOperationException)
-        {
-            return true;
-        }
-    }
 
     // Every database keeps microseconds: the record Save returns must equal the one Get reads back.
     private static DateTimeOffset UtcNowToMicroseconds()

@@ -145,3 +145,39 @@ public sealed class SpaceAccessDeniedException : LineageException
     /// <summary>The user that was refused.</summary>
     public string User { get; }
 }
+
+/// <summary>
+/// The metadata database failed or could not be reached: an outage, a dropped connection, a timeout, a full disk, or a
+/// statement it refused. The message names the database (its password masked), what was not done and, for a save, whether
+/// anything was stored. Lineage never lets a driver exception (Npgsql, SQLite, sockets) escape in its place.
+/// </summary>
+/// <remarks>
+/// A failed save says "nothing was stored" only when that is certain; when the database went away before it could say whether
+/// the version was recorded, the message says the outcome is unknown, and the value is kept until it is known (see docs/configuration.md).
+/// </remarks>
+public sealed class MetadataDatabaseException : LineageException
+{
+    internal MetadataDatabaseException(string databaseUrl, string message, Exception? innerException = null) : base(message, innerException) =>
+        DatabaseUrl = databaseUrl;
+
+    /// <summary>The database URL with its password masked.</summary>
+    public string DatabaseUrl { get; }
+
+    /// <summary>False when no connection could be opened, so no statement was sent.</summary>
+    internal bool ConnectionOpened { get; init; }
+
+    /// <summary>
+    /// The server session that was running the statement when its answer was lost (PostgreSQL: the backend process id), so a later
+    /// check can wait until it has ended; null when the statement is known to be over.
+    /// </summary>
+    internal string? WriterSession { get; init; }
+}
+
+/// <summary>A storage root has no space left (or the user's quota is used up): the value was not written, and nothing was left behind.</summary>
+public sealed class StorageFullException : LineageException
+{
+    internal StorageFullException(string root, string message, Exception? innerException = null) : base(message, innerException) => Root = root;
+
+    /// <summary>The storage root that is full.</summary>
+    public string Root { get; }
+}

@@ -62,11 +62,15 @@ internal sealed class PostgresCluster : IAsyncDisposable
 
     private readonly string _root;
     private readonly string _binDirectory;
+    private readonly int _port;
+    private readonly bool _crashSafe;
 
-    private PostgresCluster(string root, string binDirectory, int port)
+    private PostgresCluster(string root, string binDirectory, int port, bool crashSafe)
     {
         _root = root;
         _binDirectory = binDirectory;
+        _port = port;
+        _crashSafe = crashSafe;
         AdminUrl = $"postgresql://{User}:{Password}@127.0.0.1:{port}/postgres";
     }
 
@@ -77,7 +81,12 @@ internal sealed class PostgresCluster : IAsyncDisposable
 
     private static bool IsRoot => Environment.UserName == "root";
 
-    public static async Task<PostgresCluster> StartAsync()
+    /// <summary>Creates and starts a cluster.</summary>
+    /// <param name="crashSafe">
+    /// Commits are acknowledged only once written, so they survive <see cref="StopAsync"/> with <c>immediate</c> (a crash);
+    /// otherwise commits are asynchronous, which is faster and enough for a server that is never killed.
+    /// </param>
+    public static async Task<PostgresCluster> StartAsync(bool crashSafe = false)
     {
         var bin = await FindBinDirectoryAsync() ?? throw new InvalidOperationException("no PostgreSQL server binaries (pg_config --bindir, /usr/lib/postgresql/*/bin)");
         // A throwaway cluster: on tmpfs when the machine has one, where CREATE DATABASE (one per test) is ten times faster.
@@ -96,7 +105,7 @@ internal sealed class PostgresCluster : IAsyncDisposable
         }
 
         var port = LocalServers.FreePort();
-        var cluster = new PostgresCluster(root, bin, port);
+        var cluster = new PostgresCluster(root, bin, port, crashSafe);
         var initdb = await RunAsPostgresAsync(Path.Combine(bin, "initdb"),
             ["-D", cluster.DataDirectory, "-U", User, "--pwfile", passwordFile, "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C", "--no-sync"],
             TimeSpan.FromMinutes(2));
@@ -105,15 +114,37 @@ internal sealed class PostgresCluster : IAsyncDisposable
             throw new InvalidOperationException($"initdb failed: {initdb.Output}");
         }
 
-        var settings = $"-c listen_addresses=127.0.0.1 -p {port} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c unix_socket_directories={root} -c max_connections=300";
-        var log = Path.Combine(root, "server.log");
-        var start = await RunAsPostgresAsync(Path.Combine(bin, "pg_ctl"), ["-D", cluster.DataDirectory, "-l", log, "-w", "-t", "60", "-o", settings, "start"], TimeSpan.FromMinutes(2));
+        await cluster.StartServerAsync();
+        return cluster;
+    }
+
+    /// <summary>
+    /// Stops the server: <c>fast</c> disconnects every client and shuts down cleanly, <c>immediate</c> kills it as a crash would.
+    /// Only for a cluster a test started for itself: others share <see cref="StartAsync"/>'s fixture cluster.
+    /// </summary>
+    public async Task StopAsync(string mode)
+    {
+        var (code, output) = await RunAsPostgresAsync(Path.Combine(_binDirectory, "pg_ctl"), ["-D", DataDirectory, "stop", "-w", "-m", mode], TimeSpan.FromSeconds(60));
+        if (code != 0)
+        {
+            throw new InvalidOperationException($"pg_ctl stop failed: {output}");
+        }
+    }
+
+    /// <summary>Starts the server again after <see cref="StopAsync"/>, on the same port with the same data.</summary>
+    public Task RestartAsync() => StartServerAsync();
+
+    private async Task StartServerAsync()
+    {
+        // fsync off only risks data when the machine itself crashes; synchronous_commit off loses acknowledged commits when the server does.
+        var commits = _crashSafe ? string.Empty : " -c synchronous_commit=off";
+        var settings = $"-c listen_addresses=127.0.0.1 -p {_port} -c fsync=off{commits} -c full_page_writes=off -c unix_socket_directories={_root} -c max_connections=300";
+        var log = Path.Combine(_root, "server.log");
+        var start = await RunAsPostgresAsync(Path.Combine(_binDirectory, "pg_ctl"), ["-D", DataDirectory, "-l", log, "-w", "-t", "60", "-o", settings, "start"], TimeSpan.FromMinutes(2));
         if (start.ExitCode != 0)
         {
             throw new InvalidOperationException($"pg_ctl start failed: {start.Output} {(File.Exists(log) ? await File.ReadAllTextAsync(log) : string.Empty)}");
         }
-
-        return cluster;
     }
 
     public async ValueTask DisposeAsync()

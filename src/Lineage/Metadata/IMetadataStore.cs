@@ -29,9 +29,26 @@ internal sealed record NewArtifact(
     bool IsManaged = true,
     string? AccessUser = null);
 
+/// <summary>What became of an insert whose answer was lost.</summary>
+internal enum LostInsertState
+{
+    /// <summary>No row, and none can appear: the statement failed or the session that ran it has ended.</summary>
+    Absent,
+
+    /// <summary>The row exists: the insert committed before its answer was lost.</summary>
+    Recorded,
+
+    /// <summary>No row yet, but the session that ran the insert is still alive and may commit it.</summary>
+    Undecided,
+}
+
+/// <summary>The state of a lost insert, and its row when it was recorded.</summary>
+internal sealed record LostInsert(LostInsertState State, ArtifactRecord? Row);
+
 /// <summary>
 /// The metadata database. Backends own their SQL and connections; the rules (which versions exist,
-/// who may write where) belong to <see cref="ArtifactStore"/>.
+/// who may write where) belong to <see cref="ArtifactStore"/>. Every failure of the database after opening surfaces as a
+/// <see cref="MetadataDatabaseException"/>, never as a driver exception.
 /// </summary>
 internal interface IMetadataStore : IAsyncDisposable
 {
@@ -107,8 +124,13 @@ internal interface IMetadataStore : IAsyncDisposable
     /// <summary>The main-branch versions of <paramref name="name"/>, oldest first.</summary>
     Task<IReadOnlyList<ArtifactRecord>> VersionsAsync(string name, CancellationToken cancellationToken);
 
-    /// <summary>True when a row with this uid exists, on any branch.</summary>
-    Task<bool> ExistsAsync(string uid, CancellationToken cancellationToken);
+    /// <summary>
+    /// What became of an insert of <paramref name="uid"/> whose answer was lost: its row (any branch), or proof that it does not exist
+    /// and never will, or undecided while <paramref name="writerSession"/> (see <see cref="MetadataDatabaseException.WriterSession"/>)
+    /// may still be running the statement. Without a session, only the row is looked for.
+    /// </summary>
+    /// <exception cref="MetadataDatabaseException">The database still cannot answer.</exception>
+    Task<LostInsert> FindLostInsertAsync(string uid, string? writerSession, CancellationToken cancellationToken);
 
     Task SetBranchAsync(string uid, ArtifactBranch branch, CancellationToken cancellationToken);
 

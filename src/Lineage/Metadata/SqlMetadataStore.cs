@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
+using System.Net.Sockets;
 using Lineage.Configuration;
 
 namespace Lineage.Metadata;
@@ -12,6 +13,11 @@ internal sealed record Migration(int Version, string Name, string Sql);
 /// <c>INSERT … ON CONFLICT … RETURNING</c>). Each backend supplies its dialect: DDL, connections,
 /// how writers are serialized, how a unique violation looks, and how times are stored.
 /// </summary>
+/// <remarks>
+/// Every query after opening runs through <see cref="RunAsync"/>, the one place where a failure of the database (outage,
+/// dropped connection, full disk, refused statement) becomes a <see cref="MetadataDatabaseException"/>: no driver exception
+/// leaves this class.
+/// </remarks>
 internal abstract class SqlMetadataStore : IMetadataStore
 {
     private const int MaxVersionAttempts = 5;
@@ -66,6 +72,22 @@ internal abstract class SqlMetadataStore : IMetadataStore
 
     protected abstract DateTimeOffset ReadTime(DbDataReader reader, int ordinal);
 
+    /// <summary>
+    /// Names the server session behind <paramref name="connection"/> (PostgreSQL: its backend process) so that a later check can
+    /// tell whether a statement whose answer was lost may still commit; null where a failed call has always finished (SQLite runs in-process).
+    /// </summary>
+    protected virtual string? SessionOf(DbConnection connection) => null;
+
+    /// <summary>False when the server itself answered that the statement failed (it is over); true when the answer may have been lost.</summary>
+    protected virtual bool AnswerMayBeLost(Exception failure) => true;
+
+    /// <summary>One line saying what went wrong, for the message of a <see cref="MetadataDatabaseException"/>.</summary>
+    protected virtual string MessageOf(Exception failure) => failure.Message;
+
+    /// <summary>True when the session named by <see cref="SessionOf"/> may still be running a statement (it has not ended).</summary>
+    protected virtual Task<bool> SessionMayStillWriteAsync(DbConnection connection, string session, CancellationToken cancellationToken) =>
+        Task.FromResult(false);
+
     /// <summary>Applies pending migrations and creates the instance uid on first use.</summary>
     protected async Task InitializeAsync(CancellationToken cancellationToken)
     {
@@ -84,10 +106,8 @@ internal abstract class SqlMetadataStore : IMetadataStore
         }
     }
 
-    public async Task<StorageRecord> RegisterStorageAsync(NewStorage storage, bool syncOwner, CancellationToken cancellationToken)
-    {
-        var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+    public Task<StorageRecord> RegisterStorageAsync(NewStorage storage, bool syncOwner, CancellationToken cancellationToken) =>
+        RunAsync($"register storage location '{storage.Root}'", async connection =>
         {
             var onConflict = syncOwner ? "UPDATE SET instance_uid = excluded.instance_uid" : "NOTHING";
             await ExecuteAsync(connection, null, $"""
@@ -101,36 +121,27 @@ internal abstract class SqlMetadataStore : IMetadataStore
             var found = await QueryStoragesAsync(connection, $"SELECT {StorageColumns} {StorageFrom} WHERE s.root = @root AND s.host = @host;", cancellationToken,
                 ("@root", storage.Root), ("@host", storage.Host ?? string.Empty)).ConfigureAwait(false);
             return found[0];
-        }
-    }
+        }, cancellationToken);
 
-    public async Task<IReadOnlyList<StorageRecord>> ListStoragesAsync(CancellationToken cancellationToken)
-    {
-        var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+    public Task<IReadOnlyList<StorageRecord>> ListStoragesAsync(CancellationToken cancellationToken) =>
+        RunAsync<IReadOnlyList<StorageRecord>>("list the storage locations", async connection =>
         {
             var all = await QueryStoragesAsync(connection, $"SELECT {StorageColumns} {StorageFrom};", cancellationToken).ConfigureAwait(false);
             return [.. all.OrderBy(s => s.Root, StringComparer.Ordinal).ThenBy(s => s.Host, StringComparer.Ordinal)];
-        }
-    }
+        }, cancellationToken);
 
-    public async Task<StorageRecord?> FindStorageAsync(string root, string host, CancellationToken cancellationToken)
-    {
-        var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+    public Task<StorageRecord?> FindStorageAsync(string root, string host, CancellationToken cancellationToken) =>
+        RunAsync($"look up storage location '{root}'", async connection =>
         {
             var found = await QueryStoragesAsync(connection, $"SELECT {StorageColumns} {StorageFrom} WHERE s.root = @root AND s.host = @host;", cancellationToken,
                 ("@root", root), ("@host", host)).ConfigureAwait(false);
             return found.Count > 0 ? found[0] : null;
-        }
-    }
+        }, cancellationToken);
 
-    public async Task<IReadOnlyDictionary<ArtifactBranch, int>> CountInStorageAsync(long storageId, CancellationToken cancellationToken)
-    {
-        var counts = new Dictionary<ArtifactBranch, int> { [ArtifactBranch.Main] = 0, [ArtifactBranch.Trash] = 0, [ArtifactBranch.Archive] = 0 };
-        var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+    public Task<IReadOnlyDictionary<ArtifactBranch, int>> CountInStorageAsync(long storageId, CancellationToken cancellationToken) =>
+        RunAsync<IReadOnlyDictionary<ArtifactBranch, int>>("count the artifacts in a storage location", async connection =>
         {
+            var counts = new Dictionary<ArtifactBranch, int> { [ArtifactBranch.Main] = 0, [ArtifactBranch.Trash] = 0, [ArtifactBranch.Archive] = 0 };
             using var command = Command(connection, null, "SELECT branch, COUNT(*) FROM artifacts WHERE storage_id = @storage_id GROUP BY branch;", ("@storage_id", storageId));
             var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
@@ -140,21 +151,18 @@ internal abstract class SqlMetadataStore : IMetadataStore
                     counts[ParseBranch(reader.GetString(0))] = Convert.ToInt32(reader.GetValue(1), CultureInfo.InvariantCulture);
                 }
             }
-        }
 
-        return counts;
-    }
+            return counts;
+        }, cancellationToken);
 
     public Task DeleteStorageAsync(long storageId, CancellationToken cancellationToken) =>
-        ExecuteAsync("DELETE FROM storages WHERE id = @id AND NOT EXISTS (SELECT 1 FROM artifacts WHERE storage_id = @id);", cancellationToken, ("@id", storageId));
+        ExecuteAsync("remove a storage location", "DELETE FROM storages WHERE id = @id AND NOT EXISTS (SELECT 1 FROM artifacts WHERE storage_id = @id);", cancellationToken, ("@id", storageId));
 
     public Task SetStorageSpaceAsync(long storageId, long spaceId, CancellationToken cancellationToken) =>
-        ExecuteAsync("UPDATE storages SET space_id = @space_id WHERE id = @id;", cancellationToken, ("@space_id", spaceId), ("@id", storageId));
+        ExecuteAsync("move a storage location to another space", "UPDATE storages SET space_id = @space_id WHERE id = @id;", cancellationToken, ("@space_id", spaceId), ("@id", storageId));
 
-    public async Task<StorageAccess> StorageAccessAsync(long storageId, string user, CancellationToken cancellationToken)
-    {
-        var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+    public Task<StorageAccess> StorageAccessAsync(long storageId, string user, CancellationToken cancellationToken) =>
+        RunAsync($"check whether user '{user}' may use a storage location", async connection =>
         {
             using var command = Command(connection, null, """
                 SELECT sp.name, (SELECT COUNT(*) FROM space_members m WHERE m.space_id = s.space_id AND m.user_name = @user)
@@ -172,10 +180,10 @@ internal abstract class SqlMetadataStore : IMetadataStore
                 var space = reader.GetString(0);
                 return new StorageAccess(space, space == SpaceRecord.All || Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture) > 0);
             }
-        }
-    }
+        }, cancellationToken);
 
     public Task<IReadOnlyList<ArtifactRecord>> ListInStorageAsync(long storageId, string? afterUid, int limit, CancellationToken cancellationToken) => QueryAsync(
+        "list the artifacts in a storage location",
         $"SELECT {ArtifactColumns} {ArtifactFrom} WHERE a.storage_id = @storage_id AND a.uid > @after ORDER BY a.uid LIMIT @limit;",
         cancellationToken, ("@storage_id", storageId), ("@after", afterUid ?? string.Empty), ("@limit", limit));
 
@@ -186,8 +194,7 @@ internal abstract class SqlMetadataStore : IMetadataStore
             return 0;
         }
 
-        var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        return await RunAsync($"point {uids.Count} artifact(s) at another storage location", async connection =>
         {
             var transaction = await BeginWriteAsync(connection, forMigration: false, cancellationToken).ConfigureAwait(false);
             await using (transaction.ConfigureAwait(false))
@@ -200,23 +207,18 @@ internal abstract class SqlMetadataStore : IMetadataStore
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                 return moved;
             }
-        }
+        }, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<IReadOnlyList<SpaceRecord>> ListSpacesAsync(CancellationToken cancellationToken)
-    {
-        var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+    public Task<IReadOnlyList<SpaceRecord>> ListSpacesAsync(CancellationToken cancellationToken) =>
+        RunAsync<IReadOnlyList<SpaceRecord>>("list the spaces", async connection =>
         {
             var all = await QuerySpacesAsync(connection, "SELECT id, uid, name, description, created_at FROM spaces;", cancellationToken).ConfigureAwait(false);
             return [.. all.OrderBy(s => s.Id)];
-        }
-    }
+        }, cancellationToken);
 
-    public async Task<(SpaceRecord Space, bool Created)> AddSpaceAsync(string name, string? description, string firstMember, CancellationToken cancellationToken)
-    {
-        var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+    public Task<(SpaceRecord Space, bool Created)> AddSpaceAsync(string name, string? description, string firstMember, CancellationToken cancellationToken) =>
+        RunAsync($"create space '{name}'", async connection =>
         {
             // The space and its first member commit together: whoever creates it is a member, nobody else becomes one by asking again.
             var transaction = await BeginWriteAsync(connection, forMigration: false, cancellationToken).ConfigureAwait(false);
@@ -237,33 +239,27 @@ internal abstract class SqlMetadataStore : IMetadataStore
                 var space = (await QuerySpacesAsync(connection, "SELECT id, uid, name, description, created_at FROM spaces WHERE name = @name;", cancellationToken, ("@name", name)).ConfigureAwait(false))[0];
                 return (space, created is not null && created is not DBNull);
             }
-        }
-    }
+        }, cancellationToken);
 
-    public async Task<SpaceRecord?> FindSpaceAsync(string name, CancellationToken cancellationToken)
-    {
-        var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+    public Task<SpaceRecord?> FindSpaceAsync(string name, CancellationToken cancellationToken) =>
+        RunAsync($"look up space '{name}'", async connection =>
         {
             var found = await QuerySpacesAsync(connection, "SELECT id, uid, name, description, created_at FROM spaces WHERE name = @name;", cancellationToken, ("@name", name)).ConfigureAwait(false);
             return found.Count > 0 ? found[0] : null;
-        }
-    }
+        }, cancellationToken);
 
-    public Task AddMemberAsync(long spaceId, string user, CancellationToken cancellationToken) => ExecuteAsync("""
+    public Task AddMemberAsync(long spaceId, string user, CancellationToken cancellationToken) => ExecuteAsync($"add user '{user}' to a space", """
         INSERT INTO space_members (space_id, user_name, created_at) VALUES (@space_id, @user, @created_at)
         ON CONFLICT (space_id, user_name) DO NOTHING;
         """, cancellationToken, ("@space_id", spaceId), ("@user", user), ("@created_at", TimeValue(DateTimeOffset.UtcNow)));
 
     public Task RemoveMemberAsync(long spaceId, string user, CancellationToken cancellationToken) =>
-        ExecuteAsync("DELETE FROM space_members WHERE space_id = @space_id AND user_name = @user;", cancellationToken, ("@space_id", spaceId), ("@user", user));
+        ExecuteAsync($"remove user '{user}' from a space", "DELETE FROM space_members WHERE space_id = @space_id AND user_name = @user;", cancellationToken, ("@space_id", spaceId), ("@user", user));
 
-    public async Task<IReadOnlyList<string>> MembersAsync(long spaceId, CancellationToken cancellationToken)
-    {
-        var members = new List<string>();
-        var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+    public Task<IReadOnlyList<string>> MembersAsync(long spaceId, CancellationToken cancellationToken) =>
+        RunAsync<IReadOnlyList<string>>("list the members of a space", async connection =>
         {
+            var members = new List<string>();
             using var command = Command(connection, null, "SELECT user_name FROM space_members WHERE space_id = @space_id;", ("@space_id", spaceId));
             var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
@@ -273,11 +269,10 @@ internal abstract class SqlMetadataStore : IMetadataStore
                     members.Add(reader.GetString(0));
                 }
             }
-        }
 
-        members.Sort(StringComparer.Ordinal);
-        return members;
-    }
+            members.Sort(StringComparer.Ordinal);
+            return members;
+        }, cancellationToken);
 
     private async Task<IReadOnlyList<StorageRecord>> QueryStoragesAsync(DbConnection connection, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
@@ -327,40 +322,37 @@ internal abstract class SqlMetadataStore : IMetadataStore
         return records;
     }
 
-    public async Task<ArtifactRecord?> InsertArtifactAsync(NewArtifact artifact, CancellationToken cancellationToken)
-    {
-        for (var attempt = 1; ; attempt++)
+    public Task<ArtifactRecord?> InsertArtifactAsync(NewArtifact artifact, CancellationToken cancellationToken) =>
+        RunAsync($"record a new version of '{artifact.Name}'", async connection =>
         {
-            try
+            for (var attempt = 1; ; attempt++)
             {
-                return await TryInsertArtifactAsync(artifact, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    return await TryInsertArtifactAsync(connection, artifact, cancellationToken).ConfigureAwait(false);
+                }
+                catch (DbException e) when (attempt < MaxVersionAttempts && IsVersionConflict(e))
+                {
+                    // Another writer took this version between allocation and insert: allocate again.
+                }
             }
-            catch (DbException e) when (attempt < MaxVersionAttempts && IsVersionConflict(e))
-            {
-                // Another writer took this version between allocation and insert: allocate again.
-            }
-        }
-    }
+        }, cancellationToken);
 
-    private async Task<ArtifactRecord?> TryInsertArtifactAsync(NewArtifact artifact, CancellationToken cancellationToken)
+    private async Task<ArtifactRecord?> TryInsertArtifactAsync(DbConnection connection, NewArtifact artifact, CancellationToken cancellationToken)
     {
-        var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        var codeRecordId = artifact.Code is { } code ? await RecordCodeAsync(connection, code, cancellationToken).ConfigureAwait(false) : (long?)null;
+        if (await AllocateAndInsertAsync(connection, artifact, codeRecordId, cancellationToken).ConfigureAwait(false) is not { } version)
         {
-            var codeRecordId = artifact.Code is { } code ? await RecordCodeAsync(connection, code, cancellationToken).ConfigureAwait(false) : (long?)null;
-            if (await AllocateAndInsertAsync(connection, artifact, codeRecordId, cancellationToken).ConfigureAwait(false) is not { } version)
-            {
-                return null;
-            }
-
-            return new ArtifactRecord(artifact.Uid, artifact.Name, version, artifact.CreatedAt, artifact.CreatedBy, artifact.Host,
-                artifact.Size, artifact.Hash, artifact.TypeName, artifact.Format, artifact.StorageRoot, artifact.Key, ArtifactBranch.Main,
-                artifact.Code?.CodeVersion, artifact.Code?.SourceCode, artifact.Code?.AssemblyName, artifact.Code?.AssemblyVersion,
-                artifact.Code?.SourceRevision, artifact.InputsHash, artifact.TypeSchema, artifact.StorageHost, artifact.IsManaged)
-            {
-                StorageId = artifact.StorageId,
-            };
+            return null;
         }
+
+        return new ArtifactRecord(artifact.Uid, artifact.Name, version, artifact.CreatedAt, artifact.CreatedBy, artifact.Host,
+            artifact.Size, artifact.Hash, artifact.TypeName, artifact.Format, artifact.StorageRoot, artifact.Key, ArtifactBranch.Main,
+            artifact.Code?.CodeVersion, artifact.Code?.SourceCode, artifact.Code?.AssemblyName, artifact.Code?.AssemblyVersion,
+            artifact.Code?.SourceRevision, artifact.InputsHash, artifact.TypeSchema, artifact.StorageHost, artifact.IsManaged)
+        {
+            StorageId = artifact.StorageId,
+        };
     }
 
     /// <summary>Stores the code record once per code version and returns its id (remembered, so repeated saves of one code send it once).</summary>
@@ -425,14 +417,14 @@ internal abstract class SqlMetadataStore : IMetadataStore
     public async Task<ArtifactRecord?> FindAsync(string name, int? version, CancellationToken cancellationToken)
     {
         var found = version is { } v
-            ? await QueryAsync($"SELECT {ArtifactColumns} {ArtifactFrom} WHERE a.name = @name AND a.version = @version;", cancellationToken, ("@name", name), ("@version", v)).ConfigureAwait(false)
-            : await QueryAsync($"SELECT {ArtifactColumns} {ArtifactFrom} WHERE a.name = @name AND a.branch = 'main' ORDER BY a.version DESC LIMIT 1;", cancellationToken, ("@name", name)).ConfigureAwait(false);
+            ? await QueryAsync($"read '{name}' version {v}", $"SELECT {ArtifactColumns} {ArtifactFrom} WHERE a.name = @name AND a.version = @version;", cancellationToken, ("@name", name), ("@version", v)).ConfigureAwait(false)
+            : await QueryAsync($"read the latest version of '{name}'", $"SELECT {ArtifactColumns} {ArtifactFrom} WHERE a.name = @name AND a.branch = 'main' ORDER BY a.version DESC LIMIT 1;", cancellationToken, ("@name", name)).ConfigureAwait(false);
         return found.Count > 0 ? found[0] : null;
     }
 
     public async Task<ArtifactRecord?> FindComputedAsync(string name, string codeVersion, string inputsHash, CancellationToken cancellationToken)
     {
-        var found = await QueryAsync($"""
+        var found = await QueryAsync($"look up a computed version of '{name}'", $"""
             SELECT {ArtifactColumns} {ArtifactFrom}
             WHERE a.name = @name AND a.branch = 'main' AND c.code_version = @code_version AND a.inputs_hash = @inputs_hash
             ORDER BY a.version DESC LIMIT 1;
@@ -440,18 +432,15 @@ internal abstract class SqlMetadataStore : IMetadataStore
         return found.Count > 0 ? found[0] : null;
     }
 
-    public async Task<int> CountAsync(string name, ArtifactBranch branch, CancellationToken cancellationToken)
-    {
-        var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+    public Task<int> CountAsync(string name, ArtifactBranch branch, CancellationToken cancellationToken) =>
+        RunAsync($"count the versions of '{name}' in the {BranchText(branch)}", async connection =>
         {
             var count = await ScalarAsync(connection, null, "SELECT COUNT(*) FROM artifacts WHERE name = @name AND branch = @branch;", cancellationToken,
                 ("@name", name), ("@branch", BranchText(branch))).ConfigureAwait(false);
             return Convert.ToInt32(count, CultureInfo.InvariantCulture);
-        }
-    }
+        }, cancellationToken);
 
-    public Task<IReadOnlyList<ArtifactRecord>> ListLatestAsync(CancellationToken cancellationToken) => QueryAsync($"""
+    public Task<IReadOnlyList<ArtifactRecord>> ListLatestAsync(CancellationToken cancellationToken) => QueryAsync("list the artifacts", $"""
         SELECT {ArtifactColumns} {ArtifactFrom}
         WHERE a.branch = 'main'
           AND a.version = (SELECT MAX(b.version) FROM artifacts b WHERE b.name = a.name AND b.branch = 'main')
@@ -459,27 +448,30 @@ internal abstract class SqlMetadataStore : IMetadataStore
         """, cancellationToken);
 
     public Task<IReadOnlyList<ArtifactRecord>> ListAllAsync(ArtifactBranch? branch, CancellationToken cancellationToken) => branch is { } b
-        ? QueryAsync($"SELECT {ArtifactColumns} {ArtifactFrom} WHERE a.branch = @branch ORDER BY a.name, a.version;", cancellationToken, ("@branch", BranchText(b)))
-        : QueryAsync($"SELECT {ArtifactColumns} {ArtifactFrom} ORDER BY a.name, a.version;", cancellationToken);
+        ? QueryAsync($"list the versions in the {BranchText(b)}", $"SELECT {ArtifactColumns} {ArtifactFrom} WHERE a.branch = @branch ORDER BY a.name, a.version;", cancellationToken, ("@branch", BranchText(b)))
+        : QueryAsync("list every version", $"SELECT {ArtifactColumns} {ArtifactFrom} ORDER BY a.name, a.version;", cancellationToken);
 
     public Task<IReadOnlyList<ArtifactRecord>> VersionsAsync(string name, CancellationToken cancellationToken) =>
-        QueryAsync($"SELECT {ArtifactColumns} {ArtifactFrom} WHERE a.name = @name AND a.branch = 'main' ORDER BY a.version;", cancellationToken, ("@name", name));
+        QueryAsync($"list the versions of '{name}'", $"SELECT {ArtifactColumns} {ArtifactFrom} WHERE a.name = @name AND a.branch = 'main' ORDER BY a.version;", cancellationToken, ("@name", name));
 
-    public async Task<bool> ExistsAsync(string uid, CancellationToken cancellationToken)
-    {
-        var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+    public Task<LostInsert> FindLostInsertAsync(string uid, string? writerSession, CancellationToken cancellationToken) =>
+        RunAsync($"check whether artifact {uid} was recorded", async connection =>
         {
-            var count = await ScalarAsync(connection, null, "SELECT COUNT(*) FROM artifacts WHERE uid = @uid;", cancellationToken, ("@uid", uid)).ConfigureAwait(false);
-            return Convert.ToInt64(count, CultureInfo.InvariantCulture) > 0;
-        }
-    }
+            if (writerSession is not null && await SessionMayStillWriteAsync(connection, writerSession, cancellationToken).ConfigureAwait(false))
+            {
+                return new LostInsert(LostInsertState.Undecided, null);
+            }
+
+            // A statement of its own, after the session check: its snapshot includes whatever that session committed before it ended.
+            var found = await QueryAsync(connection, null, $"SELECT {ArtifactColumns} {ArtifactFrom} WHERE a.uid = @uid;", cancellationToken, ("@uid", uid)).ConfigureAwait(false);
+            return found.Count > 0 ? new LostInsert(LostInsertState.Recorded, found[0]) : new LostInsert(LostInsertState.Absent, null);
+        }, cancellationToken);
 
     public Task SetBranchAsync(string uid, ArtifactBranch branch, CancellationToken cancellationToken) =>
-        ExecuteAsync("UPDATE artifacts SET branch = @branch WHERE uid = @uid;", cancellationToken, ("@branch", BranchText(branch)), ("@uid", uid));
+        ExecuteAsync($"move artifact {uid} to the {BranchText(branch)}", "UPDATE artifacts SET branch = @branch WHERE uid = @uid;", cancellationToken, ("@branch", BranchText(branch)), ("@uid", uid));
 
     public Task DeleteAsync(string uid, CancellationToken cancellationToken) =>
-        ExecuteAsync("DELETE FROM artifacts WHERE uid = @uid;", cancellationToken, ("@uid", uid));
+        ExecuteAsync($"delete artifact {uid}", "DELETE FROM artifacts WHERE uid = @uid;", cancellationToken, ("@uid", uid));
 
     public abstract ValueTask DisposeAsync();
 
@@ -503,23 +495,79 @@ internal abstract class SqlMetadataStore : IMetadataStore
         }
     }
 
-    private async Task ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    /// <summary>
+    /// The one way to the database after opening: a connection, <paramref name="work"/> on it, and every failure of the database
+    /// (driver, socket, timeout) turned into a <see cref="MetadataDatabaseException"/> that names the masked URL and <paramref name="operation"/>,
+    /// which was not done. Lineage's own errors and cancellations pass through.
+    /// </summary>
+    private async Task<T> RunAsync<T>(string operation, Func<DbConnection, Task<T>> work, CancellationToken cancellationToken)
     {
-        var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        DbConnection? connection = null;
+        string? session = null;
+        try
         {
-            await ExecuteAsync(connection, null, sql, cancellationToken, parameters).ConfigureAwait(false);
+            connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            session = SessionOf(connection);
+            return await work(connection).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsDatabaseFailure(e))
+        {
+            var reached = connection is not null;
+            throw new MetadataDatabaseException(Location.MaskedUrl,
+                $"Could not {operation}: the metadata database {Location.MaskedUrl} {(reached ? "failed" : "is unavailable")}: {Describe(e)}", e)
+            {
+                ConnectionOpened = reached,
+                WriterSession = reached && AnswerMayBeLost(e) ? session : null,
+            };
+        }
+        finally
+        {
+            await CloseAsync(connection).ConfigureAwait(false);
         }
     }
 
-    private async Task<IReadOnlyList<ArtifactRecord>> QueryAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
+    private static async Task CloseAsync(DbConnection? connection)
     {
-        var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
+        try
         {
-            return await QueryAsync(connection, null, sql, cancellationToken, parameters).ConfigureAwait(false);
+            if (connection is not null)
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (IsDatabaseFailure(e))
+        {
+            // A connection the failure broke may fail to close too; that must not replace the error that says what was not done.
         }
     }
+
+    private static bool IsDatabaseFailure(Exception e) => e is DbException or SocketException or TimeoutException or IOException;
+
+    /// <summary>The failure and its causes, e.g. "Failed to connect to 127.0.0.1:5432: Connection refused".</summary>
+    private string Describe(Exception failure)
+    {
+        var messages = new List<string>();
+        for (var e = failure; e is not null; e = e.InnerException)
+        {
+            var message = MessageOf(e).Trim().TrimEnd('.');
+            if (message.Length > 0 && !messages.Any(m => m.Contains(message, StringComparison.Ordinal)))
+            {
+                messages.Add(message);
+            }
+        }
+
+        return string.Join(": ", messages) + ".";
+    }
+
+    private async Task ExecuteAsync(string operation, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
+        await RunAsync(operation, async connection =>
+        {
+            await ExecuteAsync(connection, null, sql, cancellationToken, parameters).ConfigureAwait(false);
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+
+    private Task<IReadOnlyList<ArtifactRecord>> QueryAsync(string operation, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters) =>
+        RunAsync(operation, connection => QueryAsync(connection, null, sql, cancellationToken, parameters), cancellationToken);
 
     private async Task<IReadOnlyList<ArtifactRecord>> QueryAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {

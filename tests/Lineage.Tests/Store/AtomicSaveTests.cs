@@ -47,7 +47,7 @@ public sealed class AtomicSaveTests(PostgresServer postgres, S3Server s3)
         var filesBefore = await environment.LineageEntriesAsync();
         await environment.FailArtifactInsertsAsync();
 
-        var error = Assert.Throws<LineageException>(() => store.Save("doomed", new[] { 1, 2, 3 }));
+        var error = Assert.Throws<MetadataDatabaseException>(() => store.Save("doomed", new[] { 1, 2, 3 }));
         Assert.Contains("nothing was stored", error.Message, StringComparison.Ordinal);
         Assert.Contains(store.Options.MaskedDatabaseUrl, error.Message, StringComparison.Ordinal);
 

@@ -86,6 +86,22 @@ internal sealed class PostgresMetadataStore : SqlMetadataStore
         return version is null or DBNull ? null : Convert.ToInt32(version, System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    protected override string? SessionOf(DbConnection connection) =>
+        ((NpgsqlConnection)connection).ProcessID.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    // An ERROR is the server's own answer that the statement failed; anything else (a FATAL at shutdown, a dropped connection,
+    // a timeout) may have come after the commit.
+    protected override bool AnswerMayBeLost(Exception failure) => failure is not PostgresException { InvariantSeverity: "ERROR" };
+
+    // Message adds the (redacted) detail on further lines; the code and the text say it all.
+    protected override string MessageOf(Exception failure) => failure is PostgresException postgres ? $"{postgres.SqlState}: {postgres.MessageText}" : failure.Message;
+
+    // A backend process runs one statement at a time and commits before it ends: once its pid is gone, whatever it ran is visible.
+    // Another live backend with the same pid only makes this answer "maybe" for a while, never a wrong "no".
+    protected override async Task<bool> SessionMayStillWriteAsync(DbConnection connection, string session, CancellationToken cancellationToken) =>
+        Convert.ToBoolean(await ScalarAsync(connection, null, "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = @pid AND pid <> pg_backend_pid());",
+            cancellationToken, ("@pid", int.Parse(session, System.Globalization.CultureInfo.InvariantCulture))).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+
     protected override bool IsVersionConflict(DbException exception) =>
         exception is PostgresException { SqlState: UniqueViolation, ConstraintName: not null } postgres
         && !postgres.ConstraintName.Contains("uid", StringComparison.Ordinal);

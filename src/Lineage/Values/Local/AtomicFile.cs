@@ -18,6 +18,13 @@ internal static class AtomicFile
 {
     private const int WriteBufferSize = 1 << 16;
 
+    // On Unix .NET reports the errno as the HResult: ENOSPC is 28 everywhere, EDQUOT 122 on Linux and 69 on macOS.
+    private const int NoSpaceLeft = 28;
+    private const int LinuxQuotaExceeded = 122;
+    private const int MacQuotaExceeded = 69;
+    private const int WindowsHandleDiskFull = 0x27;
+    private const int WindowsDiskFull = 0x70;
+
     /// <summary>False only for <see cref="FilePlacement.IfAbsent"/> when the file already existed.</summary>
     public static async Task<bool> WriteAsync(string path, Func<Stream, CancellationToken, Task> write, FilePlacement placement, CancellationToken cancellationToken)
     {
@@ -54,6 +61,11 @@ internal static class AtomicFile
             throw;
         }
     }
+
+    /// <summary>True when <paramref name="error"/> says the file system has no space left (or the user's quota is used up).</summary>
+    public static bool IsDiskFull(IOException error) => OperatingSystem.IsWindows()
+        ? (error.HResult & 0xFFFF) is WindowsDiskFull or WindowsHandleDiskFull
+        : error.HResult == (OperatingSystem.IsLinux() ? LinuxQuotaExceeded : MacQuotaExceeded) || error.HResult == NoSpaceLeft;
 
     public static void TryDelete(string path)
     {
