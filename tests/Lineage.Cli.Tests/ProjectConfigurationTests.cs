@@ -38,4 +38,17 @@ public sealed class ProjectConfigurationTests
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("describes a machine, not a project", result.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task An_unknown_key_in_lineage_json_lists_only_the_keys_a_project_file_takes()
+    {
+        using var home = new CliHome();
+        File.WriteAllText(home.Sub("lineage.json"), """{ "artifact_storage": "/data" }""");
+
+        var result = await home.RunAsync("config");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("Known settings in a project file: artifact_storage_dir, database_url, storage_options.", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("local_storage", result.Error, StringComparison.Ordinal);
+    }
 }

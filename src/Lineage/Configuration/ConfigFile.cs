@@ -15,6 +15,7 @@ internal static class ConfigFile
     public const string HostKey = "host";
 
     private static readonly string[] KnownKeys = [ArtifactStorageDirKey, DatabaseUrlKey, StorageOptionsKey, LocalStorageKey, HostKey];
+    private static readonly string[] ProjectKeys = [ArtifactStorageDirKey, DatabaseUrlKey, StorageOptionsKey];
 
     private static readonly JsonDocumentOptions ParseOptions = new()
     {
@@ -92,8 +93,10 @@ internal static class ConfigFile
                         host = ReadString(property, origin);
                         break;
                     default:
+                        // A project file takes only the project's settings: listing machine settings there would invite the error above.
+                        var known = source == SettingSource.ProjectConfig ? ProjectKeys : KnownKeys;
                         throw new LineageConfigurationException(
-                            $"The Lineage config file '{origin}' has the unknown setting '{property.Name}'. Known settings: {string.Join(", ", KnownKeys)}.");
+                            $"The Lineage config file '{origin}' has the unknown setting '{property.Name}'. Known settings{(source == SettingSource.ProjectConfig ? " in a project file" : string.Empty)}: {string.Join(", ", known)}.");
                 }
             }
 
