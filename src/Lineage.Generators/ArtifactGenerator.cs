@@ -11,7 +11,8 @@ namespace Lineage.Generators;
 
 /// <summary>
 /// <c>[Artifact]</c> on a type → a MemoryPack formatter and its schema fingerprint, registered at start-up.
-/// <c>[Artifact("name")]</c> on a method → <c>{RootNamespace}.Artifacts.{PascalName}</c> with the method's code slice.
+/// <c>[Artifact("name")]</c> on a method → <c>{RootNamespace}.Artifacts.{PascalName}</c> with the method's code slice,
+/// and a global alias so that top-level statements (in the global namespace) see <c>Artifacts</c> too.
 /// Pipeline: attribute → parser → equatable spec → emitter; nothing symbolic crosses a step boundary.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
@@ -66,9 +67,12 @@ public sealed class ArtifactGenerator : IIncrementalGenerator
                 RootNamespace: options.GlobalOptions.TryGetValue("build_property.RootNamespace", out var root) && root.Length > 0 ? root : null,
                 SourceRevision: options.GlobalOptions.TryGetValue("build_property.SourceRevisionId", out var revision) && revision.Length > 0 ? revision : null))
             .Combine(context.CompilationProvider.Select(static (compilation, _) => (
-                compilation.AssemblyName ?? "Artifacts",
-                compilation.Assembly.Identity.Version.ToString())))
-            .Select(static (pair, _) => new ProjectSpec(pair.Left.RootNamespace ?? pair.Right.Item1, pair.Right.Item1, pair.Right.Item2, pair.Left.SourceRevision))
+                AssemblyName: compilation.AssemblyName ?? "Artifacts",
+                AssemblyVersion: compilation.Assembly.Identity.Version.ToString(),
+                // An alias named like something in the global namespace would not compile (CS0576).
+                GlobalNameTaken: compilation.GlobalNamespace.GetMembers("Artifacts").Any())))
+            .Select(static (pair, _) => new ProjectSpec(pair.Left.RootNamespace ?? pair.Right.AssemblyName, pair.Right.AssemblyName, pair.Right.AssemblyVersion,
+                pair.Left.SourceRevision, AliasInGlobalNamespace: !pair.Right.GlobalNameTaken))
             .WithTrackingName(TrackingNames.Project);
 
         var projectStorage = context.AdditionalTextsProvider
@@ -125,6 +129,12 @@ public sealed class ArtifactGenerator : IIncrementalGenerator
             // Two artifacts with one generated name are an error the analyzer reports; the first one wins here.
             var distinct = methods.GroupBy(m => m.AccessorName).Select(g => g.OrderBy(m => m.ArtifactName, System.StringComparer.Ordinal).First());
             var writer = new SourceWriter().Header();
+            if (project.AliasInGlobalNamespace)
+            {
+                writer.Line("// Top-level statements are in the global namespace, outside the root namespace: this alias lets them, and every file, write Artifacts.X.");
+                writer.Line($"global using Artifacts = global::{project.RootNamespace}.Artifacts;").Line();
+            }
+
             writer.Line($"namespace {project.RootNamespace};").Line();
             writer.Line("/// <summary>Typed accessors for the artifacts this project produces.</summary>");
             writer.Line(SourceWriter.GeneratedCode);

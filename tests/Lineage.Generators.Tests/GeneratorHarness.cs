@@ -24,10 +24,13 @@ public static class GeneratorHarness
     private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(LoadReferences);
 
     /// <summary>A library compilation of <paramref name="sources"/> referencing the runtime, Lineage and MemoryPack.</summary>
-    public static CSharpCompilation Compile(string assemblyName, params SourceFile[] sources) =>
+    public static CSharpCompilation Compile(string assemblyName, params SourceFile[] sources) => Compile(assemblyName, ParseOptions, sources);
+
+    /// <summary>As <see cref="Compile(string, SourceFile[])"/>, parsed with <paramref name="parseOptions"/> (e.g. another documentation mode).</summary>
+    public static CSharpCompilation Compile(string assemblyName, CSharpParseOptions parseOptions, params SourceFile[] sources) =>
         CSharpCompilation.Create(
             assemblyName,
-            sources.Select(Parse),
+            sources.Select(source => CSharpSyntaxTree.ParseText(source.Text, parseOptions, source.Path)),
             References.Value,
             new CSharpCompilationOptions(
                 OutputKind.DynamicallyLinkedLibrary,
@@ -48,7 +51,7 @@ public static class GeneratorHarness
         CSharpSyntaxTree.ParseText(source.Text, ParseOptions, source.Path);
 
     /// <summary>A driver for the generator, with step tracking on and <c>build_property.RootNamespace</c> set when given.</summary>
-    public static GeneratorDriver CreateDriver(string? rootNamespace = null)
+    public static GeneratorDriver CreateDriver(string? rootNamespace = null, CSharpParseOptions? parseOptions = null)
     {
         var properties = new Dictionary<string, string>();
         if (rootNamespace is not null)
@@ -58,7 +61,7 @@ public static class GeneratorHarness
 
         return CSharpGeneratorDriver.Create(
             [new ArtifactGenerator().AsSourceGenerator()],
-            parseOptions: ParseOptions,
+            parseOptions: parseOptions ?? ParseOptions,
             optionsProvider: new GlobalOptionsProvider(properties),
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
     }
@@ -66,6 +69,10 @@ public static class GeneratorHarness
     /// <summary>Compiles <paramref name="sources"/> and runs the generator once.</summary>
     public static GeneratorRun Run(string assemblyName, string? rootNamespace, params SourceFile[] sources) =>
         Run(CreateDriver(rootNamespace), Compile(assemblyName, sources));
+
+    /// <summary>Compiles <paramref name="sources"/> with <paramref name="parseOptions"/> and runs the generator once with the same options.</summary>
+    public static GeneratorRun Run(string assemblyName, string? rootNamespace, CSharpParseOptions parseOptions, params SourceFile[] sources) =>
+        Run(CreateDriver(rootNamespace, parseOptions), Compile(assemblyName, parseOptions, sources));
 
     /// <summary>Runs <paramref name="driver"/> (which may hold state from earlier runs) over <paramref name="compilation"/>.</summary>
     public static GeneratorRun Run(GeneratorDriver driver, Compilation compilation)

@@ -22,17 +22,21 @@ public sealed class ArtifactDeclarationAnalyzer : DiagnosticAnalyzer
         context.EnableConcurrentExecution();
         context.RegisterCompilationStartAction(start =>
         {
-            var artifacts = new ConcurrentBag<(string Name, string Accessor, Location Location)>();
-            start.RegisterSymbolAction(symbol => AnalyzeMethod(symbol, artifacts), SymbolKind.Method);
-            start.RegisterSymbolAction(AnalyzeType, SymbolKind.NamedType);
+            var artifacts = new ConcurrentBag<ArtifactDeclaration>();
+            var serializers = KnownSerializers.For(start.Compilation);
+            start.RegisterSymbolAction(symbol => AnalyzeMethod(symbol, serializers, artifacts), SymbolKind.Method);
+            start.RegisterSymbolAction(symbol => AnalyzeType(symbol, serializers), SymbolKind.NamedType);
             start.RegisterCompilationEndAction(end => ReportDuplicates(end, artifacts));
         });
     }
 
+    /// <summary>An artifact method as LIN0101 compares them: its name, accessor, the method and where its name is written.</summary>
+    private sealed record ArtifactDeclaration(string Name, string Accessor, string Method, Location Location);
+
     private static AttributeData? ArtifactAttributeOf(ISymbol symbol) =>
         symbol.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == ArtifactGenerator.AttributeName);
 
-    private static void AnalyzeMethod(SymbolAnalysisContext context, ConcurrentBag<(string, string, Location)> artifacts)
+    private static void AnalyzeMethod(SymbolAnalysisContext context, KnownSerializers serializers, ConcurrentBag<ArtifactDeclaration> artifacts)
     {
         var method = (IMethodSymbol)context.Symbol;
         if (ArtifactAttributeOf(method) is not { } attribute)
@@ -57,7 +61,7 @@ public sealed class ArtifactDeclarationAnalyzer : DiagnosticAnalyzer
         }
         else
         {
-            artifacts.Add((name!, ArtifactNames.ToPascalCase(name!), nameLocation));
+            artifacts.Add(new ArtifactDeclaration(name!, ArtifactNames.ToPascalCase(name!), $"{method.ContainingType.ToDisplayString()}.{method.Name}", nameLocation));
         }
 
         var returnType = (method.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(context.CancellationToken) as MethodDeclarationSyntax)?.ReturnType.GetLocation() ?? location;
@@ -81,21 +85,21 @@ public sealed class ArtifactDeclarationAnalyzer : DiagnosticAnalyzer
                 context.ReportDiagnostic(Diagnostic.Create(Descriptors.UnsupportedSignature, at,
                     $"Parameter '{parameter.Name}' of artifact method '{method.Name}' is passed by {parameter.RefKind.ToString().ToLowerInvariant()}: GetOrCompute hashes inputs by value, so artifact methods take plain parameters"));
             }
-            else if (!MethodParser.IsPassThrough(parameter.Type) && Serializers.Missing(parameter.Type) is { } missing)
+            else if (!MethodParser.IsPassThrough(parameter.Type) && !serializers.IsHashedByContent(parameter.Type) && serializers.Missing(parameter.Type) is { } missing)
             {
-                ReportNoSerializer(context, at, missing, $"Parameter '{parameter.Name}' of artifact method '{method.Name}' cannot be hashed by GetOrCompute: {Reason(missing)}");
+                ReportNoSerializer(context, at, missing, $"Parameter '{parameter.Name}' of artifact method '{method.Name}' cannot be hashed by GetOrCompute: {Advice(missing)}");
             }
         }
 
-        if (!method.IsStatic && Serializers.Missing(method.ContainingType) is { } missingInstance)
+        if (!method.IsStatic && serializers.Missing(method.ContainingType) is { } missingInstance)
         {
             ReportNoSerializer(context, location, missingInstance,
-                $"Artifact method '{method.Name}' is an instance method, and GetOrCompute hashes the instance as an input: {Reason(missingInstance)}, or make the method static");
+                $"Artifact method '{method.Name}' is an instance method, and GetOrCompute hashes the instance as an input: {Advice(missingInstance)}, or make the method static");
         }
 
-        if (value is not null && Serializers.Missing(value) is { } missingValue)
+        if (value is not null && !serializers.IsSavedAsBytes(value) && serializers.Missing(value) is { } missingValue)
         {
-            ReportNoSerializer(context, returnType, missingValue, $"Artifact method '{method.Name}' returns {value.ToDisplayString()}, which Lineage cannot save: {Reason(missingValue)}");
+            ReportNoSerializer(context, returnType, missingValue, $"Artifact method '{method.Name}' returns {value.ToDisplayString()}, which Lineage cannot save: {Advice(missingValue)}");
         }
 
         if (!Parsing.Accessibility.IsReachable(method))
@@ -105,7 +109,7 @@ public sealed class ArtifactDeclarationAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    private static void AnalyzeType(SymbolAnalysisContext context)
+    private static void AnalyzeType(SymbolAnalysisContext context, KnownSerializers serializers)
     {
         var type = (INamedTypeSymbol)context.Symbol;
         if (ArtifactAttributeOf(type) is null || type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "MemoryPack.MemoryPackableAttribute"))
@@ -139,7 +143,7 @@ public sealed class ArtifactDeclarationAnalyzer : DiagnosticAnalyzer
         foreach (var member in members)
         {
             var memberType = member is IPropertySymbol property ? property.Type : ((IFieldSymbol)member).Type;
-            if (Serializers.Missing(memberType) is { } missing)
+            if (serializers.Missing(memberType) is { } missing)
             {
                 var syntax = member.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(context.CancellationToken);
                 var at = syntax switch
@@ -149,37 +153,67 @@ public sealed class ArtifactDeclarationAnalyzer : DiagnosticAnalyzer
                     ParameterSyntax { Type: { } parameterType } => parameterType.GetLocation(),
                     _ => member.Locations.FirstOrDefault() ?? location,
                 };
-                ReportNoSerializer(context, at, missing, $"Member '{member.Name}' of [Artifact] type '{type.Name}' has type {memberType.ToDisplayString()}, which Lineage cannot serialize: {Reason(missing)}");
+                ReportNoSerializer(context, at, missing, $"Member '{member.Name}' of [Artifact] type '{type.Name}' has type {memberType.ToDisplayString()}, which Lineage cannot serialize: {Advice(missing, isMember: true)}");
             }
         }
     }
 
-    private static void ReportDuplicates(CompilationAnalysisContext context, ConcurrentBag<(string Name, string Accessor, Location Location)> artifacts)
+    // Each duplicate is reported at its own declaration, naming the others: the analyzer cannot tell which one is new.
+    private static void ReportDuplicates(CompilationAnalysisContext context, ConcurrentBag<ArtifactDeclaration> artifacts)
     {
         var ordered = artifacts.OrderBy(a => a.Location.SourceTree?.FilePath, System.StringComparer.Ordinal).ThenBy(a => a.Location.SourceSpan.Start).ToList();
-        foreach (var group in ordered.GroupBy(a => a.Accessor))
+        foreach (var group in ordered.GroupBy(a => a.Accessor).Where(g => g.Count() > 1))
         {
-            var first = group.First();
-            foreach (var duplicate in group.Skip(1))
+            foreach (var artifact in group)
             {
-                context.ReportDiagnostic(Diagnostic.Create(Descriptors.DuplicateName, duplicate.Location, new[] { first.Location },
-                    duplicate.Name == first.Name
-                        ? $"Another method already produces the artifact '{duplicate.Name}': each artifact has one producing method"
-                        : $"The artifact names '{first.Name}' and '{duplicate.Name}' both generate the accessor Artifacts.{duplicate.Accessor}: rename one"));
+                var others = group.Where(other => !ReferenceEquals(other, artifact)).ToList();
+                var message = others.All(other => other.Name == artifact.Name)
+                    ? $"The artifact '{artifact.Name}' is also produced by {string.Join(", ", others.Select(other => $"{other.Method} at {Where(other.Location)}"))}: each artifact has one producing method; rename one of them"
+                    : $"The artifact name '{artifact.Name}' and {string.Join(", ", others.Select(other => $"'{other.Name}' ({other.Method} at {Where(other.Location)})"))} {(others.Count == 1 ? "both" : "all")} generate the accessor Artifacts.{artifact.Accessor}: rename one";
+                context.ReportDiagnostic(Diagnostic.Create(Descriptors.DuplicateName, artifact.Location, others.Select(other => other.Location), message));
             }
         }
+    }
+
+    /// <summary><c>File.cs(line,column)</c>, as build output writes it.</summary>
+    private static string Where(Location location)
+    {
+        var position = location.GetLineSpan();
+        return $"{System.IO.Path.GetFileName(position.Path)}({position.StartLinePosition.Line + 1},{position.StartLinePosition.Character + 1})";
     }
 
     private static void ReportNoSerializer(SymbolAnalysisContext context, Location location, ITypeSymbol missing, string message) =>
         context.ReportDiagnostic(Diagnostic.Create(Descriptors.NoSerializer, location,
-            missing.DeclaringSyntaxReferences.Length > 0
+            IsMarkable(missing)
                 ? ImmutableDictionary<string, string?>.Empty.Add(Descriptors.FixProperty, missing.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat))
                 : ImmutableDictionary<string, string?>.Empty,
             message));
 
-    private static string Reason(ITypeSymbol missing) => missing.DeclaringSyntaxReferences.Length > 0
-        ? $"{missing.ToDisplayString()} has no serializer; mark it [Artifact]"
-        : $"{missing.ToDisplayString()} has no serializer";
+    /// <summary>Why <paramref name="missing"/> cannot be serialized and what to do, fitting what the type is; a member can also be left out.</summary>
+    private static string Advice(ITypeSymbol missing, bool isMember = false)
+    {
+        var name = missing.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString();
+        var inSource = missing.DeclaringSyntaxReferences.Length > 0;
+        var advice = missing switch
+        {
+            { SpecialType: SpecialType.System_Object } or IDynamicTypeSymbol => $"{name} does not say what to create when loading; declare a concrete type",
+            INamedTypeSymbol { TypeKind: TypeKind.Delegate } => $"{name} is a delegate, which is code, not data",
+            INamedTypeSymbol { TypeKind: TypeKind.Interface } or INamedTypeSymbol { IsAbstract: true } => inSource
+                ? $"{name} is {Kind(missing)}, so loading could not tell which implementation to create; declare a concrete [Artifact] type, or mark {name} and its implementations [MemoryPackable] with a [MemoryPackUnion] for each implementation"
+                : $"{name} is {Kind(missing)}, so loading could not tell which implementation to create; declare a concrete type Lineage can serialize",
+            INamedTypeSymbol when inSource => $"{name} has no serializer; mark it [Artifact]",
+            INamedTypeSymbol => $"{name} from {missing.ContainingAssembly?.Name} has no serializer; use a type Lineage can serialize (primitives, strings, collections, [Artifact] types), or, if that assembly is yours, mark the type [Artifact] there",
+            _ => $"{name} has no serializer",
+        };
+
+        return isMember ? advice + ", or leave the member out of the saved value with [IgnoreDataMember]" : advice;
+    }
+
+    private static string Kind(ITypeSymbol type) => type.TypeKind == TypeKind.Interface ? "an interface" : "an abstract class";
+
+    /// <summary>Only a class or struct declared in this compilation can take [Artifact], so only then is there a fix.</summary>
+    private static bool IsMarkable(ITypeSymbol type) =>
+        type.DeclaringSyntaxReferences.Length > 0 && type is INamedTypeSymbol { TypeKind: TypeKind.Class or TypeKind.Struct, IsAbstract: false, IsStatic: false };
 
     private static ITypeSymbol? ValueTypeOf(ITypeSymbol returnType)
     {
@@ -207,50 +241,5 @@ public sealed class ArtifactDeclarationAnalyzer : DiagnosticAnalyzer
         }
 
         return false;
-    }
-}
-
-/// <summary>Whether Lineage has a serializer for a type, judged at compile time without false alarms.</summary>
-internal static class Serializers
-{
-    /// <summary>The type (or the type inside it) that has no serializer, or null. Types from other assemblies get the benefit of the doubt.</summary>
-    public static ITypeSymbol? Missing(ITypeSymbol type)
-    {
-        switch (type)
-        {
-            case IArrayTypeSymbol array:
-                return Missing(array.ElementType);
-            case ITypeParameterSymbol:
-                return null;
-            case INamedTypeSymbol { SpecialType: SpecialType.System_Object }:
-                return type;
-            case INamedTypeSymbol named:
-                if (named.SpecialType != SpecialType.None || named.TypeKind == TypeKind.Enum || named.TypeKind == TypeKind.Delegate)
-                {
-                    return named.TypeKind == TypeKind.Delegate ? named : null;
-                }
-
-                if (named.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() is ArtifactGenerator.AttributeName or "MemoryPack.MemoryPackableAttribute"))
-                {
-                    return null;
-                }
-
-                if (named.DeclaringSyntaxReferences.Length > 0 && !named.IsTupleType)
-                {
-                    return named;
-                }
-
-                foreach (var argument in named.TypeArguments)
-                {
-                    if (Missing(argument) is { } inner)
-                    {
-                        return inner;
-                    }
-                }
-
-                return null;
-            default:
-                return null;
-        }
     }
 }

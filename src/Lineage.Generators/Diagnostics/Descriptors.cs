@@ -7,7 +7,11 @@ public static class Descriptors
 {
     public const string ConfigurationCategory = "Lineage.Configuration";
     public const string DeclarationCategory = "Lineage.Declarations";
-    private const string HelpBase = "docs/diagnostics.md#";
+    /// <summary>
+    /// Where each diagnostic's help link points, plus its lowercase id: absolute, since an IDE opens the link from anywhere.
+    /// The Lineage package's PackageProjectUrl is this repository, and the package carries the same page as docs/diagnostics.md.
+    /// </summary>
+    public const string HelpLinkBase = "https://github.com/lineage-dotnet/lineage/blob/main/docs/diagnostics.md#";
 
     public static readonly DiagnosticDescriptor InvalidDatabaseUrl = Error("LIN0001", "Invalid database_url", "{0}", ConfigurationCategory);
     public static readonly DiagnosticDescriptor InvalidStorageDir = Error("LIN0002", "Invalid artifact_storage_dir", "{0}", ConfigurationCategory);
@@ -39,8 +43,8 @@ public static class Descriptors
     };
 
     private static DiagnosticDescriptor Error(string id, string title, string format, string category) =>
-        new(id, title, format, category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + id.ToLowerInvariant());
+        new(id, title, format, category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinkBase + id.ToLowerInvariant());
 
     private static DiagnosticDescriptor Warning(string id, string title, string format, string category) =>
-        new(id, title, format, category, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpBase + id.ToLowerInvariant());
+        new(id, title, format, category, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpLinkBase + id.ToLowerInvariant());
 }

@@ -31,7 +31,8 @@ internal sealed record ArtifactMethodSpec(
     string? Description);
 
 /// <summary>What the generated code needs to know about the project being compiled.</summary>
-internal sealed record ProjectSpec(string RootNamespace, string AssemblyName, string AssemblyVersion, string? SourceRevision);
+/// <param name="AliasInGlobalNamespace">Emit <c>global using Artifacts = {RootNamespace}.Artifacts;</c> (the name is free in the global namespace).</param>
+internal sealed record ProjectSpec(string RootNamespace, string AssemblyName, string AssemblyVersion, string? SourceRevision, bool AliasInGlobalNamespace);
 
 /// <summary>The storage a project states in <c>lineage.json</c> and MSBuild properties (MSBuild wins), compiled into the program.</summary>
 internal sealed record ProjectStorageSpec(string? DatabaseUrl, string? ArtifactStorageDir, EquatableArray<string> StorageOptions)

@@ -77,8 +77,9 @@ internal sealed class CodeSlicer
     /// <summary>The node's text, from its doc comment (if any) on, with the first line's indentation removed from every line.</summary>
     private static string Dedented(SyntaxNode node)
     {
-        var documentation = node.GetLeadingTrivia().FirstOrDefault(t => t.IsKind(SyntaxKind.SingleLineDocumentationCommentTrivia) || t.IsKind(SyntaxKind.MultiLineDocumentationCommentTrivia));
-        var start = documentation.RawKind == 0 ? node.SpanStart : documentation.SpanStart;
+        var documentation = node.GetLeadingTrivia().FirstOrDefault(IsDocumentationComment);
+        // A parsed doc comment's span starts after its first `///`; its full span is the text as written.
+        var start = documentation.RawKind == 0 ? node.SpanStart : documentation.FullSpan.Start;
         var text = node.SyntaxTree.GetText().ToString(Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(start, node.Span.End)).Replace("\r\n", "\n");
         var column = node.SyntaxTree.GetLineSpan(Microsoft.CodeAnalysis.Text.TextSpan.FromBounds(start, start)).StartLinePosition.Character;
         if (column == 0)
@@ -100,6 +101,18 @@ internal sealed class CodeSlicer
 
         return string.Join("\n", lines);
     }
+
+    /// <summary>
+    /// A <c>///</c> or <c>/** */</c> comment. Without GenerateDocumentationFile the compiler parses them as plain
+    /// comments, so both shapes are recognized and the recorded code is the same either way.
+    /// </summary>
+    private static bool IsDocumentationComment(SyntaxTrivia trivia) => trivia.Kind() switch
+    {
+        SyntaxKind.SingleLineDocumentationCommentTrivia or SyntaxKind.MultiLineDocumentationCommentTrivia => true,
+        SyntaxKind.SingleLineCommentTrivia => trivia.ToString() is var text && text.StartsWith("///", StringComparison.Ordinal) && !text.StartsWith("////", StringComparison.Ordinal),
+        SyntaxKind.MultiLineCommentTrivia => trivia.ToString() is var text && text.StartsWith("/**", StringComparison.Ordinal) && !text.StartsWith("/**/", StringComparison.Ordinal),
+        _ => false,
+    };
 
     private void Include(SyntaxNode declaration)
     {

@@ -171,7 +171,7 @@ public static class DiagnosticAssert
     {
         Assert.Equal(severity, diagnostic.Severity);
         Assert.Equal(diagnostic.Descriptor.DefaultSeverity, diagnostic.Severity);
-        Assert.Equal("docs/diagnostics.md#" + diagnostic.Id.ToLowerInvariant(), diagnostic.Descriptor.HelpLinkUri);
+        Assert.Equal("https://github.com/lineage-dotnet/lineage/blob/main/docs/diagnostics.md#" + diagnostic.Id.ToLowerInvariant(), diagnostic.Descriptor.HelpLinkUri);
         Assert.Equal(where, AnalyzerRun.Where(diagnostic.Location));
         Assert.Equal(text, run.TextAt(diagnostic.Location));
     }

@@ -76,40 +76,48 @@ public sealed class ArtifactDeclarationDiagnosticTests
     // ---- LIN0101 ----
 
     [Fact]
-    public async Task LIN0101_the_same_name_twice_is_an_error_on_the_second_with_the_first_as_additional_location()
+    public async Task LIN0101_a_new_duplicate_in_an_earlier_file_is_reported_at_both_methods_each_naming_the_other()
     {
+        // The newcomer's path: Sales.cs already produces "sales-summary"; a new Analysis.cs (sorted first) produces it too.
         var run = await AnalyzerHarness.RunAsync(AnalyzedProject.Of(
-            new SourceFile(AnalyzedProject.Directory + "A.cs", """
+            new SourceFile(AnalyzedProject.Directory + "Sales.cs", """
                 using Lineage;
 
                 namespace Consumer;
 
-                public static class First
+                public static class Sales
                 {
-                    [Artifact("iris-model")]
-                    public static int[] Train() => [1];
+                    [Artifact("sales-summary")]
+                    public static int[] Summarize() => [1];
                 }
                 """),
-            new SourceFile(AnalyzedProject.Directory + "B.cs", """
+            new SourceFile(AnalyzedProject.Directory + "Analysis.cs", """
                 using Lineage;
 
                 namespace Consumer;
 
-                public static class Second
+                public static class Analysis
                 {
-                    [Artifact("iris-model")]
-                    public static int[] Train() => [2];
+                    [Artifact("sales-summary")]
+                    public static int[] Explore() => [2];
                 }
                 """)));
 
-        var diagnostic = run.One("LIN0101");
-        At(run, diagnostic, DiagnosticSeverity.Error, "B.cs(7,15)-(7,27)", "\"iris-model\"");
-        Assert.Equal("A.cs(7,15)-(7,27)", AnalyzerRun.Where(Assert.Single(diagnostic.AdditionalLocations)));
-        Assert.Contains("already produces the artifact 'iris-model'", Message(diagnostic));
+        var diagnostics = run.All("LIN0101").OrderBy(d => AnalyzerRun.Where(d.Location), StringComparer.Ordinal).ToList();
+        Assert.Equal(2, diagnostics.Count);
+        var (atNew, atOriginal) = (diagnostics[0], diagnostics[1]);
+
+        At(run, atNew, DiagnosticSeverity.Error, "Analysis.cs(7,15)-(7,30)", "\"sales-summary\"");
+        Assert.Equal("Sales.cs(7,15)-(7,30)", AnalyzerRun.Where(Assert.Single(atNew.AdditionalLocations)));
+        Assert.Contains("'sales-summary' is also produced by Consumer.Sales.Summarize at Sales.cs(7,15)", Message(atNew));
+
+        At(run, atOriginal, DiagnosticSeverity.Error, "Sales.cs(7,15)-(7,30)", "\"sales-summary\"");
+        Assert.Equal("Analysis.cs(7,15)-(7,30)", AnalyzerRun.Where(Assert.Single(atOriginal.AdditionalLocations)));
+        Assert.Contains("'sales-summary' is also produced by Consumer.Analysis.Explore at Analysis.cs(7,15)", Message(atOriginal));
     }
 
     [Fact]
-    public async Task LIN0101_two_names_with_the_same_generated_identifier_is_an_error_on_the_second()
+    public async Task LIN0101_two_names_with_the_same_generated_identifier_are_reported_at_both_each_naming_the_other()
     {
         var run = await AnalyzerHarness.RunAsync("""
             using Lineage;
@@ -126,10 +134,13 @@ public sealed class ArtifactDeclarationDiagnosticTests
             }
             """);
 
-        var diagnostic = run.One("LIN0101");
-        At(run, diagnostic, DiagnosticSeverity.Error, "Program.cs(10,15)-(10,27)", "\"iris_model\"");
-        Assert.Equal("Program.cs(7,15)-(7,27)", AnalyzerRun.Where(Assert.Single(diagnostic.AdditionalLocations)));
-        Assert.Contains("Artifacts.IrisModel", Message(diagnostic));
+        var diagnostics = run.All("LIN0101").OrderBy(d => d.Location.SourceSpan.Start).ToList();
+        Assert.Equal(2, diagnostics.Count);
+        At(run, diagnostics[0], DiagnosticSeverity.Error, "Program.cs(7,15)-(7,27)", "\"iris-model\"");
+        Assert.Equal("Program.cs(10,15)-(10,27)", AnalyzerRun.Where(Assert.Single(diagnostics[0].AdditionalLocations)));
+        Assert.Contains("'iris_model' (Consumer.Training.TrainOther at Program.cs(10,15)) both generate the accessor Artifacts.IrisModel", Message(diagnostics[0]));
+        At(run, diagnostics[1], DiagnosticSeverity.Error, "Program.cs(10,15)-(10,27)", "\"iris_model\"");
+        Assert.Contains("'iris-model' (Consumer.Training.Train at Program.cs(7,15)) both generate the accessor Artifacts.IrisModel", Message(diagnostics[1]));
     }
 
     [Fact]
@@ -402,6 +413,125 @@ public sealed class ArtifactDeclarationDiagnosticTests
                 [Artifact("dataset")]
                 public static Dataset Load(Measurement[] rows, Dictionary<string, Range> ranges, Species? only) =>
                     new(rows, [], [], [], only, ranges.Values.FirstOrDefault(), null, (rows.Length, Species.Setosa), DateTimeOffset.UnixEpoch, Guid.Empty, null);
+            }
+            """);
+
+        run.AssertClean();
+    }
+
+    [Fact]
+    public async Task LIN0104_a_BCL_interface_member_is_an_error_advising_a_concrete_type_or_IgnoreDataMember_without_a_fix()
+    {
+        var run = await AnalyzerHarness.RunAsync("""
+            using Lineage;
+
+            namespace Consumer;
+
+            [Artifact]
+            public sealed record Ranking(string[] Names, IComparer<string> Order);
+            """);
+
+        var diagnostic = run.One("LIN0104");
+        At(run, diagnostic, DiagnosticSeverity.Error, "Program.cs(6,46)-(6,63)", "IComparer<string>");
+        Assert.Contains("IComparer<string> is an interface, so loading could not tell which implementation to create", Message(diagnostic));
+        Assert.Contains("declare a concrete type Lineage can serialize", Message(diagnostic));
+        Assert.Contains("[IgnoreDataMember]", Message(diagnostic));
+        Assert.DoesNotContain("mark it [Artifact]", Message(diagnostic));
+        Assert.False(diagnostic.Properties.ContainsKey(Lineage.Generators.Diagnostics.Descriptors.FixProperty));
+    }
+
+    [Fact]
+    public async Task LIN0104_abstract_and_other_assembly_classes_are_errors_with_advice_that_fits_each()
+    {
+        var run = await AnalyzerHarness.RunAsync("""
+            using System.Text.RegularExpressions;
+            using Lineage;
+
+            namespace Consumer;
+
+            public interface IShape
+            {
+                double Area { get; }
+            }
+
+            [Artifact]
+            public sealed class Drawing
+            {
+                public Stream? Data { get; set; }
+                public Regex? Pattern { get; set; }
+                public IShape? Shape { get; set; }
+                public object? Tag { get; set; }
+            }
+            """);
+
+        var messages = run.All("LIN0104").OrderBy(d => d.Location.SourceSpan.Start).Select(Message).ToList();
+        Assert.Equal(4, messages.Count);
+        Assert.Contains("Stream is an abstract class", messages[0]);
+        Assert.Contains("Regex from System.Text.RegularExpressions has no serializer", messages[1]);
+        Assert.Contains("IShape is an interface", messages[2]);
+        Assert.Contains("[MemoryPackUnion]", messages[2]);
+        Assert.Contains("object does not say what to create when loading", messages[3]);
+        Assert.All(messages, message => Assert.DoesNotContain("mark it [Artifact]", message));
+        Assert.All(run.All("LIN0104"), d => Assert.False(d.Properties.ContainsKey(Lineage.Generators.Diagnostics.Descriptors.FixProperty)));
+    }
+
+    [Fact]
+    public async Task An_interface_member_left_out_with_IgnoreDataMember_reports_nothing()
+    {
+        var run = await AnalyzerHarness.RunAsync("""
+            using System.Runtime.Serialization;
+            using Lineage;
+
+            namespace Consumer;
+
+            [Artifact]
+            public sealed class Ranking
+            {
+                public string[] Names { get; set; } = [];
+
+                [IgnoreDataMember]
+                public IComparer<string> Order { get; set; } = StringComparer.Ordinal;
+            }
+            """);
+
+        run.AssertClean();
+    }
+
+    [Fact]
+    public async Task Collection_interfaces_and_the_BCL_types_MemoryPack_formats_report_nothing()
+    {
+        var run = await AnalyzerHarness.RunAsync("""
+            using System.Collections;
+            using System.Collections.Concurrent;
+            using System.Collections.Frozen;
+            using System.Collections.Immutable;
+            using System.Collections.ObjectModel;
+            using System.Globalization;
+            using System.Numerics;
+            using System.Text;
+            using Lineage;
+
+            namespace Consumer;
+
+            [Artifact]
+            public sealed record Catalog(
+                IReadOnlyList<int> A, IList<string> B, ICollection<double> C, IEnumerable<long> D, IReadOnlyCollection<Guid> E,
+                IDictionary<string, int> F, IReadOnlyDictionary<string, IReadOnlyList<float>> G, ISet<string> H, IReadOnlySet<int> I,
+                ILookup<string, int> J, ImmutableArray<int> K, IImmutableList<string> L, IImmutableDictionary<string, int> M,
+                FrozenDictionary<string, int> N, FrozenSet<int> O, ReadOnlyCollection<int> P, ObservableCollection<int> Q,
+                ConcurrentDictionary<string, int> R, SortedDictionary<string, int> S, SortedList<string, int> T, SortedSet<int> U,
+                Queue<int> V, Stack<int> W, LinkedList<int> X, PriorityQueue<string, int> Y, KeyValuePair<string, int> Z,
+                Tuple<int, string> Aa, Lazy<int> Ab, Memory<byte> Ac, ReadOnlyMemory<float> Ad, ArraySegment<int> Ae,
+                int[,] Af, Uri Ag, Version Ah, BigInteger Ai, TimeZoneInfo Aj, CultureInfo Ak, StringBuilder Al, BitArray Am, Type An,
+                DateOnly Ao, TimeOnly Ap, Half Aq, Int128 Ar, Complex As, Vector3 At, Matrix4x4 Au, TimeSpan Av, decimal Aw, char Ax);
+
+            public static class Files
+            {
+                [Artifact("raw")]
+                public static Stream Open(FileInfo input) => input.OpenRead();
+
+                [Artifact("copy")]
+                public static FileInfo Copy(FileInfo input) => input;
             }
             """);
 

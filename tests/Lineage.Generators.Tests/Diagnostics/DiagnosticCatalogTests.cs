@@ -34,7 +34,7 @@ public sealed class DiagnosticCatalogTests
 
         Assert.Equal(severity, descriptor.DefaultSeverity);
         Assert.True(descriptor.IsEnabledByDefault);
-        Assert.Equal("docs/diagnostics.md#" + id.ToLowerInvariant(), descriptor.HelpLinkUri);
+        Assert.Equal("https://github.com/lineage-dotnet/lineage/blob/main/docs/diagnostics.md#" + id.ToLowerInvariant(), descriptor.HelpLinkUri);
         var catalog = File.ReadAllLines(Path.Combine(RepositoryRoot(), "docs", "diagnostics.md"));
         Assert.Contains("## " + id, catalog);
     }
@@ -45,6 +45,16 @@ public sealed class DiagnosticCatalogTests
         var contract = Contract.Select(row => row.Data.Item1).ToHashSet();
 
         Assert.All(Supported, d => Assert.Contains(d.Id, contract));
+    }
+
+    [Fact]
+    public void Help_links_point_into_the_repository_the_package_names_as_its_home()
+    {
+        var project = System.Xml.Linq.XDocument.Load(Path.Combine(RepositoryRoot(), "src", "Lineage", "Lineage.csproj"));
+        var home = project.Descendants("PackageProjectUrl").Single().Value;
+
+        Assert.StartsWith(home + "/blob/main/docs/diagnostics.md#", Descriptors.HelpLinkBase, StringComparison.Ordinal);
+        Assert.True(Uri.TryCreate(Descriptors.HelpLinkBase, UriKind.Absolute, out var link) && link.Scheme == Uri.UriSchemeHttps, Descriptors.HelpLinkBase);
     }
 
     private static string RepositoryRoot()

@@ -141,6 +141,23 @@ public sealed class PackageConsumerTests(PackedLineage package) : IClassFixture<
         Assert.Contains($"storage ProjectConfig {work.Sub("team-values")}", fromEnvironment.Output);
     }
 
+    [Fact]
+    public void The_package_carries_the_diagnostics_page_its_help_links_open_and_names_its_home()
+    {
+        Assert.True(package.PackOutput is null, package.PackOutput);
+        using var nupkg = System.IO.Compression.ZipFile.OpenRead(Path.Combine(package.Feed, $"Lineage.{package.Version}.nupkg"));
+
+        var page = nupkg.GetEntry("docs/diagnostics.md");
+        Assert.NotNull(page);
+        using (var reader = new StreamReader(page.Open()))
+        {
+            Assert.Equal(File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "diagnostics.md")), reader.ReadToEnd());
+        }
+
+        using var nuspec = new StreamReader(nupkg.GetEntry("Lineage.nuspec")!.Open());
+        Assert.Contains("<projectUrl>https://github.com/lineage-dotnet/lineage</projectUrl>", nuspec.ReadToEnd(), StringComparison.Ordinal);
+    }
+
     private async Task<string> CreateConsumerAsync(TestHome work, string program)
     {
         Assert.True(package.PackOutput is null, package.PackOutput);

@@ -2,6 +2,9 @@
 #nullable enable
 #pragma warning disable CS1591, CS0618, CA2255
 
+// Top-level statements are in the global namespace, outside the root namespace: this alias lets them, and every file, write Artifacts.X.
+global using Artifacts = global::Survey.App.Artifacts;
+
 namespace Survey.App;
 
 /// <summary>Typed accessors for the artifacts this project produces.</summary>

@@ -2,6 +2,9 @@
 #nullable enable
 #pragma warning disable CS1591, CS0618, CA2255
 
+// Top-level statements are in the global namespace, outside the root namespace: this alias lets them, and every file, write Artifacts.X.
+global using Artifacts = global::Lab.App.Artifacts;
+
 namespace Lab.App;
 
 /// <summary>Typed accessors for the artifacts this project produces.</summary>
@@ -19,7 +22,7 @@ public static partial class Artifacts
         public const string CodeVersion = "8d962ca6b27b52a0114d48ec54b8e3bfa35ff0c087cfbc3740b14520b9a77344";
 
         /// <summary>The producing method and everything it reaches in this compilation, as written.</summary>
-        public const string SourceCode = "public static double Sum(double[] values)\n{\n    var total = 0.0;\n    foreach (var value in values)\n    {\n        total += value;\n    }\n\n    return total;\n}\n\npublic static double Mean(double[] values) => values.Length == 0 ? 0 : Sum(values) / values.Length;\n\n[Artifact]\npublic sealed record Summary(string Label, double Mean, int Count);\n\npublic static int Calls;\n\n <summary>The mean of the samples.</summary>\n[Artifact(\"mean-summary\", Description = \"Mean of the samples\")]\npublic static Summary Summarize(double[] samples, string label = \"all\")\n{\n Calls++;\n return new(label, Maths.Mean(samples), samples.Length);\n}";
+        public const string SourceCode = "public static double Sum(double[] values)\n{\n    var total = 0.0;\n    foreach (var value in values)\n    {\n        total += value;\n    }\n\n    return total;\n}\n\npublic static double Mean(double[] values) => values.Length == 0 ? 0 : Sum(values) / values.Length;\n\n[Artifact]\npublic sealed record Summary(string Label, double Mean, int Count);\n\npublic static int Calls;\n\n/// <summary>The mean of the samples.</summary>\n[Artifact(\"mean-summary\", Description = \"Mean of the samples\")]\npublic static Summary Summarize(double[] samples, string label = \"all\")\n{\n    Calls++;\n    return new(label, Maths.Mean(samples), samples.Length);\n}";
 
         /// <summary>The code record stored with every version saved through this accessor.</summary>
         public static readonly global::Lineage.ArtifactCode Code = new global::Lineage.ArtifactCode(CodeVersion, SourceCode, "Lab", "0.0.0.0", null);
