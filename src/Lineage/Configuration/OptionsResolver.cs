@@ -81,11 +81,11 @@ internal static class OptionsResolver
             if (localStorage.Kind != StorageKind.Local)
             {
                 throw new LineageConfigurationException(
-                    $"local_storage '{UrlMasking.Mask(localLayer.LocalStorage!)}' ({localLayer.Source}) must be a local folder: it is where artifacts stay before they are uploaded to artifact_storage_dir.");
+                    $"local_storage '{UrlMasking.Mask(localLayer.LocalStorage!)}' (from {Describe(localLayer.Source)}) must be a local folder: it is where artifacts stay before they are uploaded to artifact_storage_dir.");
             }
         }
 
-        StorageOptionKeys.Validate(optionsLayer.StorageOptions!.Keys, optionsLayer.Source.ToString() + " storage options");
+        StorageOptionKeys.Validate(optionsLayer.StorageOptions!.Keys, "the storage options of " + Describe(optionsLayer.Source));
 
         return new ResolvedOptions(
             home,
@@ -119,4 +119,14 @@ internal static class OptionsResolver
 
         return null;
     }
+
+    /// <summary>Where a setting came from, as an error message names it.</summary>
+    private static string Describe(SettingSource source) => source switch
+    {
+        SettingSource.Explicit => "the LineageOptions given in code",
+        SettingSource.Environment => "the environment (LINEAGE_* variables)",
+        SettingSource.ProjectConfig => "the project configuration ([assembly: ArtifactStorage] or lineage.json)",
+        SettingSource.UserConfig => "the user config file",
+        _ => "the defaults",
+    };
 }

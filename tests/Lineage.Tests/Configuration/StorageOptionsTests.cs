@@ -32,6 +32,8 @@ public sealed class StorageOptionsTests
 
         Assert.Contains("'regoin'", error.Message, StringComparison.Ordinal);
         Assert.Contains("did you mean 'region'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("the storage options of the LineageOptions given in code", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Explicit", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
