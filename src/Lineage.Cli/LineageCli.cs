@@ -62,8 +62,8 @@ public static class LineageCli
         }
         catch (Exception e) when (e is LineageException or IOException or UnauthorizedAccessException or OperationCanceledException)
         {
-            // Lineage's messages are written for users: show them as they are.
-            await error.WriteLineAsync(verbose ? e.ToString() : $"error: {e.Message}");
+            // Lineage's messages are written for users: show them as they are, with commands where they advise a C# call.
+            await error.WriteLineAsync(verbose ? e.ToString() : $"error: {CliSuggestions.ForCommandLine(e.Message)}");
             return Failure;
         }
         catch (Exception e)

@@ -7,7 +7,7 @@ namespace Lineage;
 public sealed partial class ArtifactStore
 {
     /// <summary>The folder's files, after checking that together they still match the registered digest.</summary>
-    private async Task<IReadOnlyList<StoredObject>> VerifiedFolderFilesAsync(ArtifactRecord record, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<StoredObject>> VerifiedFolderFilesAsync(ArtifactRecord record, CancellationToken cancellationToken, IProgress<long>? progress = null)
     {
         ThrowIfDisposed();
         await EnsureCanReadAsync(record, cancellationToken).ConfigureAwait(false);
@@ -19,7 +19,7 @@ public sealed partial class ArtifactStore
             throw new CorruptArtifactException($"{description} is missing or holds no file.", new FileNotFoundException(description, record.Key));
         }
 
-        var digest = (await StoredDigests.OfFolderAsync(values, record.Key, files, cancellationToken).ConfigureAwait(false))!.Value;
+        var digest = (await StoredDigests.OfFolderAsync(values, record.Key, files, cancellationToken, progress).ConfigureAwait(false))!.Value;
         if (digest.Size != record.Size || !string.Equals(digest.Hash, record.Hash, StringComparison.Ordinal))
         {
             throw new CorruptArtifactException(
@@ -66,11 +66,11 @@ public sealed partial class ArtifactStore
         }
     }
 
-    private async Task<ValueCheck> VerifyFolderAsync(ArtifactRecord record, CancellationToken cancellationToken)
+    private async Task<ValueCheck> VerifyFolderAsync(ArtifactRecord record, IProgress<long>? progress, CancellationToken cancellationToken)
     {
         try
         {
-            await VerifiedFolderFilesAsync(record, cancellationToken).ConfigureAwait(false);
+            await VerifiedFolderFilesAsync(record, cancellationToken, progress).ConfigureAwait(false);
             return new ValueCheck(record, ValueCheckStatus.Ok, null);
         }
         catch (CorruptArtifactException e)
@@ -87,7 +87,7 @@ public sealed partial class ArtifactStore
     /// Copies a registered folder to the same key under <paramref name="destination"/>. Files a previous, interrupted run
     /// copied are kept; any other file already there means a different folder, which is never overwritten.
     /// </summary>
-    private async Task<long> CopyFolderAsync(ArtifactRecord record, IValueStore destination, CancellationToken cancellationToken)
+    private async Task<long> CopyFolderAsync(ArtifactRecord record, IValueStore destination, IProgress<long>? progress, CancellationToken cancellationToken)
     {
         var existing = await StoredDigests.FilesAsync(destination, record.Key, cancellationToken).ConfigureAwait(false);
         var already = await StoredDigests.OfFolderAsync(destination, record.Key, existing, cancellationToken).ConfigureAwait(false);
@@ -119,7 +119,7 @@ public sealed partial class ArtifactStore
             var (stream, _) = await source.OpenReadAsync(file.Key, cancellationToken).ConfigureAwait(false);
             await using (stream.ConfigureAwait(false))
             {
-                await destination.WriteAsync(file.Key, (target, ct) => stream.CopyToAsync(target, 1 << 20, ct), cancellationToken).ConfigureAwait(false);
+                await destination.WriteAsync(file.Key, (target, ct) => CopyReportingAsync(stream, target, progress, ct), cancellationToken).ConfigureAwait(false);
             }
 
             bytes += file.Size;

@@ -19,7 +19,7 @@ public enum ValueCheckStatus
     Corrupt,
 }
 
-/// <summary>The result of <see cref="ArtifactStore.VerifyAsync"/> for one version.</summary>
+/// <summary>The result of <see cref="ArtifactStore.VerifyAsync(ArtifactRecord, CancellationToken)"/> for one version.</summary>
 /// <param name="Record">The version that was checked.</param>
 /// <param name="Status">What was found.</param>
 /// <param name="Problem">Why it is missing or corrupt, for people to read; null when <see cref="ValueCheckStatus.Ok"/>.</param>
@@ -45,6 +45,14 @@ public enum UnreferencedValueKind
     /// </summary>
     Upload,
 }
+
+/// <summary>Where removing unreferenced values is: values and bytes removed out of those found.</summary>
+/// <param name="Removed">Files removed and uploads aborted so far.</param>
+/// <param name="Total">Files and uploads found.</param>
+/// <param name="BytesRemoved">Their bytes removed so far.</param>
+/// <param name="BytesTotal">The bytes of all of them.</param>
+/// <param name="Current">The one just removed.</param>
+public sealed record RemovalProgress(int Removed, int Total, long BytesRemoved, long BytesTotal, UnreferencedValue Current);
 
 /// <summary>A file under a storage root's <c>.lineage/</c> folder that no metadata row points to, or an unfinished upload there.</summary>
 /// <param name="Root">The storage root.</param>
@@ -112,11 +120,21 @@ public sealed partial class ArtifactStore
     }
 
     /// <summary>Reads the stored value of <paramref name="record"/> to its end and compares its size and SHA-256 with the metadata.</summary>
-    public async Task<ValueCheck> VerifyAsync(ArtifactRecord record, CancellationToken cancellationToken = default)
+    public Task<ValueCheck> VerifyAsync(ArtifactRecord record, CancellationToken cancellationToken = default) =>
+        VerifyAsync(record, progress: null, cancellationToken);
+
+    /// <summary>
+    /// Reads the stored value of <paramref name="record"/> to its end and compares its size and SHA-256 with the metadata,
+    /// telling <paramref name="progress"/> the bytes read as they are read (for a folder, the size of each file once it is hashed).
+    /// </summary>
+    /// <param name="record">The version to check.</param>
+    /// <param name="progress">Told the number of bytes read, chunk by chunk.</param>
+    /// <param name="cancellationToken">Cancels the check.</param>
+    public async Task<ValueCheck> VerifyAsync(ArtifactRecord record, IProgress<long>? progress, CancellationToken cancellationToken = default)
     {
         if (record.Format == ValueFormats.Folder)
         {
-            return await VerifyFolderAsync(record, cancellationToken).ConfigureAwait(false);
+            return await VerifyFolderAsync(record, progress, cancellationToken).ConfigureAwait(false);
         }
 
         VerifyingReadStream stream;
@@ -137,7 +155,7 @@ public sealed partial class ArtifactStore
         {
             try
             {
-                await stream.VerifyToEndAsync(cancellationToken).ConfigureAwait(false);
+                await stream.VerifyToEndAsync(progress, cancellationToken).ConfigureAwait(false);
                 return new ValueCheck(record, ValueCheckStatus.Ok, null);
             }
             catch (CorruptArtifactException e)
@@ -174,7 +192,15 @@ public sealed partial class ArtifactStore
     /// <param name="cancellationToken">Cancels the scan.</param>
     /// <returns>The files found, by root, then key.</returns>
     /// <exception cref="ReadOnlyStorageException">Another instance owns the default root: its files belong to rows in another database.</exception>
-    public async Task<IReadOnlyList<UnreferencedValue>> FindUnreferencedValuesAsync(TimeSpan minimumAge, bool delete = false, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<UnreferencedValue>> FindUnreferencedValuesAsync(TimeSpan minimumAge, bool delete = false, CancellationToken cancellationToken = default) =>
+        FindUnreferencedValuesAsync(minimumAge, delete, progress: null, cancellationToken);
+
+    /// <inheritdoc cref="FindUnreferencedValuesAsync(TimeSpan, bool, CancellationToken)"/>
+    /// <param name="minimumAge">Files and uploads written more recently are skipped.</param>
+    /// <param name="delete">Remove what is found.</param>
+    /// <param name="progress">With <paramref name="delete"/>, told after each file removed or upload aborted.</param>
+    /// <param name="cancellationToken">Cancels the scan.</param>
+    public async Task<IReadOnlyList<UnreferencedValue>> FindUnreferencedValuesAsync(TimeSpan minimumAge, bool delete, IProgress<RemovalProgress>? progress, CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
         var defaultStorage = DefaultTarget.Storage;
@@ -200,9 +226,13 @@ public sealed partial class ArtifactStore
         found.Sort((a, b) => string.CompareOrdinal(a.Root, b.Root) is var byRoot and not 0 ? byRoot : string.CompareOrdinal(a.Key, b.Key));
         if (delete)
         {
-            foreach (var value in found)
+            var bytesTotal = found.Sum(f => f.Size);
+            long bytesRemoved = 0;
+            for (var i = 0; i < found.Count; i++)
             {
-                await RemoveUnreferencedAsync(value, cancellationToken).ConfigureAwait(false);
+                await RemoveUnreferencedAsync(found[i], cancellationToken).ConfigureAwait(false);
+                bytesRemoved += found[i].Size;
+                progress?.Report(new RemovalProgress(i + 1, found.Count, bytesRemoved, bytesTotal, found[i]));
             }
         }
 

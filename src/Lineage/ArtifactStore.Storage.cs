@@ -194,12 +194,16 @@ public sealed partial class ArtifactStore
     /// Copies <paramref name="record"/>'s value to the same key under <paramref name="destination"/>, verifying the source while
     /// reading and the copy by reading it back. A verified copy already there (left by an interrupted run) is kept.
     /// </summary>
+    /// <param name="record">The version whose value is copied.</param>
+    /// <param name="destination">The root to copy it to.</param>
+    /// <param name="progress">Told the bytes of each chunk as it is copied.</param>
+    /// <param name="cancellationToken">Cancels the copy.</param>
     /// <returns>The bytes copied; 0 when a verified copy was already there.</returns>
-    internal async Task<long> CopyValueAsync(ArtifactRecord record, IValueStore destination, CancellationToken cancellationToken)
+    internal async Task<long> CopyValueAsync(ArtifactRecord record, IValueStore destination, IProgress<long>? progress, CancellationToken cancellationToken)
     {
         if (record.Format == ValueFormats.Folder)
         {
-            return await CopyFolderAsync(record, destination, cancellationToken).ConfigureAwait(false);
+            return await CopyFolderAsync(record, destination, progress, cancellationToken).ConfigureAwait(false);
         }
 
         var existing = await StoredDigests.OfObjectAsync(destination, record.Key, cancellationToken).ConfigureAwait(false);
@@ -218,7 +222,7 @@ public sealed partial class ArtifactStore
         await using (source.ConfigureAwait(false))
         {
             // The verifying stream throws at its end if the source differs from its metadata, which abandons the write.
-            await destination.WriteAsync(record.Key, (stream, ct) => source.CopyToAsync(stream, 1 << 20, ct), cancellationToken).ConfigureAwait(false);
+            await destination.WriteAsync(record.Key, (stream, ct) => CopyReportingAsync(source, stream, progress, ct), cancellationToken).ConfigureAwait(false);
         }
 
         var copied = await StoredDigests.OfObjectAsync(destination, record.Key, cancellationToken).ConfigureAwait(false);

@@ -87,16 +87,16 @@ internal static class LineageRules
     /// <summary>
     /// Why the <c>s3://bucket/prefix</c> location <paramref name="location"/> cannot be used, or null when it can: the
     /// bucket follows S3's naming rules, and the prefix has no '.', '..' or empty segments, which S3 would keep in every key
-    /// as written (its keys are not paths). The runtime error and LIN0002 both say this text.
+    /// as written (its keys are not paths). The runtime error and LIN0002 both say this text, naming the location <paramref name="settingName"/>.
     /// </summary>
-    public static string? S3LocationProblem(string location)
+    public static string? S3LocationProblem(string location, string settingName = "artifact_storage_dir")
     {
         var rest = location.Substring("s3://".Length).TrimEnd('/');
         var slash = rest.IndexOf('/');
         var bucket = slash < 0 ? rest : rest.Substring(0, slash);
         if (BucketNameProblem(bucket) is { } bucketProblem)
         {
-            return $"artifact_storage_dir '{location}' names an invalid S3 bucket '{bucket}': {bucketProblem}";
+            return $"{settingName} '{location}' names an invalid S3 bucket '{bucket}': {bucketProblem}";
         }
 
         if (slash < 0)
@@ -117,7 +117,7 @@ internal static class LineageRules
             if (what is not null)
             {
                 var meant = ResolvedSegments(segments) is { } resolved ? $"; write 's3://{bucket}{resolved}' if that is the location meant" : string.Empty;
-                return $"artifact_storage_dir '{location}' has {what} in its prefix: S3 keys are not paths, so it would be kept in every key as written, not resolved{meant}";
+                return $"{settingName} '{location}' has {what} in its prefix: S3 keys are not paths, so it would be kept in every key as written, not resolved{meant}";
             }
         }
 

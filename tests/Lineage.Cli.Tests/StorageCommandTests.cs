@@ -59,8 +59,10 @@ public sealed class StorageCommandTests
         }
 
         var dry = await home.RunAsync("storage", "migrate", home.Root, home.Sub("moved"), "--dry-run");
-        Assert.Equal(1, dry.ExitCode);
-        Assert.Contains("No storage location", dry.Error, StringComparison.Ordinal);
+        Assert.True(dry.ExitCode == 0, dry.ToString());
+        Assert.Contains($"would copy from {home.Root} to {home.Sub("moved")} ({home.Sub("moved")} is not registered yet; the real run registers it).", dry.Output, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(home.Sub("moved"), ".lineage", "storage.json")));
+        Assert.DoesNotContain(home.Sub("moved"), (await home.RunAsync("storage", "ls")).Output, StringComparison.Ordinal);
 
         Assert.Equal(0, (await home.RunAsync("storage", "add", home.Sub("moved"))).ExitCode);
         var planned = await home.RunAsync("storage", "migrate", home.Root, home.Sub("moved"), "--dry-run", "--json");
@@ -151,5 +153,61 @@ public sealed class StorageCommandTests
         Assert.Equal("archive", shown.Json().GetProperty("branch").GetString());
         Assert.True(restored.ExitCode == 0, restored.ToString());
         Assert.Equal(2, after.Json()[0].GetProperty("version").GetInt32());
+    }
+
+    [Fact]
+    public async Task Storage_migrate_without_delete_source_says_copied_and_how_gc_removes_the_sources()
+    {
+        using var home = new CliHome();
+        using (var store = home.Open())
+        {
+            store.Save("a", "first");
+        }
+
+        var migrated = await home.RunAsync("storage", "migrate", home.Root, home.Sub("moved"));
+        var gc = await home.RunAsync("gc", "--older-than", "0", "--json");
+
+        Assert.True(migrated.ExitCode == 0, migrated.ToString());
+        Assert.Contains($"Copied 1 of 1 artifact version(s) from {home.Root} to {home.Sub("moved")}", migrated.Output, StringComparison.Ordinal);
+        Assert.Contains("'lineage gc --delete' removes them", migrated.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Moved", migrated.Output, StringComparison.Ordinal);
+        Assert.Equal(1, gc.Json().GetProperty("files").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Storage_migrate_into_a_root_another_instance_writes_leaves_no_registration_and_names_the_target()
+    {
+        using var home = new CliHome();
+        using (var store = home.Open())
+        {
+            store.Save("a", "first");
+        }
+
+        Directory.CreateDirectory(Path.Combine(home.Sub("theirs"), ".lineage"));
+        await File.WriteAllTextAsync(Path.Combine(home.Sub("theirs"), ".lineage", "storage.json"),
+            """{ "lineage_storage": 1, "storage_uid": "takenover01", "instance_uid": "other-instance", "database": "elsewhere", "created_at": "2026-01-01T00:00:00Z" }""",
+            TestContext.Current.CancellationToken);
+
+        var migrated = await home.RunAsync("storage", "migrate", home.Root, home.Sub("theirs"));
+
+        Assert.Equal(1, migrated.ExitCode);
+        Assert.Contains($"the migration target '{home.Sub("theirs")}' is written by instance 'other-instance'", migrated.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("artifact_storage_dir", migrated.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain(home.Sub("theirs"), (await home.RunAsync("storage", "ls")).Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Cli_errors_advise_the_lineage_command_where_one_exists()
+    {
+        using var home = new CliHome();
+        using (home.Open())
+        {
+        }
+
+        var missing = await home.RunAsync("storage", "rm", home.Sub("nowhere"));
+
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains($"Register it with 'lineage storage add {home.Sub("nowhere")}'.", missing.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("store.Storages", missing.Error, StringComparison.Ordinal);
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Lineage.Cli.Output;
+using Spectre.Console;
 
 namespace Lineage.Cli.Commands;
 
@@ -22,7 +23,29 @@ public static class GcCommand
             var terminal = Terminal.For(parsed, globals);
             var deleting = parsed.GetValue(delete);
             await using var store = await globals.OpenStoreAsync(parsed, ct);
-            var found = await store.FindUnreferencedValuesAsync(TimeSpan.FromMinutes(parsed.GetValue(minutes)), deleting, ct);
+            var minimumAge = TimeSpan.FromMinutes(parsed.GetValue(minutes));
+            IReadOnlyList<UnreferencedValue> found = null!;
+            if (deleting && terminal.IsTerminal && !terminal.IsJson)
+            {
+                await terminal.Console.Progress()
+                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new DownloadedColumn(), new TransferSpeedColumn(), new RemainingTimeColumn())
+                    .StartAsync(async progress =>
+                    {
+                        var task = progress.AddTask("Removing", maxValue: 1);
+                        found = await store.FindUnreferencedValuesAsync(minimumAge, delete: true, new InlineProgress<RemovalProgress>(p =>
+                        {
+                            task.MaxValue = Math.Max(1, p.BytesTotal);
+                            task.Value = p.BytesRemoved;
+                            task.Description = Markup.Escape(p.Current.Key);
+                        }), ct);
+                        task.Value = task.MaxValue;
+                    });
+            }
+            else
+            {
+                found = await store.FindUnreferencedValuesAsync(minimumAge, deleting, ct);
+            }
+
             var files = found.Where(f => f.Kind == UnreferencedValueKind.File).ToList();
             var uploads = found.Where(f => f.Kind == UnreferencedValueKind.Upload).ToList();
             if (terminal.IsJson)

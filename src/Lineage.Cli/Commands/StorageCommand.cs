@@ -151,10 +151,14 @@ public static class StorageCommand
             var terminal = Terminal.For(parsed, globals);
             await using var store = await globals.OpenStoreAsync(parsed, ct);
             var source = await store.Storages.GetAsync(parsed.GetValue(from)!, cancellationToken: ct);
-            var destination = parsed.GetValue(dryRun)
-                ? await store.Storages.GetAsync(parsed.GetValue(to)!, cancellationToken: ct)
-                : await store.Storages.AddAsync(parsed.GetValue(to)!, cancellationToken: ct);
-            var options = new MigrationOptions { DryRun = parsed.GetValue(dryRun), DeleteSource = parsed.GetValue(deleteSource), BatchSize = parsed.GetValue(batchSize) };
+            var destination = parsed.GetValue(to)!;
+            var options = new MigrationOptions
+            {
+                DryRun = parsed.GetValue(dryRun),
+                DeleteSource = parsed.GetValue(deleteSource),
+                BatchSize = parsed.GetValue(batchSize),
+                RegisterDestination = true,
+            };
 
             MigrationResult result;
             if (terminal.IsTerminal && !terminal.IsJson && !options.DryRun)
@@ -165,13 +169,13 @@ public static class StorageCommand
                     .StartAsync(async progress =>
                     {
                         var task = progress.AddTask("Migrating", maxValue: 1);
-                        result = await store.Storages.MigrateAsync(source.Root, destination.Root, options, new BarProgress(task), ct);
+                        result = await store.Storages.MigrateAsync(source.Root, destination, options, new BarProgress(task), ct);
                         task.Value = task.MaxValue;
                     });
             }
             else
             {
-                result = await store.Storages.MigrateAsync(source.Root, destination.Root, options, progress: null, ct);
+                result = await store.Storages.MigrateAsync(source.Root, destination, options, progress: null, ct);
             }
 
             if (terminal.IsJson)
@@ -186,6 +190,8 @@ public static class StorageCommand
                     result.Moved,
                     result.BytesCopied,
                     result.Failures,
+                    result.DestinationIsNew,
+                    result.DestinationUnregistered,
                     Planned = result.Planned.Select(r => new { r.Name, r.Version, Branch = r.Branch.ToString().ToLowerInvariant(), r.Key, r.Size }),
                 });
             }
@@ -193,10 +199,11 @@ public static class StorageCommand
             {
                 foreach (var record in result.Planned)
                 {
-                    terminal.Line($"would move {Formats.Reference(record)}  {Formats.Size(record.Size)}  {record.Key}");
+                    terminal.Line($"would {(options.DeleteSource ? "move" : "copy")} {Formats.Reference(record)}  {Formats.Size(record.Size)}  {record.Key}");
                 }
 
-                terminal.Line($"Dry run: {result.Artifacts} artifact version(s), {Formats.Size(result.Bytes)}, would move from {result.From} to {result.To}.");
+                var registers = result.DestinationIsNew ? $" ({result.To} is not registered yet; the real run registers it)" : string.Empty;
+                terminal.Line($"Dry run: {result.Artifacts} artifact version(s), {Formats.Size(result.Bytes)}, would {(options.DeleteSource ? "move" : "copy")} from {result.From} to {result.To}{registers}.");
             }
             else
             {
@@ -205,12 +212,36 @@ public static class StorageCommand
                     terminal.Line($"FAILED  {failure.Name}@{failure.Version.ToString(CultureInfo.InvariantCulture)}  {failure.Problem}");
                 }
 
-                terminal.Line($"Moved {result.Moved} of {result.Artifacts} artifact version(s) from {result.From} to {result.To} ({Formats.Size(result.BytesCopied)} copied).");
+                terminal.Line(Summary(result, options, source));
+                if (result.DestinationUnregistered)
+                {
+                    terminal.Line($"{result.To} was registered for this migration; nothing moved into it, so it is not left registered.");
+                }
             }
 
             return result.Failures.Count == 0 ? 0 : LineageCli.Failure;
         });
         return command;
+    }
+
+    /// <summary>
+    /// What a migration did. Without --delete-source the source values stay; no artifact points at them any more, so gc finds
+    /// them in a source this instance writes (files registered in place lie outside .lineage/, and gc leaves them).
+    /// </summary>
+    private static string Summary(MigrationResult result, MigrationOptions options, StorageRecord source)
+    {
+        var counts = $"{result.Moved} of {result.Artifacts} artifact version(s) from {result.From} to {result.To} ({Formats.Size(result.BytesCopied)} copied)";
+        if (options.DeleteSource)
+        {
+            return $"Moved {counts}.";
+        }
+
+        var cleanup = result.Moved == 0
+            ? string.Empty
+            : source.IsWritable
+                ? $" The source values stay in {result.From}: no artifact points at them any more, so 'lineage gc --delete' removes them (add '--older-than 0' for values written in the last hour); files registered in place are left to you."
+                : $" The source values stay in {result.From}, which this instance only reads.";
+        return $"Copied {counts}; the artifacts now point at {result.To}.{cleanup}";
     }
 
     private static string Writer(StorageJson row) =>

@@ -20,14 +20,21 @@ public static class VerifyCommand
 
             if (terminal.IsTerminal && !terminal.IsJson && records.Count > 0)
             {
-                await terminal.Console.Progress().StartAsync(async progress =>
+                await terminal.Console.Progress()
+                    .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new DownloadedColumn(), new TransferSpeedColumn(), new RemainingTimeColumn())
+                    .StartAsync(async progress =>
                 {
                     var task = progress.AddTask("Verifying", maxValue: Math.Max(1, records.Sum(r => r.Size)));
+                    var bytes = new InlineProgress<long>(b => task.Increment(b));
+                    double before = 0;
                     foreach (var record in records)
                     {
                         task.Description = Markup.Escape(Formats.Reference(record));
-                        results.Add(await store.VerifyAsync(record, ct));
-                        task.Increment(record.Size);
+                        results.Add(await store.VerifyAsync(record, bytes, ct));
+
+                        // A value that failed part way has not read all its bytes: the bar still moves past it.
+                        before += record.Size;
+                        task.Value = before;
                     }
 
                     task.Description = "Verified";

@@ -36,7 +36,7 @@ public sealed class LineageOptions
 
     /// <summary>
     /// A local root that new artifacts are written to instead of <see cref="ArtifactStorageDir"/> (LaminDB's
-    /// keep-artifacts-local mode); <see cref="StorageRegistry.UploadAsync"/> moves them later. Unset by default;
+    /// keep-artifacts-local mode); <see cref="StorageRegistry.UploadAsync(string, int, CancellationToken)"/> moves them later. Unset by default;
     /// environment <c>LINEAGE_LOCAL_STORAGE</c>; config key <c>local_storage</c>.
     /// </summary>
     public string? LocalStorage { get => _localStorage; set => _localStorage = Settable(value); }

@@ -6,15 +6,16 @@ internal enum StorageKind
     S3,
 }
 
-/// <summary>A parsed <c>artifact_storage_dir</c>: a local folder (absolute) or an object-store root.</summary>
+/// <summary>A parsed <c>artifact_storage_dir</c> (or any other storage root): a local folder (absolute) or an object-store root.</summary>
 internal sealed record StorageLocation(StorageKind Kind, string Root)
 {
-    public static StorageLocation Parse(string value, string baseDirectory, string userHome)
+    /// <summary>Parses <paramref name="value"/>; <paramref name="settingName"/> names it in errors (the setting, or e.g. "migration target").</summary>
+    public static StorageLocation Parse(string value, string baseDirectory, string userHome, string settingName = ConfigFile.ArtifactStorageDirKey)
     {
         var trimmed = value.Trim();
         if (trimmed.Length == 0)
         {
-            throw new LineageConfigurationException("artifact_storage_dir is empty. Use a folder path or s3://bucket/prefix.");
+            throw new LineageConfigurationException($"{settingName} is empty. Use a folder path or s3://bucket/prefix.");
         }
 
         var scheme = UrlMasking.SchemeOf(trimmed);
@@ -26,7 +27,7 @@ internal sealed record StorageLocation(StorageKind Kind, string Root)
                 var path = trimmed["file://".Length..];
                 if (!path.StartsWith('/'))
                 {
-                    throw new LineageConfigurationException($"artifact_storage_dir '{trimmed}' is not an absolute file URL: write file:///absolute/path.");
+                    throw new LineageConfigurationException($"{settingName} '{trimmed}' is not an absolute file URL: write file:///absolute/path.");
                 }
 
                 // file:///C:/data on Windows carries a slash before the drive letter.
@@ -37,10 +38,10 @@ internal sealed record StorageLocation(StorageKind Kind, string Root)
 
                 return new StorageLocation(StorageKind.Local, LocalPaths.Resolve(path, baseDirectory, userHome));
             case "s3":
-                return new StorageLocation(StorageKind.S3, Values.S3.S3Root.Parse(trimmed).ToString());
+                return new StorageLocation(StorageKind.S3, Values.S3.S3Root.Parse(trimmed, settingName).ToString());
             default:
                 throw new LineageConfigurationException(
-                    $"artifact_storage_dir '{UrlMasking.Mask(trimmed)}' uses the unsupported scheme '{scheme}'. Supported: a local folder, file:///path, s3://bucket/prefix.");
+                    $"{settingName} '{UrlMasking.Mask(trimmed)}' uses the unsupported scheme '{scheme}'. Supported: a local folder, file:///path, s3://bucket/prefix.");
         }
     }
 }

@@ -16,15 +16,23 @@ namespace Lineage
 
         /// <summary>With <see cref="DeleteSource"/>, also delete the source files of artifacts registered in place (files Lineage did not write).</summary>
         public bool DeleteInPlaceSources { get; init; }
+
+        /// <summary>
+        /// Register the destination first when it is not registered yet, as <see cref="StorageRegistry.Add"/> would. A dry run only
+        /// checks that it could be (nesting, its marker) without registering it or writing a marker. A destination registered this
+        /// way that ends up holding no artifact (it turned out not writable by this instance, or nothing could be moved) is
+        /// unregistered again, so a failed migration leaves no registration behind.
+        /// </summary>
+        public bool RegisterDestination { get; init; }
     }
 
     /// <summary>Where a migration is: artifacts and bytes done out of the total, and how many batches are committed.</summary>
     /// <param name="ArtifactsDone">Artifacts handled so far (moved or failed).</param>
     /// <param name="ArtifactsTotal">Artifacts in the source location when the migration started.</param>
-    /// <param name="BytesDone">Bytes of the artifacts handled so far.</param>
+    /// <param name="BytesDone">Bytes of the artifacts handled so far, and of the one being copied as they are copied.</param>
     /// <param name="BytesTotal">Bytes of all artifacts in the source location when the migration started.</param>
     /// <param name="BatchesCommitted">Batches whose artifacts now point at the destination.</param>
-    /// <param name="Current">The artifact just handled, as <c>name@version</c>.</param>
+    /// <param name="Current">The artifact being (or just) handled, as <c>name@version</c>; null for a report of a committed batch.</param>
     public sealed record MigrationProgress(int ArtifactsDone, int ArtifactsTotal, long BytesDone, long BytesTotal, int BatchesCommitted, string? Current);
 
     /// <summary>An artifact a migration could not move; it still points at the source location.</summary>
@@ -52,7 +60,17 @@ namespace Lineage
         int Moved,
         long BytesCopied,
         IReadOnlyList<MigrationFailure> Failures,
-        IReadOnlyList<ArtifactRecord> Planned);
+        IReadOnlyList<ArtifactRecord> Planned)
+    {
+        /// <summary>
+        /// With <see cref="MigrationOptions.RegisterDestination"/>: true when the destination was not registered before this migration;
+        /// for a dry run, that the real run would register it.
+        /// </summary>
+        public bool DestinationIsNew { get; init; }
+
+        /// <summary>True when this migration registered the destination and removed the registration again, as nothing was moved into it.</summary>
+        public bool DestinationUnregistered { get; init; }
+    }
 }
 
 namespace Lineage.Storage
@@ -62,7 +80,13 @@ namespace Lineage.Storage
     /// (optionally) delete the sources. Every step can be interrupted: rows only ever point at verified values, and a rerun
     /// picks up the artifacts still in the source, reusing copies that are already verified.
     /// </summary>
-    internal sealed class StorageMigration(ArtifactStore store, StorageRecord from, StorageRecord to, MigrationOptions options, IProgress<MigrationProgress>? progress)
+    /// <param name="store">The store whose rows are re-pointed.</param>
+    /// <param name="from">The source location.</param>
+    /// <param name="to">The destination; for a dry run, possibly a location not registered yet, described by <paramref name="destinationChecked"/>.</param>
+    /// <param name="options">How it runs.</param>
+    /// <param name="progress">Told after every chunk copied, every artifact and every committed batch.</param>
+    /// <param name="destinationChecked">The caller checked that <paramref name="to"/> could be registered and written (it is not registered yet).</param>
+    internal sealed class StorageMigration(ArtifactStore store, StorageRecord from, StorageRecord to, MigrationOptions options, IProgress<MigrationProgress>? progress, bool destinationChecked = false)
     {
         private int _done;
         private int _total;
@@ -88,7 +112,11 @@ namespace Lineage.Storage
             }
 
             // A dry run checks the same rules, so it tells whether the real run would be refused.
-            await store.EnsureCanWriteAsync(to, $"migrate artifacts into '{to}'", cancellationToken).ConfigureAwait(false);
+            if (!destinationChecked)
+            {
+                await EnsureCanWriteDestinationAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             if (options.DeleteSource)
             {
                 await store.EnsureCanWriteAsync(from, $"delete migrated values from '{from}'", cancellationToken).ConfigureAwait(false);
@@ -113,9 +141,19 @@ namespace Lineage.Storage
                 var verified = new List<ArtifactRecord>(batch.Length);
                 foreach (var record in batch)
                 {
+                    var current = $"{record.Name}@{record.Version}";
+                    var bytesBefore = _bytesDone;
+                    long bytesOfCurrent = 0;
+                    var chunks = progress is null ? null : new ChunkProgress(bytes =>
+                    {
+                        // A write retried from the start reports its bytes again: the bar never runs past this artifact.
+                        bytesOfCurrent = Math.Min(bytesOfCurrent + bytes, record.Size);
+                        _bytesDone = bytesBefore + bytesOfCurrent;
+                        Report(current);
+                    });
                     try
                     {
-                        copied += await store.CopyValueAsync(record, destination, cancellationToken).ConfigureAwait(false);
+                        copied += await store.CopyValueAsync(record, destination, chunks, cancellationToken).ConfigureAwait(false);
                         verified.Add(record);
                     }
                     catch (LineageException e)
@@ -124,8 +162,8 @@ namespace Lineage.Storage
                     }
 
                     _done++;
-                    _bytesDone += record.Size;
-                    Report($"{record.Name}@{record.Version}");
+                    _bytesDone = bytesBefore + record.Size;
+                    Report(current);
                 }
 
                 var switched = await store.Metadata.MoveArtifactsAsync([.. verified.Select(r => r.Uid)], from.Id, to.Id, cancellationToken).ConfigureAwait(false);
@@ -151,7 +189,38 @@ namespace Lineage.Storage
             }
         }
 
+        /// <summary>
+        /// The destination must be on this host, written by this instance, and in a space the user is in. Another instance's root
+        /// gets its own message: the advice about artifact_storage_dir that fits the default root does not fit a migration target.
+        /// </summary>
+        private async Task EnsureCanWriteDestinationAsync(CancellationToken cancellationToken)
+        {
+            var operation = $"migrate artifacts into '{to}'";
+            var claim = await store.Guard.ClaimAsync(store.ValuesAt(to.Root), claimIfUnmarked: false, cancellationToken).ConfigureAwait(false);
+            if (claim.Marker is { } marker && !string.Equals(marker.InstanceUid, store.InstanceUid, StringComparison.Ordinal))
+            {
+                throw ForeignTarget(to.Root, marker, operation, store.InstanceUid);
+            }
+
+            await store.EnsureCanWriteAsync(to, operation, cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>The error for a migration target whose marker names another instance.</summary>
+        internal static ReadOnlyStorageException ForeignTarget(string root, StorageMarker marker, string operation, string instanceUid)
+        {
+            var owner = string.IsNullOrEmpty(marker.Database) ? $"instance '{marker.InstanceUid}'" : $"instance '{marker.InstanceUid}' ({marker.Database})";
+            return new ReadOnlyStorageException(root, marker.InstanceUid,
+                $"Cannot {operation}: the migration target '{root}' is written by {owner}, and this instance ('{instanceUid}') may only read it. " +
+                "Migrate into a location this instance writes, or a new folder or prefix of its own.");
+        }
+
         private void Report(string? current) =>
             progress?.Report(new MigrationProgress(_done, _total, _bytesDone, _bytesTotal, _batches, current));
+
+        /// <summary>Called inline, on the copying thread, so the reports arrive in order and before the copy goes on.</summary>
+        private sealed class ChunkProgress(Action<long> report) : IProgress<long>
+        {
+            public void Report(long value) => report(value);
+        }
     }
 }

@@ -40,21 +40,28 @@ public sealed class StorageRegistry
 
     /// <inheritdoc cref="Add"/>
     public Task<StorageRecord> AddAsync(string root, string? description = null, string? host = null, CancellationToken cancellationToken = default) =>
-        RegisterAsync(Parse(root), description, host, cancellationToken);
+        RegisterAsync(Parse(root, "storage root"), description, host, cancellationToken);
 
     /// <summary>The location registered for <paramref name="root"/> (on <paramref name="host"/>, default this machine, for local roots).</summary>
     /// <exception cref="StorageNotFoundException">No such location is registered.</exception>
     public StorageRecord Get(string root, string? host = null) => GetAsync(root, host).GetAwaiter().GetResult();
 
     /// <inheritdoc cref="Get"/>
-    public async Task<StorageRecord> GetAsync(string root, string? host = null, CancellationToken cancellationToken = default)
+    public Task<StorageRecord> GetAsync(string root, string? host = null, CancellationToken cancellationToken = default) =>
+        GetAsync(root, host, "storage root", cancellationToken);
+
+    private async Task<StorageRecord> GetAsync(string root, string? host, string role, CancellationToken cancellationToken)
     {
-        var location = Parse(root);
+        var location = Parse(root, role);
         var onHost = HostFor(location, host);
         return await _store.Metadata.FindStorageAsync(location.Root, onHost ?? string.Empty, cancellationToken).ConfigureAwait(false)
             ?? throw new StorageNotFoundException(location.Root,
                 $"No storage location '{location.Root}'{(onHost is null ? string.Empty : $" on host '{onHost}'")} is registered in {_store.Options.MaskedDatabaseUrl}. Register it with store.Storages.Add(\"{location.Root}\").");
     }
+
+    /// <summary>The location registered for <paramref name="location"/> on this machine, or null.</summary>
+    private Task<StorageRecord?> FindAsync(StorageLocation location, CancellationToken cancellationToken) =>
+        _store.Metadata.FindStorageAsync(location.Root, HostFor(location, null) ?? string.Empty, cancellationToken);
 
     /// <summary>The artifact versions (every branch) that live in a location, by uid.</summary>
     public IReadOnlyList<ArtifactRecord> Artifacts(string root, string? host = null) => ArtifactsAsync(root, host).GetAwaiter().GetResult();
@@ -155,6 +162,11 @@ public sealed class StorageRegistry
         }
 
         await _store.Metadata.DeleteStorageAsync(storage.Id, cancellationToken).ConfigureAwait(false);
+        await ReleaseMarkerAsync(storage, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task ReleaseMarkerAsync(StorageRecord storage, CancellationToken cancellationToken)
+    {
         if (storage.Host is null || storage.Host == _store.Options.Host)
         {
             // The root is free again for another instance (or this one, later) — but only a marker naming this instance is ours to remove.
@@ -200,10 +212,11 @@ public sealed class StorageRegistry
     /// without duplicating or losing anything. See <see cref="MigrationOptions"/> for a dry run and deleting the source values.
     /// </summary>
     /// <param name="from">The registered root to move away from.</param>
-    /// <param name="to">The registered root to move to; this instance must write it.</param>
+    /// <param name="to">The root to move to; this instance must write it. It must be registered unless <see cref="MigrationOptions.RegisterDestination"/> is set.</param>
     /// <param name="options">Dry run, batch size, deleting sources.</param>
-    /// <param name="progress">Told after every artifact (and every committed batch).</param>
+    /// <param name="progress">Told as bytes are copied, after every artifact, and after every committed batch.</param>
     /// <exception cref="ReadOnlyStorageException"><paramref name="to"/> is written by another instance (or none).</exception>
+    /// <exception cref="StorageNotFoundException"><paramref name="from"/> is not registered, or <paramref name="to"/> is not and <see cref="MigrationOptions.RegisterDestination"/> is off.</exception>
     public MigrationResult Migrate(string from, string to, MigrationOptions? options = null, IProgress<MigrationProgress>? progress = null) =>
         MigrateAsync(from, to, options, progress).GetAwaiter().GetResult();
 
@@ -215,9 +228,50 @@ public sealed class StorageRegistry
             throw new ArgumentOutOfRangeException(nameof(options), options.BatchSize, "MigrationOptions.BatchSize must be at least 1.");
         }
 
-        var source = await GetAsync(from, null, cancellationToken).ConfigureAwait(false);
-        var destination = await GetAsync(to, null, cancellationToken).ConfigureAwait(false);
-        return await new StorageMigration(_store, source, destination, options ?? new MigrationOptions(), progress).RunAsync(cancellationToken).ConfigureAwait(false);
+        options ??= new MigrationOptions();
+        var source = await GetAsync(from, null, "migration source", cancellationToken).ConfigureAwait(false);
+        var target = Parse(to, "migration target");
+        var destination = options.RegisterDestination
+            ? await FindAsync(target, cancellationToken).ConfigureAwait(false)
+            : await GetAsync(to, null, "migration target", cancellationToken).ConfigureAwait(false);
+        if (destination is not null)
+        {
+            return await new StorageMigration(_store, source, destination, options, progress).RunAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        // Every rule the real run checks, without registering the target or writing its marker.
+        var preview = await PreviewRegistrationAsync(target, $"migrate artifacts into '{target.Root}'", cancellationToken).ConfigureAwait(false);
+        var plan = await new StorageMigration(_store, source, preview, options with { DryRun = true }, progress: null, destinationChecked: true)
+            .RunAsync(cancellationToken).ConfigureAwait(false);
+        if (options.DryRun)
+        {
+            return plan with { DestinationIsNew = true };
+        }
+
+        destination = await RegisterAsync(target, null, null, cancellationToken).ConfigureAwait(false);
+        MigrationResult result;
+        try
+        {
+            if (!destination.IsWritable)
+            {
+                // Claimed by another process meanwhile, or its marker could not be written after all.
+                var claim = await _store.Guard.ClaimAsync(_store.ValuesAt(destination.Root), claimIfUnmarked: false, cancellationToken).ConfigureAwait(false);
+                throw claim.Marker is { } marker
+                    ? StorageMigration.ForeignTarget(destination.Root, marker, $"migrate artifacts into '{destination}'", _store.InstanceUid)
+                    : new ReadOnlyStorageException(destination.Root, null,
+                        $"Cannot migrate artifacts into '{destination}': the migration target cannot be written by this instance because {claim.Problem ?? "it has no ownership marker"}. " +
+                        "It was registered for this migration only, and is not left registered.");
+            }
+
+            result = await new StorageMigration(_store, source, destination, options, progress).RunAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await RemoveIfEmptyAsync(destination, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+
+        return result with { DestinationIsNew = true, DestinationUnregistered = result.Moved == 0 && await RemoveIfEmptyAsync(destination, cancellationToken).ConfigureAwait(false) };
     }
 
     /// <summary>
@@ -228,7 +282,15 @@ public sealed class StorageRegistry
     public ArtifactRecord Upload(string name, int version) => UploadAsync(name, version).GetAwaiter().GetResult();
 
     /// <inheritdoc cref="Upload"/>
-    public async Task<ArtifactRecord> UploadAsync(string name, int version, CancellationToken cancellationToken = default)
+    public Task<ArtifactRecord> UploadAsync(string name, int version, CancellationToken cancellationToken = default) =>
+        UploadAsync(name, version, progress: null, cancellationToken);
+
+    /// <inheritdoc cref="Upload"/>
+    /// <param name="name">The artifact name.</param>
+    /// <param name="version">The version.</param>
+    /// <param name="progress">Told the bytes copied as they are copied.</param>
+    /// <param name="cancellationToken">Cancels the upload; the version keeps pointing at its source until its copy is verified.</param>
+    public async Task<ArtifactRecord> UploadAsync(string name, int version, IProgress<MigrationProgress>? progress, CancellationToken cancellationToken = default)
     {
         var record = await _store.FindVersionAsync(name, version, cancellationToken).ConfigureAwait(false);
         var destination = Default;
@@ -238,7 +300,7 @@ public sealed class StorageRegistry
         }
 
         var source = (await ListAsync(cancellationToken).ConfigureAwait(false)).First(s => s.Id == record.StorageId);
-        var migration = new StorageMigration(_store, source, destination, new MigrationOptions { DeleteSource = true }, progress: null);
+        var migration = new StorageMigration(_store, source, destination, new MigrationOptions { DeleteSource = true }, progress);
         var result = await migration.RunAsync([record], cancellationToken).ConfigureAwait(false);
         if (result.Failures.Count > 0)
         {
@@ -264,14 +326,7 @@ public sealed class StorageRegistry
     {
         var onHost = HostFor(location, host);
         var all = await _store.Metadata.ListStoragesAsync(cancellationToken).ConfigureAwait(false);
-        var nesting = all.FirstOrDefault(s => s.IsLocal == (location.Kind == StorageKind.Local) && s.Host == onHost
-            && (IsInside(location.Root, s.Root) || IsInside(s.Root, location.Root)));
-        if (nesting is not null)
-        {
-            throw new LineageConfigurationException(
-                $"Storage location '{location.Root}' would be nested {(IsInside(location.Root, nesting.Root) ? "inside" : "around")} the registered location '{nesting}': " +
-                "each value must belong to exactly one location. Use the registered root (or a folder beside it), or delete that location first.");
-        }
+        EnsureNotNested(location, onHost, all);
 
         var type = location.Kind == StorageKind.Local ? "local" : "s3";
         var region = location.Kind == StorageKind.S3 ? _store.Options.StorageOptions.GetValueOrDefault("region") : null;
@@ -289,6 +344,71 @@ public sealed class StorageRegistry
         var claim = await _store.Guard.ClaimAsync(_store.ValuesAt(location.Root), claimIfUnmarked: true, cancellationToken, uid).ConfigureAwait(false);
         return await _store.Metadata.RegisterStorageAsync(
             new NewStorage(uid, location.Root, type, onHost, claim.Marker?.InstanceUid, description, region, _store.Options.User), syncOwner: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// What registering <paramref name="location"/> on this machine would give, checked without registering it or writing its marker:
+    /// it must not nest with a registered root, and its marker (if any) must name this instance. Whether a marker can be written is
+    /// only known by writing one; the real run finds out, and then unregisters it again.
+    /// </summary>
+    private async Task<StorageRecord> PreviewRegistrationAsync(StorageLocation location, string operation, CancellationToken cancellationToken)
+    {
+        var onHost = HostFor(location, null);
+        EnsureNotNested(location, onHost, await _store.Metadata.ListStoragesAsync(cancellationToken).ConfigureAwait(false));
+        var values = _store.ValuesAt(location.Root);
+        _store.Guard.Forget(location.Root);
+        var claim = await _store.Guard.ClaimAsync(values, claimIfUnmarked: false, cancellationToken).ConfigureAwait(false);
+        if (claim.Marker is { } marker && !string.Equals(marker.InstanceUid, _store.InstanceUid, StringComparison.Ordinal))
+        {
+            throw StorageMigration.ForeignTarget(location.Root, marker, operation, _store.InstanceUid);
+        }
+
+        if (claim.Marker is null && !await HasNoMarkerAsync(values, cancellationToken).ConfigureAwait(false))
+        {
+            throw new ReadOnlyStorageException(location.Root, null, $"Cannot {operation}: it could not be claimed for this instance because {claim.Problem}.");
+        }
+
+        return new StorageRecord(string.Empty, location.Root, location.Kind == StorageKind.Local ? "local" : "s3", null,
+            location.Kind == StorageKind.S3 ? _store.Options.StorageOptions.GetValueOrDefault("region") : null, onHost, _store.InstanceUid,
+            SpaceRecord.All, DateTimeOffset.UtcNow, _store.Options.User, IsWritable: true);
+    }
+
+    private static async Task<bool> HasNoMarkerAsync(Values.IValueStore values, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await values.ReadSmallAsync(StorageMarker.Key, cancellationToken).ConfigureAwait(false) is null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Removes a registration this process just made when no artifact lives there; true when it did.</summary>
+    private async Task<bool> RemoveIfEmptyAsync(StorageRecord storage, CancellationToken cancellationToken)
+    {
+        var counts = await _store.Metadata.CountInStorageAsync(storage.Id, cancellationToken).ConfigureAwait(false);
+        if (counts.Values.Sum() > 0)
+        {
+            return false;
+        }
+
+        await _store.Metadata.DeleteStorageAsync(storage.Id, cancellationToken).ConfigureAwait(false);
+        await ReleaseMarkerAsync(storage, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    private static void EnsureNotNested(StorageLocation location, string? onHost, IReadOnlyList<StorageRecord> all)
+    {
+        var nesting = all.FirstOrDefault(s => s.IsLocal == (location.Kind == StorageKind.Local) && s.Host == onHost
+            && (IsInside(location.Root, s.Root) || IsInside(s.Root, location.Root)));
+        if (nesting is not null)
+        {
+            throw new LineageConfigurationException(
+                $"Storage location '{location.Root}' would be nested {(IsInside(location.Root, nesting.Root) ? "inside" : "around")} the registered location '{nesting}': " +
+                "each value must belong to exactly one location. Use the registered root (or a folder beside it), or delete that location first.");
+        }
     }
 
     /// <summary>The registered location a path lies under (local: on this host), and the path's key inside it; null when there is none.</summary>
@@ -310,11 +430,12 @@ public sealed class StorageRegistry
         return (storage, key);
     }
 
-    private static StorageLocation Parse(string root)
+    /// <summary>Parses a root; <paramref name="role"/> names it in errors (e.g. "migration target").</summary>
+    private static StorageLocation Parse(string root, string role)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(root);
         return StorageLocation.Parse(root, Directory.GetCurrentDirectory(),
-            Environment.GetFolderPath(Environment.SpecialFolder.UserProfile, Environment.SpecialFolderOption.DoNotVerify));
+            Environment.GetFolderPath(Environment.SpecialFolder.UserProfile, Environment.SpecialFolderOption.DoNotVerify), role);
     }
 
     private string? HostFor(StorageLocation location, string? host)

@@ -50,7 +50,7 @@ internal static class StoredDigests
         await OfFolderAsync(values, folderKey, await FilesAsync(values, folderKey, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
 
     /// <summary>The digest of the folder holding <paramref name="files"/> (as listed by <see cref="FilesAsync"/>); null when there are none.</summary>
-    public static async Task<ValueDigest?> OfFolderAsync(IValueStore values, string folderKey, IReadOnlyList<StoredObject> files, CancellationToken cancellationToken)
+    public static async Task<ValueDigest?> OfFolderAsync(IValueStore values, string folderKey, IReadOnlyList<StoredObject> files, CancellationToken cancellationToken, IProgress<long>? progress = null)
     {
         if (files.Count == 0)
         {
@@ -65,6 +65,7 @@ internal static class StoredDigests
             var digest = await OfObjectAsync(values, file.Key, cancellationToken).ConfigureAwait(false) ?? new ValueDigest(0, string.Empty);
             manifest.AppendData(Encoding.UTF8.GetBytes($"{file.Key[(folderKey.Length + 1)..]}\t{digest.Size}\t{digest.Hash}\n"));
             total += digest.Size;
+            progress?.Report(digest.Size);
         }
 
         return new ValueDigest(total, Convert.ToHexString(manifest.GetHashAndReset()).ToLowerInvariant());

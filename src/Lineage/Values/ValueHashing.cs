@@ -120,16 +120,21 @@ internal sealed class VerifyingReadStream(Stream inner, ValueDigest expected, st
     }
 
     /// <summary>Reads to the end (if not there yet) and verifies.</summary>
-    public async Task VerifyToEndAsync(CancellationToken cancellationToken)
+    public Task VerifyToEndAsync(CancellationToken cancellationToken) => VerifyToEndAsync(progress: null, cancellationToken);
+
+    /// <summary>Reads to the end (if not there yet) and verifies, telling <paramref name="progress"/> the bytes of each read.</summary>
+    public async Task VerifyToEndAsync(IProgress<long>? progress, CancellationToken cancellationToken)
     {
         if (_verified)
         {
             return;
         }
 
-        var scratch = new byte[81920];
-        while (await ReadAsync(scratch, cancellationToken).ConfigureAwait(false) > 0)
+        var scratch = new byte[1 << 20];
+        int read;
+        while ((read = await ReadAsync(scratch, cancellationToken).ConfigureAwait(false)) > 0)
         {
+            progress?.Report(read);
         }
     }
 

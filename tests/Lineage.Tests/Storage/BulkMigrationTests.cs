@@ -77,7 +77,7 @@ public sealed class BulkMigrationTests(PostgresServer postgres, S3Server s3)
         Assert.Equal("v1", store.Load<string>("model", 1));
 
         Assert.All(reports, p => Assert.Equal((5, before.Sum(r => r.Size)), (p.ArtifactsTotal, p.BytesTotal)));
-        Assert.Equal(5, reports.Count(p => p.Current is not null));
+        Assert.Equal(5, reports.Where(p => p.Current is not null).Select(p => p.Current).Distinct().Count());
         Assert.Equal((5, 3), (reports[^1].ArtifactsDone, reports[^1].BatchesCommitted));
 
         store.Storages.SetDefault(to);
@@ -156,7 +156,8 @@ public sealed class BulkMigrationTests(PostgresServer postgres, S3Server s3)
         var copied = new List<string>();
         var killAfterThirdCopy = new ImmediateProgress<MigrationProgress>(p =>
         {
-            if (p.Current is { } current)
+            // Only the report that finishes an artifact: reports during its copy name it too.
+            if (p.Current is { } current && p.ArtifactsDone > copied.Count)
             {
                 copied.Add(current);
                 if (copied.Count == 3)
@@ -261,5 +262,115 @@ public sealed class BulkMigrationTests(PostgresServer postgres, S3Server s3)
         Assert.Equal(after.Count(r => r.IsManaged) + 1, (await sandbox.LineageEntriesAsync(to)).Count);
         Assert.Equal("v2", store.Load<string>("model"));
         Assert.Equal(LegacyContent, store.Load<byte[]>("legacy"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Required))]
+    public async Task Migration_progress_counts_the_bytes_of_a_large_value_while_it_is_copied(Backend backend)
+    {
+        await using var sandbox = await CreateAsync(backend, postgres, s3);
+        var to = await sandbox.NewRootAsync();
+        using var store = sandbox.Open();
+        var big = store.Save("big", Enumerable.Range(0, 8 << 20).Select(i => (byte)(i * 7)).ToArray());
+        store.Storages.Add(to);
+        var reports = new List<MigrationProgress>();
+
+        var result = await store.Storages.MigrateAsync(sandbox.Root, to, progress: new ImmediateProgress<MigrationProgress>(reports.Add), cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal(1, result.Moved);
+        var during = reports.Where(p => p.BytesDone > 0 && p.BytesDone < big.Size).ToList();
+        Assert.True(during.Count >= 4, $"expected the bar to move within the value, got {string.Join(", ", reports.Select(p => p.BytesDone))}");
+        Assert.All(during, p => Assert.Equal(("big@1", 0), (p.Current, p.ArtifactsDone)));
+        Assert.Equal(reports.Select(p => p.BytesDone).Order(), reports.Select(p => p.BytesDone));
+        Assert.Equal(big.Size, reports[^1].BytesDone);
+    }
+
+    [Theory]
+    [MemberData(nameof(Required))]
+    public async Task Verify_with_progress_reports_the_bytes_of_a_large_value_as_they_are_read(Backend backend)
+    {
+        await using var sandbox = await CreateAsync(backend, postgres, s3);
+        using var store = sandbox.Open();
+        var big = store.Save("big", Enumerable.Range(0, 8 << 20).Select(i => (byte)(i * 3)).ToArray());
+        var chunks = new List<long>();
+
+        var check = await store.VerifyAsync(big, new ImmediateProgress<long>(chunks.Add), TestContext.Current.CancellationToken);
+
+        Assert.Equal(ValueCheckStatus.Ok, check.Status);
+        Assert.True(chunks.Count >= 4, $"expected several reports within the value, got {chunks.Count}");
+        Assert.Equal(big.Size, chunks.Sum());
+    }
+
+    [Theory]
+    [MemberData(nameof(Required))]
+    public async Task A_dry_run_to_an_unregistered_target_plans_without_registering_it_or_writing_a_marker(Backend backend)
+    {
+        await using var sandbox = await CreateAsync(backend, postgres, s3);
+        var to = await sandbox.NewRootAsync();
+        using var store = sandbox.Open();
+        store.Save("a", "first");
+        var options = new MigrationOptions { DryRun = true, RegisterDestination = true };
+
+        var dry = store.Storages.Migrate(sandbox.Root, to, options);
+
+        Assert.Equal((true, 1, 0, true), (dry.DryRun, dry.Artifacts, dry.Moved, dry.DestinationIsNew));
+        Assert.Single(dry.Planned);
+        Assert.Throws<StorageNotFoundException>(() => store.Storages.Get(to));
+        Assert.Null(await sandbox.MarkerOwnerAsync(to));
+        var nested = Assert.Throws<LineageConfigurationException>(() => store.Storages.Migrate(sandbox.Root, PathUnder(sandbox.Root, "inner"), options));
+        Assert.Contains("nested inside", nested.Message, StringComparison.Ordinal);
+        await sandbox.WriteMarkerAsync(to, "other-instance", "elsewhere");
+        var foreign = Assert.Throws<ReadOnlyStorageException>(() => store.Storages.Migrate(sandbox.Root, to, options));
+        Assert.Contains($"the migration target '{to}' is written by instance 'other-instance'", foreign.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("artifact_storage_dir", foreign.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Required))]
+    public async Task A_migration_into_a_target_it_cannot_write_leaves_no_registration_behind(Backend backend)
+    {
+        await using var sandbox = await CreateAsync(backend, postgres, s3);
+        var to = await sandbox.NewRootAsync();
+        using var store = sandbox.Open();
+        store.Save("a", "first");
+        await sandbox.WriteMarkerAsync(to, "other-instance", "elsewhere");
+
+        var refused = Assert.Throws<ReadOnlyStorageException>(() => store.Storages.Migrate(sandbox.Root, to, new MigrationOptions { RegisterDestination = true }));
+
+        Assert.Contains("migration target", refused.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(store.Storages.List(), s => s.Root == to);
+        Assert.All(store.ListAllVersions(null), r => Assert.Equal(sandbox.Root, r.StorageRoot));
+    }
+
+    [Theory]
+    [MemberData(nameof(Required))]
+    public async Task A_migration_that_moves_nothing_into_a_target_it_registered_unregisters_it_again(Backend backend)
+    {
+        await using var sandbox = await CreateAsync(backend, postgres, s3);
+        var to = await sandbox.NewRootAsync();
+        using var store = sandbox.Open();
+        var record = store.Save("a", "first");
+        await sandbox.DeleteAsync(sandbox.Root, record.Key);
+
+        var result = store.Storages.Migrate(sandbox.Root, to, new MigrationOptions { RegisterDestination = true });
+
+        Assert.Equal((0, 1, true, true), (result.Moved, result.Failures.Count, result.DestinationIsNew, result.DestinationUnregistered));
+        Assert.DoesNotContain(store.Storages.List(), s => s.Root == to);
+        Assert.Null(await sandbox.MarkerOwnerAsync(to));
+    }
+
+    [Fact]
+    public async Task Errors_about_a_migration_target_name_it_as_the_target_not_as_artifact_storage_dir()
+    {
+        await using var sandbox = await CreateAsync(Backend.SqliteLocal, postgres, s3);
+        using var store = sandbox.Open();
+
+        var badScheme = Assert.Throws<LineageConfigurationException>(() => store.Storages.Migrate(sandbox.Root, "ftp://host/x", new MigrationOptions { RegisterDestination = true }));
+        var badBucket = Assert.Throws<LineageConfigurationException>(() => store.Storages.Migrate(sandbox.Root, "s3://Bad_Bucket/x", new MigrationOptions { RegisterDestination = true }));
+        var badRoot = Assert.Throws<LineageConfigurationException>(() => store.Storages.Add("s3://bucket/a//b"));
+
+        Assert.StartsWith("migration target 'ftp://host/x' uses the unsupported scheme", badScheme.Message, StringComparison.Ordinal);
+        Assert.StartsWith("migration target 's3://Bad_Bucket/x' names an invalid S3 bucket", badBucket.Message, StringComparison.Ordinal);
+        Assert.StartsWith("storage root 's3://bucket/a//b' has an empty segment", badRoot.Message, StringComparison.Ordinal);
     }
 }

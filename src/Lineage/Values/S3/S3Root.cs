@@ -5,14 +5,15 @@ internal sealed record S3Root(string Bucket, string Prefix)
 {
     public override string ToString() => Prefix.Length == 0 ? $"s3://{Bucket}" : $"s3://{Bucket}/{Prefix.TrimEnd('/')}";
 
-    public static S3Root Parse(string root)
+    /// <summary>Parses <paramref name="root"/>; <paramref name="settingName"/> names it in errors.</summary>
+    public static S3Root Parse(string root, string settingName = Configuration.ConfigFile.ArtifactStorageDirKey)
     {
         if (!root.StartsWith("s3://", StringComparison.OrdinalIgnoreCase))
         {
             throw new LineageConfigurationException($"'{root}' is not an s3:// location.");
         }
 
-        if (Rules.LineageRules.S3LocationProblem(root) is { } problem)
+        if (Rules.LineageRules.S3LocationProblem(root, settingName) is { } problem)
         {
             throw new LineageConfigurationException(problem + ".");
         }
