@@ -36,7 +36,7 @@ public sealed class InputHasher : IDisposable
         catch (MemoryPackSerializationException e)
         {
             throw new ArtifactSerializationException(
-                $"Input {_count} ({TypeNames.Of(typeof(T))}) cannot be serialized, so GetOrCompute cannot tell whether it changed: mark its type [Artifact], or pass it as something serializable.", e);
+                $"Input {_count} ({TypeNames.Of(typeof(T))}) cannot be serialized, so GetOrCompute cannot tell whether it changed: {e.Message} {SerializationAdvice.For(typeof(T))}", e);
         }
 
         BitConverter.TryWriteBytes(header[4..], (long)bytes.Length);

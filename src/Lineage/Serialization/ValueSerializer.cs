@@ -62,7 +62,7 @@ internal static class ValueSerializer
                     catch (MemoryPackSerializationException e)
                     {
                         throw new ArtifactSerializationException(
-                            $"Lineage cannot serialize a {TypeNames.Of(typeof(T))}: {e.Message} Mark the type [Artifact] (or [MemoryPackable]), or save it as bytes, a stream or a file.", e);
+                            $"Lineage cannot serialize a {TypeNames.Of(typeof(T))}: {e.Message} {SerializationAdvice.For(typeof(T))} Or save it as bytes, a stream or a file.", e);
                     }
                 });
         }

@@ -58,7 +58,7 @@ public sealed class S3PrefixTests(S3Server s3)
 
         var error = await Assert.ThrowsAsync<LineageConfigurationException>(() => store.Storages.AddAsync(root, cancellationToken: ct));
 
-        Assert.Contains($"artifact_storage_dir '{root}'", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"storage root '{root}'", error.Message, StringComparison.Ordinal);
         Assert.Contains("'..'", error.Message, StringComparison.Ordinal);
         using var client = await s3.ClientAsync();
         var keys = (await client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket }, ct)).S3Objects?.Select(o => o.Key) ?? [];
