@@ -114,12 +114,15 @@ internal sealed class CodeSlicer
         _ => false,
     };
 
-    private void Include(SyntaxNode declaration)
+    private bool Include(SyntaxNode declaration)
     {
-        if (_declarations.Add(declaration))
+        if (!_declarations.Add(declaration))
         {
-            _pending.Enqueue(declaration);
+            return false;
         }
+
+        _pending.Enqueue(declaration);
+        return true;
     }
 
     private void Walk(SyntaxNode declaration)
@@ -163,6 +166,7 @@ internal sealed class CodeSlicer
             return;
         }
 
+        var added = false;
         foreach (var reference in symbol.DeclaringSyntaxReferences)
         {
             if (!_compilation.ContainsSyntaxTree(reference.SyntaxTree))
@@ -170,12 +174,59 @@ internal sealed class CodeSlicer
                 continue;
             }
 
-            if (DeclarationOf(reference.GetSyntax(_cancellationToken)) is { } declaration)
+            if (DeclarationOf(reference.GetSyntax(_cancellationToken)) is { } declaration && Include(declaration))
             {
-                Include(declaration);
+                added = true;
+                IncludeOtherPartsOf(declaration);
+            }
+        }
+
+        // A call binds to a partial method's defining declaration, which has no body: the implementation decides the value.
+        if (added && symbol is IMethodSymbol method && (method.PartialImplementationPart ?? method.PartialDefinitionPart) is { } otherPart)
+        {
+            Reach(otherPart);
+        }
+    }
+
+    /// <summary>
+    /// The other declarations of a partial property, indexer or event (C# 13 and later): the reached one may be the
+    /// body-less definition. Matched by syntax, since the symbol API for them is newer than the Roslyn this builds against.
+    /// </summary>
+    private void IncludeOtherPartsOf(SyntaxNode declaration)
+    {
+        if (declaration is not (BasePropertyDeclarationSyntax or EventFieldDeclarationSyntax) || declaration.Parent is not TypeDeclarationSyntax type
+            || !((MemberDeclarationSyntax)declaration).Modifiers.Any(SyntaxKind.PartialKeyword)
+            || ModelFor(type.SyntaxTree).GetDeclaredSymbol(type, _cancellationToken) is not { } containingType)
+        {
+            return;
+        }
+
+        var name = MemberName(declaration);
+        foreach (var part in containingType.DeclaringSyntaxReferences)
+        {
+            if (!_compilation.ContainsSyntaxTree(part.SyntaxTree) || part.GetSyntax(_cancellationToken) is not TypeDeclarationSyntax partType)
+            {
+                continue;
+            }
+
+            foreach (var member in partType.Members)
+            {
+                if (member.RawKind == declaration.RawKind && member.Modifiers.Any(SyntaxKind.PartialKeyword) && MemberName(member) == name)
+                {
+                    Include(member);
+                }
             }
         }
     }
+
+    private static string? MemberName(SyntaxNode member) => member switch
+    {
+        PropertyDeclarationSyntax property => property.Identifier.ValueText,
+        EventDeclarationSyntax @event => @event.Identifier.ValueText,
+        EventFieldDeclarationSyntax field => string.Join(",", field.Declaration.Variables.Select(v => v.Identifier.ValueText)),
+        IndexerDeclarationSyntax => "this[]",
+        _ => null,
+    };
 
     /// <summary>The member- or type-level declaration a declaring node belongs to.</summary>
     private static SyntaxNode? DeclarationOf(SyntaxNode node)

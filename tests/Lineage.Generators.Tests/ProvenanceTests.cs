@@ -1,0 +1,92 @@
+namespace Lineage.Generators.Tests;
+
+/// <summary>
+/// Mutation tests of the slice: an edit that changes the artifact's value must change <c>CodeVersion</c> (else
+/// <c>GetOrCompute</c> serves a stale value), and a comment or an unrelated edit must not. Each case compiles both
+/// versions and runs the artifact method, so the value change is checked too, not only the hash.
+/// </summary>
+public sealed class ProvenanceTests
+{
+    private const string Accessor = "Prov.App.Artifacts+Value";
+
+    private const string Pipeline = """
+        using Lineage;
+
+        namespace Prov;
+
+        public static class Pipeline
+        {
+            [Artifact("value")]
+            public static double Value() => Model.Compute();
+        }
+        """;
+
+    // Partial methods: the call binds to the body-less definition; the implementation lives in another file.
+    private static readonly SourceFile[] PartialMethod =
+    [
+        new("Pipeline.cs", Pipeline),
+        new("Model.cs", """
+            namespace Prov;
+
+            public static partial class Model
+            {
+                public static double Compute() => Weight();
+
+                private static partial double Weight();
+            }
+            """),
+        new("ModelWeight.cs", """
+            namespace Prov;
+
+            public static partial class Model
+            {
+                private static partial double Weight() => 2.5;
+
+                public static int Unrelated() => 1;
+            }
+            """),
+    ];
+
+    [Fact]
+    public void Editing_a_partial_method_implementation_in_another_file_changes_the_code_version_and_the_value() =>
+        AssertChanges(PartialMethod, "ModelWeight.cs", "=> 2.5;", "=> 3.5;");
+
+    [Fact]
+    public void A_comment_in_a_partial_method_implementation_or_an_edit_beside_it_leaves_the_code_version_unchanged()
+    {
+        AssertUnchanged(PartialMethod, "ModelWeight.cs", "=> 2.5;", "=> /* the weight */ 2.5;");
+        AssertUnchanged(PartialMethod, "ModelWeight.cs", "=> 1;", "=> 2;");
+    }
+
+    private static (string Version, object? Value) Build(SourceFile[] files)
+    {
+        var run = GeneratorHarness.Run("Prov", "Prov.App", files).AssertCompilesCleanly();
+        using var loaded = run.Load();
+        return (run.Constant(Accessor, "CodeVersion"), loaded.Invoke("Prov.Pipeline", "Value"));
+    }
+
+    private static SourceFile[] Edit(SourceFile[] files, string path, string from, string to) =>
+        [.. files.Select(file => file.Path != path ? file : file.Text.Contains(from, StringComparison.Ordinal)
+            ? file with { Text = file.Text.Replace(from, to, StringComparison.Ordinal) }
+            : throw new ArgumentException($"{path} does not contain '{from}'."))];
+
+    /// <summary>The edit changes the value (checked by running both builds), so it must change the code version.</summary>
+    private static void AssertChanges(SourceFile[] files, string path, string from, string to)
+    {
+        var before = Build(files);
+        var after = Build(Edit(files, path, from, to));
+
+        Assert.NotEqual(before.Value, after.Value);
+        Assert.NotEqual(before.Version, after.Version);
+    }
+
+    /// <summary>The edit leaves the value as it was, and the code version too.</summary>
+    private static void AssertUnchanged(SourceFile[] files, string path, string from, string to)
+    {
+        var before = Build(files);
+        var after = Build(Edit(files, path, from, to));
+
+        Assert.Equal(before.Value, after.Value);
+        Assert.Equal(before.Version, after.Version);
+    }
+}
