@@ -58,6 +58,67 @@ public sealed class ProvenanceTests
         AssertUnchanged(PartialMethod, "ModelWeight.cs", "=> 1;", "=> 2;");
     }
 
+    // Static state: the static constructor that assigns a reached field, and a module initializer in another file.
+    private static readonly SourceFile[] StaticState =
+    [
+        new("Pipeline.cs", Pipeline),
+        new("Model.cs", """
+            namespace Prov;
+
+            public static class Model
+            {
+                public static readonly double Factor;
+
+                public static readonly double Offset = Start();
+
+                public static double Bias;
+
+                static Model()
+                {
+                    Factor = 2.0;
+                }
+
+                public static double Compute() => Factor + Bias;
+
+                private static double Start() => 0.5;
+
+                public static int Unrelated() => 1;
+            }
+            """),
+        new("Startup.cs", """
+            using System.Runtime.CompilerServices;
+
+            namespace Prov;
+
+            internal static class Startup
+            {
+                [ModuleInitializer]
+                internal static void Configure() => Model.Bias = 10.0;
+            }
+            """),
+    ];
+
+    [Fact]
+    public void Editing_the_static_constructor_that_assigns_a_reached_field_changes_the_code_version_and_the_value() =>
+        AssertChanges(StaticState, "Model.cs", "Factor = 2.0;", "Factor = 3.0;");
+
+    [Fact]
+    public void Editing_a_module_initializer_that_sets_reached_static_state_changes_the_code_version_and_the_value() =>
+        AssertChanges(StaticState, "Startup.cs", "Model.Bias = 10.0;", "Model.Bias = 20.0;");
+
+    [Fact]
+    public void Editing_a_static_field_initializer_of_a_reached_type_changes_the_code_version() =>
+        // Offset is not read by Compute, but its initializer runs in the same static constructor and could set what is.
+        AssertVersionChanges(StaticState, "Model.cs", "=> 0.5;", "=> 0.75;");
+
+    [Fact]
+    public void A_comment_in_a_static_constructor_or_module_initializer_or_an_unreached_method_leaves_the_code_version_unchanged()
+    {
+        AssertUnchanged(StaticState, "Model.cs", "Factor = 2.0;", "Factor = 2.0; // the default");
+        AssertUnchanged(StaticState, "Startup.cs", "Model.Bias = 10.0;", "/* configured */ Model.Bias = 10.0;");
+        AssertUnchanged(StaticState, "Model.cs", "=> 1;", "=> 2;");
+    }
+
     private static (string Version, object? Value) Build(SourceFile[] files)
     {
         var run = GeneratorHarness.Run("Prov", "Prov.App", files).AssertCompilesCleanly();
@@ -79,6 +140,10 @@ public sealed class ProvenanceTests
         Assert.NotEqual(before.Value, after.Value);
         Assert.NotEqual(before.Version, after.Version);
     }
+
+    /// <summary>The edit changes code that runs when the value is computed, so it must change the code version.</summary>
+    private static void AssertVersionChanges(SourceFile[] files, string path, string from, string to) =>
+        Assert.NotEqual(Build(files).Version, Build(Edit(files, path, from, to)).Version);
 
     /// <summary>The edit leaves the value as it was, and the code version too.</summary>
     private static void AssertUnchanged(SourceFile[] files, string path, string from, string to)

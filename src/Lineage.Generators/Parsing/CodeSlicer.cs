@@ -23,6 +23,8 @@ internal sealed class CodeSlicer
     private readonly Dictionary<SyntaxTree, SemanticModel> _models = new();
     private readonly HashSet<SyntaxNode> _declarations = new();
     private readonly Queue<SyntaxNode> _pending = new();
+    private readonly HashSet<INamedTypeSymbol> _initializedTypes = new(SymbolEqualityComparer.Default);
+    private bool _moduleInitializersIncluded;
 
     private CodeSlicer(SemanticModel model, CancellationToken cancellationToken)
     {
@@ -36,6 +38,11 @@ internal sealed class CodeSlicer
     {
         var slicer = new CodeSlicer(model, cancellationToken);
         slicer.Include(method);
+        if (model.GetDeclaredSymbol(method, cancellationToken) is { } symbol)
+        {
+            slicer.IncludeInitializationFor(symbol);
+        }
+
         while (slicer._pending.Count > 0)
         {
             slicer.Walk(slicer._pending.Dequeue());
@@ -181,12 +188,117 @@ internal sealed class CodeSlicer
             }
         }
 
+        if (added)
+        {
+            IncludeInitializationFor(symbol);
+        }
+
         // A call binds to a partial method's defining declaration, which has no body: the implementation decides the value.
         if (added && symbol is IMethodSymbol method && (method.PartialImplementationPart ?? method.PartialDefinitionPart) is { } otherPart)
         {
             Reach(otherPart);
         }
     }
+
+    /// <summary>
+    /// The code that runs before a reached member can be used and may set what it reads: the static constructor and
+    /// static initializers of its type (of its base types too for an instance member, since constructing the instance
+    /// ran them), and, once static state is reached, every <c>[ModuleInitializer]</c> method of the compilation.
+    /// </summary>
+    private void IncludeInitializationFor(ISymbol member)
+    {
+        if (member is not (IMethodSymbol or IPropertySymbol or IFieldSymbol or IEventSymbol) || member.ContainingType is not { } type
+            || member is IFieldSymbol { IsConst: true })
+        {
+            return;
+        }
+
+        if (member.IsStatic && member is (IFieldSymbol or IPropertySymbol))
+        {
+            IncludeModuleInitializers();
+        }
+
+        var included = IncludeTypeInitialization(type);
+        for (var baseType = type.BaseType; included && !member.IsStatic && baseType is not null; baseType = baseType.BaseType)
+        {
+            included = IncludeTypeInitialization(baseType);
+        }
+    }
+
+    /// <summary>The type's static constructor and static field and property initializers; false for a type outside the compilation.</summary>
+    private bool IncludeTypeInitialization(INamedTypeSymbol type)
+    {
+        if (type.DeclaringSyntaxReferences.IsEmpty || !_compilation.ContainsSyntaxTree(type.DeclaringSyntaxReferences[0].SyntaxTree))
+        {
+            return false;
+        }
+
+        if (!_initializedTypes.Add(type))
+        {
+            return true;
+        }
+
+        foreach (var member in type.GetMembers())
+        {
+            var runsAtInitialization = member switch
+            {
+                IMethodSymbol { MethodKind: MethodKind.StaticConstructor, IsImplicitlyDeclared: false } => true,
+                IFieldSymbol { IsStatic: true, IsConst: false, IsImplicitlyDeclared: false } => true,
+                IPropertySymbol { IsStatic: true } => true,
+                _ => false,
+            };
+            if (!runsAtInitialization)
+            {
+                continue;
+            }
+
+            foreach (var reference in member.DeclaringSyntaxReferences)
+            {
+                var syntax = reference.GetSyntax(_cancellationToken);
+                var hasInitializer = syntax switch
+                {
+                    VariableDeclaratorSyntax variable => variable.Initializer is not null,
+                    PropertyDeclarationSyntax property => property.Initializer is not null,
+                    _ => member is IMethodSymbol,
+                };
+                if (hasInitializer && _compilation.ContainsSyntaxTree(reference.SyntaxTree) && DeclarationOf(syntax) is { } declaration)
+                {
+                    Include(declaration);
+                }
+            }
+        }
+
+        return true;
+    }
+
+    private void IncludeModuleInitializers()
+    {
+        if (_moduleInitializersIncluded)
+        {
+            return;
+        }
+
+        _moduleInitializersIncluded = true;
+        foreach (var tree in _compilation.SyntaxTrees)
+        {
+            foreach (var initializer in ModuleInitializerCandidates.GetValue(tree, ModuleInitializerCandidatesIn))
+            {
+                Include(initializer);
+            }
+        }
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SyntaxTree, IReadOnlyList<SyntaxNode>> ModuleInitializerCandidates = new();
+
+    /// <summary>Methods with an attribute named <c>ModuleInitializer</c>: matched by name, so an alias or a look-alike is included too.</summary>
+    private static IReadOnlyList<SyntaxNode> ModuleInitializerCandidatesIn(SyntaxTree tree) =>
+        tree.GetRoot()
+            .DescendantNodes(node => node is CompilationUnitSyntax or BaseNamespaceDeclarationSyntax or TypeDeclarationSyntax)
+            .OfType<MethodDeclarationSyntax>()
+            .Where(method => method.AttributeLists.SelectMany(list => list.Attributes).Any(attribute =>
+                attribute.Name.ToString() is var name
+                && (name.EndsWith("ModuleInitializer", StringComparison.Ordinal) || name.EndsWith("ModuleInitializerAttribute", StringComparison.Ordinal))))
+            .ToList<SyntaxNode>();
 
     /// <summary>
     /// The other declarations of a partial property, indexer or event (C# 13 and later): the reached one may be the
