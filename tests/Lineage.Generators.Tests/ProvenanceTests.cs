@@ -119,6 +119,42 @@ public sealed class ProvenanceTests
         AssertUnchanged(StaticState, "Model.cs", "=> 1;", "=> 2;");
     }
 
+    // Enum members without explicit values: Gold's number depends on every member before it.
+    private static readonly SourceFile[] EnumMember =
+    [
+        new("Pipeline.cs", Pipeline),
+        new("Model.cs", """
+            namespace Prov;
+
+            public static class Model
+            {
+                public static double Compute() => (int)Tier.Gold * 1.5;
+            }
+            """),
+        new("Tier.cs", """
+            namespace Prov;
+
+            public enum Tier
+            {
+                Bronze,
+                Silver,
+                Gold,
+            }
+            """),
+    ];
+
+    [Fact]
+    public void Inserting_an_enum_member_before_a_reached_one_changes_the_code_version_and_the_value() =>
+        AssertChanges(EnumMember, "Tier.cs", "Bronze,", "Bronze,\n    Copper,");
+
+    [Fact]
+    public void Giving_an_earlier_enum_member_an_explicit_value_changes_the_code_version_and_the_value() =>
+        AssertChanges(EnumMember, "Tier.cs", "Bronze,", "Bronze = 5,");
+
+    [Fact]
+    public void A_comment_between_enum_members_leaves_the_code_version_unchanged() =>
+        AssertUnchanged(EnumMember, "Tier.cs", "Bronze,", "Bronze, // the entry tier");
+
     private static (string Version, object? Value) Build(SourceFile[] files)
     {
         var run = GeneratorHarness.Run("Prov", "Prov.App", files).AssertCompilesCleanly();

@@ -340,7 +340,10 @@ internal sealed class CodeSlicer
         _ => null,
     };
 
-    /// <summary>The member- or type-level declaration a declaring node belongs to.</summary>
+    /// <summary>
+    /// The member- or type-level declaration a declaring node belongs to. An enum member is its whole enum: a member
+    /// without an explicit value is numbered by every member before it.
+    /// </summary>
     private static SyntaxNode? DeclarationOf(SyntaxNode node)
     {
         for (var current = node; current is not null; current = current.Parent)
@@ -351,7 +354,6 @@ internal sealed class CodeSlicer
                 case BaseMethodDeclarationSyntax:
                 case BasePropertyDeclarationSyntax:
                 case BaseFieldDeclarationSyntax:
-                case EnumMemberDeclarationSyntax:
                 case BaseTypeDeclarationSyntax:
                 case DelegateDeclarationSyntax:
                     return current;
