@@ -155,6 +155,58 @@ public sealed class ProvenanceTests
     public void A_comment_between_enum_members_leaves_the_code_version_unchanged() =>
         AssertUnchanged(EnumMember, "Tier.cs", "Bronze,", "Bronze, // the entry tier");
 
+    // Using aliases to a type outside the compilation: the alias directive is the only place the type is written.
+    private static readonly SourceFile[] LocalAlias =
+    [
+        new("Pipeline.cs", Pipeline),
+        new("Model.cs", """
+            using Real = float;
+
+            namespace Prov;
+
+            public static class Model
+            {
+                public static double Compute() => Third(1);
+
+                private static Real Third(Real x) => x / 3;
+            }
+            """),
+    ];
+
+    private static readonly SourceFile[] GlobalAlias =
+    [
+        new("Pipeline.cs", Pipeline),
+        new("Model.cs", """
+            namespace Prov;
+
+            public static class Model
+            {
+                public static double Compute() => Third(1);
+
+                private static Real Third(Real x) => x / 3;
+            }
+            """),
+        new("GlobalUsings.cs", """
+            global using Real = float;
+            global using Count = int;
+            """),
+    ];
+
+    [Fact]
+    public void Changing_the_type_a_using_alias_names_changes_the_code_version_and_the_value() =>
+        AssertChanges(LocalAlias, "Model.cs", "using Real = float;", "using Real = double;");
+
+    [Fact]
+    public void Changing_the_type_a_global_using_alias_in_another_file_names_changes_the_code_version_and_the_value() =>
+        AssertChanges(GlobalAlias, "GlobalUsings.cs", "global using Real = float;", "global using Real = double;");
+
+    [Fact]
+    public void A_comment_on_a_using_alias_or_an_edit_to_an_unused_alias_leaves_the_code_version_unchanged()
+    {
+        AssertUnchanged(GlobalAlias, "GlobalUsings.cs", "global using Real = float;", "global using Real = float; // single precision");
+        AssertUnchanged(GlobalAlias, "GlobalUsings.cs", "global using Count = int;", "global using Count = long;");
+    }
+
     private static (string Version, object? Value) Build(SourceFile[] files)
     {
         var run = GeneratorHarness.Run("Prov", "Prov.App", files).AssertCompilesCleanly();

@@ -144,6 +144,12 @@ internal sealed class CodeSlicer
                 continue;
             }
 
+            // `using Real = float;`: the directive is the only place the aliased type is written, possibly in another file.
+            if (node is IdentifierNameSyntax name && model.GetAliasInfo(name, _cancellationToken) is { } alias)
+            {
+                Reach(alias);
+            }
+
             var info = model.GetSymbolInfo(node, _cancellationToken);
             var symbol = info.Symbol ?? info.CandidateSymbols.FirstOrDefault();
             if (symbol is null || IsQualifier(node, symbol))
@@ -356,6 +362,7 @@ internal sealed class CodeSlicer
                 case BaseFieldDeclarationSyntax:
                 case BaseTypeDeclarationSyntax:
                 case DelegateDeclarationSyntax:
+                case UsingDirectiveSyntax:
                     return current;
                 case ParameterSyntax { Parent: ParameterListSyntax { Parent: TypeDeclarationSyntax type } }:
                     return type;
