@@ -207,10 +207,90 @@ public sealed class ProvenanceTests
         AssertUnchanged(GlobalAlias, "GlobalUsings.cs", "global using Count = int;", "global using Count = long;");
     }
 
+    // Dispatch: the slice calls an interface and an abstract member; the implementations are created by the host
+    // (as a DI container would), outside the slice.
+    private static readonly SourceFile[] Dispatch =
+    [
+        new("Pipeline.cs", Pipeline),
+        new("Model.cs", """
+            namespace Prov;
+
+            public interface IRate
+            {
+                double Of(double x);
+            }
+
+            public abstract class Shape
+            {
+                public abstract double Area { get; }
+            }
+
+            public static class Registry
+            {
+                public static IRate? Rate { get; set; }
+
+                public static Shape? Shape { get; set; }
+            }
+
+            public static class Model
+            {
+                public static double Compute() => Registry.Rate!.Of(10) + Registry.Shape!.Area;
+            }
+            """),
+        new("Rates.cs", """
+            namespace Prov;
+
+            internal sealed class FlatRate : IRate
+            {
+                public double Of(double x) => x * 0.2;
+
+                public int Unrelated() => 1;
+            }
+
+            internal class Square : Shape
+            {
+                public override double Area => 4.0;
+            }
+            """),
+        new("Host.cs", """
+            namespace Prov;
+
+            public static class Host
+            {
+                public static void Start()
+                {
+                    Registry.Rate = new FlatRate();
+                    Registry.Shape = new Square();
+                }
+            }
+            """),
+    ];
+
+    [Fact]
+    public void Editing_an_interface_implementation_created_outside_the_slice_changes_the_code_version_and_the_value() =>
+        AssertChanges(Dispatch, "Rates.cs", "x * 0.2;", "x * 0.3;");
+
+    [Fact]
+    public void Editing_an_override_created_outside_the_slice_changes_the_code_version_and_the_value() =>
+        AssertChanges(Dispatch, "Rates.cs", "=> 4.0;", "=> 9.0;");
+
+    [Fact]
+    public void A_comment_in_an_implementation_or_an_edit_to_its_other_members_leaves_the_code_version_unchanged()
+    {
+        AssertUnchanged(Dispatch, "Rates.cs", "x * 0.2;", "x * 0.2; // a fifth");
+        AssertUnchanged(Dispatch, "Rates.cs", "=> 1;", "=> 2;");
+    }
+
     private static (string Version, object? Value) Build(SourceFile[] files)
     {
         var run = GeneratorHarness.Run("Prov", "Prov.App", files).AssertCompilesCleanly();
         using var loaded = run.Load();
+        // Where a case has a host, it wires the implementations first, as a program's Main would.
+        if (loaded.Assembly.GetType("Prov.Host") is not null)
+        {
+            loaded.Invoke("Prov.Host", "Start");
+        }
+
         return (run.Constant(Accessor, "CodeVersion"), loaded.Invoke("Prov.Pipeline", "Value"));
     }
 

@@ -25,6 +25,7 @@ internal sealed class CodeSlicer
     private readonly Queue<SyntaxNode> _pending = new();
     private readonly HashSet<INamedTypeSymbol> _initializedTypes = new(SymbolEqualityComparer.Default);
     private bool _moduleInitializersIncluded;
+    private readonly HashSet<ISymbol> _dispatchedMembers = new(SymbolEqualityComparer.Default);
 
     private CodeSlicer(SemanticModel model, CancellationToken cancellationToken)
     {
@@ -199,11 +200,121 @@ internal sealed class CodeSlicer
             IncludeInitializationFor(symbol);
         }
 
+        ReachImplementationsOf(symbol);
+
         // A call binds to a partial method's defining declaration, which has no body: the implementation decides the value.
         if (added && symbol is IMethodSymbol method && (method.PartialImplementationPart ?? method.PartialDefinitionPart) is { } otherPart)
         {
             Reach(otherPart);
         }
+    }
+
+    /// <summary>
+    /// Every implementation or override in the compilation of a reached interface, abstract or virtual member, wherever
+    /// the instance is created (a DI container, a property set in <c>Main</c>): conservative, it may recompute, never serve stale.
+    /// </summary>
+    private void ReachImplementationsOf(ISymbol member)
+    {
+        if (!IsDispatched(member) || !_dispatchedMembers.Add(member))
+        {
+            return;
+        }
+
+        foreach (var type in SourceTypes.GetValue(_compilation, SourceTypesOf))
+        {
+            _cancellationToken.ThrowIfCancellationRequested();
+            foreach (var implementation in ImplementationsIn(type, member))
+            {
+                Reach(implementation);
+            }
+        }
+    }
+
+    private static bool IsDispatched(ISymbol member) =>
+        member is IMethodSymbol or IPropertySymbol or IEventSymbol
+        && member.ContainingType is { } type
+        && (type.TypeKind == TypeKind.Interface
+            ? member.IsAbstract || member.IsVirtual
+            : type.TypeKind == TypeKind.Class && !type.IsSealed && !member.IsSealed && (member.IsAbstract || member.IsVirtual || member.IsOverride));
+
+    private static IEnumerable<ISymbol> ImplementationsIn(INamedTypeSymbol type, ISymbol member)
+    {
+        if (member.ContainingType.TypeKind == TypeKind.Interface)
+        {
+            foreach (var implemented in type.AllInterfaces)
+            {
+                if (!SymbolEqualityComparer.Default.Equals(implemented.OriginalDefinition, member.ContainingType))
+                {
+                    continue;
+                }
+
+                foreach (var candidate in implemented.GetMembers(member.Name))
+                {
+                    if (SymbolEqualityComparer.Default.Equals(candidate.OriginalDefinition, member)
+                        && type.FindImplementationForInterfaceMember(candidate) is { } implementation)
+                    {
+                        yield return implementation;
+                    }
+                }
+            }
+
+            yield break;
+        }
+
+        foreach (var candidate in type.GetMembers(member.Name))
+        {
+            for (var overridden = candidate.IsOverride ? Overridden(candidate) : null; overridden is not null; overridden = Overridden(overridden))
+            {
+                if (SymbolEqualityComparer.Default.Equals(overridden.OriginalDefinition, member))
+                {
+                    yield return candidate;
+                    break;
+                }
+            }
+        }
+    }
+
+    private static ISymbol? Overridden(ISymbol member) => member switch
+    {
+        IMethodSymbol method => method.OverriddenMethod,
+        IPropertySymbol property => property.OverriddenProperty,
+        IEventSymbol @event => @event.OverriddenEvent,
+        _ => null,
+    };
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Compilation, IReadOnlyList<INamedTypeSymbol>> SourceTypes = new();
+
+    /// <summary>The classes and structs declared in the compilation, nested ones included: where implementations can be.</summary>
+    private static IReadOnlyList<INamedTypeSymbol> SourceTypesOf(Compilation compilation)
+    {
+        var types = new List<INamedTypeSymbol>();
+        var namespaces = new Stack<INamespaceSymbol>();
+        namespaces.Push(compilation.Assembly.GlobalNamespace);
+        while (namespaces.Count > 0)
+        {
+            var current = namespaces.Pop();
+            foreach (var nested in current.GetNamespaceMembers())
+            {
+                namespaces.Push(nested);
+            }
+
+            var pendingTypes = new Stack<INamedTypeSymbol>(current.GetTypeMembers());
+            while (pendingTypes.Count > 0)
+            {
+                var type = pendingTypes.Pop();
+                if (type.TypeKind is TypeKind.Class or TypeKind.Struct)
+                {
+                    types.Add(type);
+                }
+
+                foreach (var nested in type.GetTypeMembers())
+                {
+                    pendingTypes.Push(nested);
+                }
+            }
+        }
+
+        return types;
     }
 
     /// <summary>
