@@ -281,6 +281,50 @@ public sealed class ProvenanceTests
         AssertUnchanged(Dispatch, "Rates.cs", "=> 1;", "=> 2;");
     }
 
+    [Fact]
+    public void A_new_version_of_a_referenced_assembly_the_slice_calls_changes_the_code_version() =>
+        Assert.NotEqual(VersionWithLibrary("1.0.0.0", "Rates.Tax.Of(10)"), VersionWithLibrary("2.0.0.0", "Rates.Tax.Of(10)"));
+
+    [Fact]
+    public void A_new_version_of_a_referenced_assembly_the_slice_does_not_reach_leaves_the_code_version_unchanged() =>
+        Assert.Equal(VersionWithLibrary("1.0.0.0", "10 * 0.2"), VersionWithLibrary("2.0.0.0", "10 * 0.2"));
+
+    [Fact]
+    public void A_new_version_of_a_package_whose_attribute_marks_a_reached_method_leaves_the_code_version_unchanged() =>
+        Assert.Equal(
+            VersionWithLibrary("1.0.0.0", "Marked()", "[Rates.Audited] private static double Marked() => 2;"),
+            VersionWithLibrary("2.0.0.0", "Marked()", "[Rates.Audited] private static double Marked() => 2;"));
+
+    /// <summary>The code version of a pipeline computing <paramref name="expression"/>, built against a package at <paramref name="libraryVersion"/>.</summary>
+    private static string VersionWithLibrary(string libraryVersion, string expression, string helpers = "")
+    {
+        var library = GeneratorHarness.Compile("Rates", new SourceFile("Tax.cs", $$"""
+            [assembly: System.Reflection.AssemblyVersion("{{libraryVersion}}")]
+
+            namespace Rates;
+
+            public static class Tax
+            {
+                public static double Of(double x) => x * 0.2;
+            }
+
+            public sealed class AuditedAttribute : System.Attribute
+            {
+            }
+            """));
+        var compilation = GeneratorHarness.Compile("Prov", new SourceFile("Pipeline.cs", Pipeline), new SourceFile("Model.cs", $$"""
+            namespace Prov;
+
+            public static class Model
+            {
+                public static double Compute() => {{expression}};
+
+                {{helpers}}
+            }
+            """)).AddReferences(library.ToMetadataReference());
+        return GeneratorHarness.Run(GeneratorHarness.CreateDriver("Prov.App"), compilation).AssertCompilesCleanly().Constant(Accessor, "CodeVersion");
+    }
+
     private static (string Version, object? Value) Build(SourceFile[] files)
     {
         var run = GeneratorHarness.Run("Prov", "Prov.App", files).AssertCompilesCleanly();

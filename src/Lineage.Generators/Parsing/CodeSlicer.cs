@@ -26,6 +26,7 @@ internal sealed class CodeSlicer
     private readonly HashSet<INamedTypeSymbol> _initializedTypes = new(SymbolEqualityComparer.Default);
     private bool _moduleInitializersIncluded;
     private readonly HashSet<ISymbol> _dispatchedMembers = new(SymbolEqualityComparer.Default);
+    private readonly SortedSet<string> _referencedAssemblies = new(StringComparer.Ordinal);
 
     private CodeSlicer(SemanticModel model, CancellationToken cancellationToken)
     {
@@ -73,6 +74,14 @@ internal sealed class CodeSlicer
                 hash.TransformBlock(separator, 0, 1, null, 0);
             }
 
+            hash.TransformBlock(separator, 0, 1, null, 0);
+        }
+
+        // Code in other assemblies is not copied: the name and version of each one the slice reaches stand for it.
+        foreach (var assembly in slicer._referencedAssemblies)
+        {
+            var bytes = Encoding.UTF8.GetBytes(assembly);
+            hash.TransformBlock(bytes, 0, bytes.Length, null, 0);
             hash.TransformBlock(separator, 0, 1, null, 0);
         }
 
@@ -158,15 +167,27 @@ internal sealed class CodeSlicer
                 continue;
             }
 
-            Reach(symbol);
+            // `[Artifact]`, `[Obsolete]`: a package's attribute does not compute the value, so its version is not recorded.
+            Reach(symbol, recordAssembly: !IsAttributeName(node));
         }
+    }
+
+    private static bool IsAttributeName(SyntaxNode node)
+    {
+        var name = node;
+        while (name.Parent is QualifiedNameSyntax or AliasQualifiedNameSyntax)
+        {
+            name = name.Parent;
+        }
+
+        return name.Parent is AttributeSyntax attribute && attribute.Name == name;
     }
 
     // In `Maths.Predict(...)` the type only qualifies the member: the member joins the slice, not the whole type.
     private static bool IsQualifier(SyntaxNode node, ISymbol symbol) =>
         symbol is INamedTypeSymbol && node.Parent is MemberAccessExpressionSyntax access && access.Expression == node;
 
-    private void Reach(ISymbol symbol)
+    private void Reach(ISymbol symbol, bool recordAssembly = true)
     {
         symbol = symbol switch
         {
@@ -178,6 +199,11 @@ internal sealed class CodeSlicer
             or SymbolKind.Namespace or SymbolKind.Label or SymbolKind.Discard)
         {
             return;
+        }
+
+        if (recordAssembly && symbol.ContainingAssembly is { } assembly && !SymbolEqualityComparer.Default.Equals(assembly, _compilation.Assembly))
+        {
+            _referencedAssemblies.Add(assembly.Identity.Name + " " + assembly.Identity.Version);
         }
 
         var added = false;
