@@ -107,6 +107,17 @@ public sealed class ProvenanceTests
         AssertChanges(StaticState, "Startup.cs", "Model.Bias = 10.0;", "Model.Bias = 20.0;");
 
     [Fact]
+    public void Editing_a_module_initializer_changes_the_code_version_when_the_field_it_sets_came_in_as_a_static_initializer() =>
+        // Reaching Compute brings Offset's initializer before Compute's body reaches Offset itself.
+        AssertChanges(
+            [
+                new("Pipeline.cs", Pipeline),
+                new("Model.cs", "namespace Prov;\n\npublic static class Model\n{\n    public static double Offset = 1.0;\n\n    public static double Compute() => Offset;\n}\n"),
+                new("Startup.cs", "namespace Prov;\n\ninternal static class Startup\n{\n    [System.Runtime.CompilerServices.ModuleInitializer]\n    internal static void Configure() => Model.Offset = 2.0;\n}\n"),
+            ],
+            "Startup.cs", "= 2.0;", "= 3.0;");
+
+    [Fact]
     public void Editing_a_static_field_initializer_of_a_reached_type_changes_the_code_version() =>
         // Offset is not read by Compute, but its initializer runs in the same static constructor and could set what is.
         AssertVersionChanges(StaticState, "Model.cs", "=> 0.5;", "=> 0.75;");

@@ -207,6 +207,7 @@ internal sealed class CodeSlicer
         }
 
         var added = false;
+        var inCompilation = false;
         foreach (var reference in symbol.DeclaringSyntaxReferences)
         {
             if (!_compilation.ContainsSyntaxTree(reference.SyntaxTree))
@@ -214,6 +215,7 @@ internal sealed class CodeSlicer
                 continue;
             }
 
+            inCompilation = true;
             if (DeclarationOf(reference.GetSyntax(_cancellationToken)) is { } declaration && Include(declaration))
             {
                 added = true;
@@ -221,7 +223,8 @@ internal sealed class CodeSlicer
             }
         }
 
-        if (added)
+        // Even when the declaration is already in (a static initializer brings its field), what initializes it is not yet.
+        if (inCompilation)
         {
             IncludeInitializationFor(symbol);
         }
