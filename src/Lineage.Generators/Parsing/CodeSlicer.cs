@@ -23,6 +23,10 @@ internal sealed class CodeSlicer
     private readonly Dictionary<SyntaxTree, SemanticModel> _models = new();
     private readonly HashSet<SyntaxNode> _declarations = new();
     private readonly Queue<SyntaxNode> _pending = new();
+    private readonly HashSet<INamedTypeSymbol> _initializedTypes = new(SymbolEqualityComparer.Default);
+    private bool _moduleInitializersIncluded;
+    private readonly HashSet<ISymbol> _dispatchedMembers = new(SymbolEqualityComparer.Default);
+    private readonly SortedSet<string> _referencedAssemblies = new(StringComparer.Ordinal);
 
     private CodeSlicer(SemanticModel model, CancellationToken cancellationToken)
     {
@@ -36,6 +40,11 @@ internal sealed class CodeSlicer
     {
         var slicer = new CodeSlicer(model, cancellationToken);
         slicer.Include(method);
+        if (model.GetDeclaredSymbol(method, cancellationToken) is { } symbol)
+        {
+            slicer.IncludeInitializationFor(symbol);
+        }
+
         while (slicer._pending.Count > 0)
         {
             slicer.Walk(slicer._pending.Dequeue());
@@ -65,6 +74,14 @@ internal sealed class CodeSlicer
                 hash.TransformBlock(separator, 0, 1, null, 0);
             }
 
+            hash.TransformBlock(separator, 0, 1, null, 0);
+        }
+
+        // Code in other assemblies is not copied: the name and version of each one the slice reaches stand for it.
+        foreach (var assembly in slicer._referencedAssemblies)
+        {
+            var bytes = Encoding.UTF8.GetBytes(assembly);
+            hash.TransformBlock(bytes, 0, bytes.Length, null, 0);
             hash.TransformBlock(separator, 0, 1, null, 0);
         }
 
@@ -114,12 +131,15 @@ internal sealed class CodeSlicer
         _ => false,
     };
 
-    private void Include(SyntaxNode declaration)
+    private bool Include(SyntaxNode declaration)
     {
-        if (_declarations.Add(declaration))
+        if (!_declarations.Add(declaration))
         {
-            _pending.Enqueue(declaration);
+            return false;
         }
+
+        _pending.Enqueue(declaration);
+        return true;
     }
 
     private void Walk(SyntaxNode declaration)
@@ -134,6 +154,12 @@ internal sealed class CodeSlicer
                 continue;
             }
 
+            // `using Real = float;`: the directive is the only place the aliased type is written, possibly in another file.
+            if (node is IdentifierNameSyntax name && model.GetAliasInfo(name, _cancellationToken) is { } alias)
+            {
+                Reach(alias);
+            }
+
             var info = model.GetSymbolInfo(node, _cancellationToken);
             var symbol = info.Symbol ?? info.CandidateSymbols.FirstOrDefault();
             if (symbol is null || IsQualifier(node, symbol))
@@ -141,15 +167,27 @@ internal sealed class CodeSlicer
                 continue;
             }
 
-            Reach(symbol);
+            // `[Artifact]`, `[Obsolete]`: a package's attribute does not compute the value, so its version is not recorded.
+            Reach(symbol, recordAssembly: !IsAttributeName(node));
         }
+    }
+
+    private static bool IsAttributeName(SyntaxNode node)
+    {
+        var name = node;
+        while (name.Parent is QualifiedNameSyntax or AliasQualifiedNameSyntax)
+        {
+            name = name.Parent;
+        }
+
+        return name.Parent is AttributeSyntax attribute && attribute.Name == name;
     }
 
     // In `Maths.Predict(...)` the type only qualifies the member: the member joins the slice, not the whole type.
     private static bool IsQualifier(SyntaxNode node, ISymbol symbol) =>
         symbol is INamedTypeSymbol && node.Parent is MemberAccessExpressionSyntax access && access.Expression == node;
 
-    private void Reach(ISymbol symbol)
+    private void Reach(ISymbol symbol, bool recordAssembly = true)
     {
         symbol = symbol switch
         {
@@ -163,6 +201,13 @@ internal sealed class CodeSlicer
             return;
         }
 
+        if (recordAssembly && symbol.ContainingAssembly is { } assembly && !SymbolEqualityComparer.Default.Equals(assembly, _compilation.Assembly))
+        {
+            _referencedAssemblies.Add(assembly.Identity.Name + " " + assembly.Identity.Version);
+        }
+
+        var added = false;
+        var inCompilation = false;
         foreach (var reference in symbol.DeclaringSyntaxReferences)
         {
             if (!_compilation.ContainsSyntaxTree(reference.SyntaxTree))
@@ -170,14 +215,281 @@ internal sealed class CodeSlicer
                 continue;
             }
 
-            if (DeclarationOf(reference.GetSyntax(_cancellationToken)) is { } declaration)
+            inCompilation = true;
+            if (DeclarationOf(reference.GetSyntax(_cancellationToken)) is { } declaration && Include(declaration))
             {
-                Include(declaration);
+                added = true;
+                IncludeOtherPartsOf(declaration);
+            }
+        }
+
+        // Even when the declaration is already in (a static initializer brings its field), what initializes it is not yet.
+        if (inCompilation)
+        {
+            IncludeInitializationFor(symbol);
+        }
+
+        ReachImplementationsOf(symbol);
+
+        // A call binds to a partial method's defining declaration, which has no body: the implementation decides the value.
+        if (added && symbol is IMethodSymbol method && (method.PartialImplementationPart ?? method.PartialDefinitionPart) is { } otherPart)
+        {
+            Reach(otherPart);
+        }
+    }
+
+    /// <summary>
+    /// Every implementation or override in the compilation of a reached interface, abstract or virtual member, wherever
+    /// the instance is created (a DI container, a property set in <c>Main</c>): conservative, it may recompute, never serve stale.
+    /// </summary>
+    private void ReachImplementationsOf(ISymbol member)
+    {
+        if (!IsDispatched(member) || !_dispatchedMembers.Add(member))
+        {
+            return;
+        }
+
+        foreach (var type in SourceTypes.GetValue(_compilation, SourceTypesOf))
+        {
+            _cancellationToken.ThrowIfCancellationRequested();
+            foreach (var implementation in ImplementationsIn(type, member))
+            {
+                Reach(implementation);
             }
         }
     }
 
-    /// <summary>The member- or type-level declaration a declaring node belongs to.</summary>
+    private static bool IsDispatched(ISymbol member) =>
+        member is IMethodSymbol or IPropertySymbol or IEventSymbol
+        && member.ContainingType is { } type
+        && (type.TypeKind == TypeKind.Interface
+            ? member.IsAbstract || member.IsVirtual
+            : type.TypeKind == TypeKind.Class && !type.IsSealed && !member.IsSealed && (member.IsAbstract || member.IsVirtual || member.IsOverride));
+
+    private static IEnumerable<ISymbol> ImplementationsIn(INamedTypeSymbol type, ISymbol member)
+    {
+        if (member.ContainingType.TypeKind == TypeKind.Interface)
+        {
+            foreach (var implemented in type.AllInterfaces)
+            {
+                if (!SymbolEqualityComparer.Default.Equals(implemented.OriginalDefinition, member.ContainingType))
+                {
+                    continue;
+                }
+
+                foreach (var candidate in implemented.GetMembers(member.Name))
+                {
+                    if (SymbolEqualityComparer.Default.Equals(candidate.OriginalDefinition, member)
+                        && type.FindImplementationForInterfaceMember(candidate) is { } implementation)
+                    {
+                        yield return implementation;
+                    }
+                }
+            }
+
+            yield break;
+        }
+
+        foreach (var candidate in type.GetMembers(member.Name))
+        {
+            for (var overridden = candidate.IsOverride ? Overridden(candidate) : null; overridden is not null; overridden = Overridden(overridden))
+            {
+                if (SymbolEqualityComparer.Default.Equals(overridden.OriginalDefinition, member))
+                {
+                    yield return candidate;
+                    break;
+                }
+            }
+        }
+    }
+
+    private static ISymbol? Overridden(ISymbol member) => member switch
+    {
+        IMethodSymbol method => method.OverriddenMethod,
+        IPropertySymbol property => property.OverriddenProperty,
+        IEventSymbol @event => @event.OverriddenEvent,
+        _ => null,
+    };
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Compilation, IReadOnlyList<INamedTypeSymbol>> SourceTypes = new();
+
+    /// <summary>The classes and structs declared in the compilation, nested ones included: where implementations can be.</summary>
+    private static IReadOnlyList<INamedTypeSymbol> SourceTypesOf(Compilation compilation)
+    {
+        var types = new List<INamedTypeSymbol>();
+        var namespaces = new Stack<INamespaceSymbol>();
+        namespaces.Push(compilation.Assembly.GlobalNamespace);
+        while (namespaces.Count > 0)
+        {
+            var current = namespaces.Pop();
+            foreach (var nested in current.GetNamespaceMembers())
+            {
+                namespaces.Push(nested);
+            }
+
+            var pendingTypes = new Stack<INamedTypeSymbol>(current.GetTypeMembers());
+            while (pendingTypes.Count > 0)
+            {
+                var type = pendingTypes.Pop();
+                if (type.TypeKind is TypeKind.Class or TypeKind.Struct)
+                {
+                    types.Add(type);
+                }
+
+                foreach (var nested in type.GetTypeMembers())
+                {
+                    pendingTypes.Push(nested);
+                }
+            }
+        }
+
+        return types;
+    }
+
+    /// <summary>
+    /// The code that runs before a reached member can be used and may set what it reads: the static constructor and
+    /// static initializers of its type (of its base types too for an instance member, since constructing the instance
+    /// ran them), and, once static state is reached, every <c>[ModuleInitializer]</c> method of the compilation.
+    /// </summary>
+    private void IncludeInitializationFor(ISymbol member)
+    {
+        if (member is not (IMethodSymbol or IPropertySymbol or IFieldSymbol or IEventSymbol) || member.ContainingType is not { } type
+            || member is IFieldSymbol { IsConst: true })
+        {
+            return;
+        }
+
+        if (member.IsStatic && member is (IFieldSymbol or IPropertySymbol))
+        {
+            IncludeModuleInitializers();
+        }
+
+        var included = IncludeTypeInitialization(type);
+        for (var baseType = type.BaseType; included && !member.IsStatic && baseType is not null; baseType = baseType.BaseType)
+        {
+            included = IncludeTypeInitialization(baseType);
+        }
+    }
+
+    /// <summary>The type's static constructor and static field and property initializers; false for a type outside the compilation.</summary>
+    private bool IncludeTypeInitialization(INamedTypeSymbol type)
+    {
+        if (type.DeclaringSyntaxReferences.IsEmpty || !_compilation.ContainsSyntaxTree(type.DeclaringSyntaxReferences[0].SyntaxTree))
+        {
+            return false;
+        }
+
+        if (!_initializedTypes.Add(type))
+        {
+            return true;
+        }
+
+        foreach (var member in type.GetMembers())
+        {
+            var runsAtInitialization = member switch
+            {
+                IMethodSymbol { MethodKind: MethodKind.StaticConstructor, IsImplicitlyDeclared: false } => true,
+                IFieldSymbol { IsStatic: true, IsConst: false, IsImplicitlyDeclared: false } => true,
+                IPropertySymbol { IsStatic: true } => true,
+                _ => false,
+            };
+            if (!runsAtInitialization)
+            {
+                continue;
+            }
+
+            foreach (var reference in member.DeclaringSyntaxReferences)
+            {
+                var syntax = reference.GetSyntax(_cancellationToken);
+                var hasInitializer = syntax switch
+                {
+                    VariableDeclaratorSyntax variable => variable.Initializer is not null,
+                    PropertyDeclarationSyntax property => property.Initializer is not null,
+                    _ => member is IMethodSymbol,
+                };
+                if (hasInitializer && _compilation.ContainsSyntaxTree(reference.SyntaxTree) && DeclarationOf(syntax) is { } declaration)
+                {
+                    Include(declaration);
+                }
+            }
+        }
+
+        return true;
+    }
+
+    private void IncludeModuleInitializers()
+    {
+        if (_moduleInitializersIncluded)
+        {
+            return;
+        }
+
+        _moduleInitializersIncluded = true;
+        foreach (var tree in _compilation.SyntaxTrees)
+        {
+            foreach (var initializer in ModuleInitializerCandidates.GetValue(tree, ModuleInitializerCandidatesIn))
+            {
+                Include(initializer);
+            }
+        }
+    }
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SyntaxTree, IReadOnlyList<SyntaxNode>> ModuleInitializerCandidates = new();
+
+    /// <summary>Methods with an attribute named <c>ModuleInitializer</c>: matched by name, so an alias or a look-alike is included too.</summary>
+    private static IReadOnlyList<SyntaxNode> ModuleInitializerCandidatesIn(SyntaxTree tree) =>
+        tree.GetRoot()
+            .DescendantNodes(node => node is CompilationUnitSyntax or BaseNamespaceDeclarationSyntax or TypeDeclarationSyntax)
+            .OfType<MethodDeclarationSyntax>()
+            .Where(method => method.AttributeLists.SelectMany(list => list.Attributes).Any(attribute =>
+                attribute.Name.ToString() is var name
+                && (name.EndsWith("ModuleInitializer", StringComparison.Ordinal) || name.EndsWith("ModuleInitializerAttribute", StringComparison.Ordinal))))
+            .ToList<SyntaxNode>();
+
+    /// <summary>
+    /// The other declarations of a partial property, indexer or event (C# 13 and later): the reached one may be the
+    /// body-less definition. Matched by syntax, since the symbol API for them is newer than the Roslyn this builds against.
+    /// </summary>
+    private void IncludeOtherPartsOf(SyntaxNode declaration)
+    {
+        if (declaration is not (BasePropertyDeclarationSyntax or EventFieldDeclarationSyntax) || declaration.Parent is not TypeDeclarationSyntax type
+            || !((MemberDeclarationSyntax)declaration).Modifiers.Any(SyntaxKind.PartialKeyword)
+            || ModelFor(type.SyntaxTree).GetDeclaredSymbol(type, _cancellationToken) is not { } containingType)
+        {
+            return;
+        }
+
+        var name = MemberName(declaration);
+        foreach (var part in containingType.DeclaringSyntaxReferences)
+        {
+            if (!_compilation.ContainsSyntaxTree(part.SyntaxTree) || part.GetSyntax(_cancellationToken) is not TypeDeclarationSyntax partType)
+            {
+                continue;
+            }
+
+            foreach (var member in partType.Members)
+            {
+                if (member.RawKind == declaration.RawKind && member.Modifiers.Any(SyntaxKind.PartialKeyword) && MemberName(member) == name)
+                {
+                    Include(member);
+                }
+            }
+        }
+    }
+
+    private static string? MemberName(SyntaxNode member) => member switch
+    {
+        PropertyDeclarationSyntax property => property.Identifier.ValueText,
+        EventDeclarationSyntax @event => @event.Identifier.ValueText,
+        EventFieldDeclarationSyntax field => string.Join(",", field.Declaration.Variables.Select(v => v.Identifier.ValueText)),
+        IndexerDeclarationSyntax => "this[]",
+        _ => null,
+    };
+
+    /// <summary>
+    /// The member- or type-level declaration a declaring node belongs to. An enum member is its whole enum: a member
+    /// without an explicit value is numbered by every member before it.
+    /// </summary>
     private static SyntaxNode? DeclarationOf(SyntaxNode node)
     {
         for (var current = node; current is not null; current = current.Parent)
@@ -188,9 +500,9 @@ internal sealed class CodeSlicer
                 case BaseMethodDeclarationSyntax:
                 case BasePropertyDeclarationSyntax:
                 case BaseFieldDeclarationSyntax:
-                case EnumMemberDeclarationSyntax:
                 case BaseTypeDeclarationSyntax:
                 case DelegateDeclarationSyntax:
+                case UsingDirectiveSyntax:
                     return current;
                 case ParameterSyntax { Parent: ParameterListSyntax { Parent: TypeDeclarationSyntax type } }:
                     return type;

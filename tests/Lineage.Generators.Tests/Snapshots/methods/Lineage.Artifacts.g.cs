@@ -19,7 +19,7 @@ public static partial class Artifacts
         public const string Name = "mean-summary";
 
         /// <summary>Hash of the normalized code that produces the artifact.</summary>
-        public const string CodeVersion = "8d962ca6b27b52a0114d48ec54b8e3bfa35ff0c087cfbc3740b14520b9a77344";
+        public const string CodeVersion = "af22d61612f1b91eb437f66bfce68844aaac0c76bb0e6d67a9469fd0be8a45b1";
 
         /// <summary>The producing method and everything it reaches in this compilation, as written.</summary>
         public const string SourceCode = "public static double Sum(double[] values)\n{\n    var total = 0.0;\n    foreach (var value in values)\n    {\n        total += value;\n    }\n\n    return total;\n}\n\npublic static double Mean(double[] values) => values.Length == 0 ? 0 : Sum(values) / values.Length;\n\n[Artifact]\npublic sealed record Summary(string Label, double Mean, int Count);\n\npublic static int Calls;\n\n/// <summary>The mean of the samples.</summary>\n[Artifact(\"mean-summary\", Description = \"Mean of the samples\")]\npublic static Summary Summarize(double[] samples, string label = \"all\")\n{\n    Calls++;\n    return new(label, Maths.Mean(samples), samples.Length);\n}";
@@ -68,7 +68,7 @@ public static partial class Artifacts
         public const string Name = "sample-count";
 
         /// <summary>Hash of the normalized code that produces the artifact.</summary>
-        public const string CodeVersion = "3b9fa6d9c16ea13035b4666d68eccebca6aa615fc9e9d66c4da7b04ae2bfc60c";
+        public const string CodeVersion = "b5cf0555ccef1966d21ad131354949ec29bb3f2760b5e2eb67e4ebc23529bd4d";
 
         /// <summary>The producing method and everything it reaches in this compilation, as written.</summary>
         public const string SourceCode = "public static int Calls;\n\n[Artifact(\"sample-count\")]\npublic static ValueTask<int> CountAsync(double[] samples)\n{\n    Calls++;\n    return new(samples.Length);\n}";
@@ -116,7 +116,7 @@ public static partial class Artifacts
         public const string Name = "scaled-sum";
 
         /// <summary>Hash of the normalized code that produces the artifact.</summary>
-        public const string CodeVersion = "e6760e7d0115526a7b277e549ac701b75881d8695e93782fbe839d4dcab4dd0d";
+        public const string CodeVersion = "2eb3572730f63413cf8f33242144c00c367ecdb1f174c115f7f260ff645b31f0";
 
         /// <summary>The producing method and everything it reaches in this compilation, as written.</summary>
         public const string SourceCode = "public static double Sum(double[] values)\n{\n    var total = 0.0;\n    foreach (var value in values)\n    {\n        total += value;\n    }\n\n    return total;\n}\n\npublic static int Calls;\n\npublic double Factor { get; init; } = 2;\n\n[Artifact(\"scaled-sum\")]\npublic double ScaledSum(double[] samples)\n{\n    Stats.Calls++;\n    return Maths.Sum(samples) * Factor;\n}";
@@ -165,7 +165,7 @@ public static partial class Artifacts
         public const string Name = "slow-summary";
 
         /// <summary>Hash of the normalized code that produces the artifact.</summary>
-        public const string CodeVersion = "aa860beb4eb0971dc3244261f9f24c6570716f4ca72be5f9304e4906093e93a4";
+        public const string CodeVersion = "84675657df832e7f6b3692e737377539cc024435665774d4de3c84091749d839";
 
         /// <summary>The producing method and everything it reaches in this compilation, as written.</summary>
         public const string SourceCode = "public static double Sum(double[] values)\n{\n    var total = 0.0;\n    foreach (var value in values)\n    {\n        total += value;\n    }\n\n    return total;\n}\n\npublic static double Mean(double[] values) => values.Length == 0 ? 0 : Sum(values) / values.Length;\n\n[Artifact]\npublic sealed record Summary(string Label, double Mean, int Count);\n\npublic static int Calls;\n\n[Artifact(\"slow-summary\")]\npublic static async Task<Summary> SummarizeAsync(double[] samples, int take = 10, CancellationToken cancellationToken = default)\n{\n    Calls++;\n    await Task.Yield();\n    cancellationToken.ThrowIfCancellationRequested();\n    var part = samples.Take(take).ToArray();\n    return new(\"first\", Maths.Mean(part), part.Length);\n}";

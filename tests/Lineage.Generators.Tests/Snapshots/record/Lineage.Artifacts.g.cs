@@ -19,7 +19,7 @@ public static partial class Artifacts
         public const string Name = "latest-order";
 
         /// <summary>Hash of the normalized code that produces the artifact.</summary>
-        public const string CodeVersion = "fc0a27c9e3af6b9b0e2e1c234b0aaef413c8cd53ab1001585e1862fd5a9e711f";
+        public const string CodeVersion = "766f6db5ec2631f047c1ddf12da45aed2208b88e786065e5450f80d74af6826d";
 
         /// <summary>The producing method and everything it reaches in this compilation, as written.</summary>
         public const string SourceCode = "[Artifact]\npublic sealed record Order(int Id, string Customer, double[] Amounts, string? Note, List<Line> Lines);\n\n[Artifact]\npublic sealed record Line(string Sku, int Quantity);\n\n[Artifact(\"latest-order\")]\npublic static Order Latest(int id) => new(id, \"ada\", [1.5, 2.5], null, [new Line(\"pen\", 2)]);";
