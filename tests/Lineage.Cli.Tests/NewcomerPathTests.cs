@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Lineage.Testing;
 
 namespace Lineage.Cli.Tests;
 
@@ -15,7 +16,7 @@ public sealed partial class NewcomerPathTests
     public async Task The_readme_path_from_a_clone_to_a_pipeline_and_the_cli_works_in_a_fresh_console_project()
     {
         using var home = new CliHome();
-        var repository = RepositoryRoot();
+        var repository = LocalServers.RepositoryRoot();
         var readme = await File.ReadAllTextAsync(Path.Combine(repository, "README.md"), TestContext.Current.CancellationToken);
         var section = SectionOf(readme);
         var commands = CodeBlocks(section, "bash").SelectMany(b => b.Split('\n')).Select(l => l.Trim()).Where(l => l.StartsWith("dotnet ", StringComparison.Ordinal)).ToList();
@@ -72,43 +73,15 @@ public sealed partial class NewcomerPathTests
     private static async Task<string> RunAsync(IEnumerable<string> command, string workingDirectory, IReadOnlyDictionary<string, string>? environment = null)
     {
         var words = command.ToList();
-        var start = new System.Diagnostics.ProcessStartInfo(words[0]) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var word in words.Skip(1))
-        {
-            start.ArgumentList.Add(word);
-        }
-
-        foreach (var variable in new[] { "LINEAGE_HOME", "LINEAGE_DATABASE_URL", "LINEAGE_ARTIFACT_STORAGE_DIR" })
-        {
-            start.Environment.Remove(variable);
-        }
-
+        var variables = new Dictionary<string, string?> { ["LINEAGE_HOME"] = null, ["LINEAGE_DATABASE_URL"] = null, ["LINEAGE_ARTIFACT_STORAGE_DIR"] = null };
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
-            start.Environment[key] = value;
+            variables[key] = value;
         }
 
-        using var process = System.Diagnostics.Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        await process.WaitForExitAsync(timeout.Token);
-        var all = await output + await error;
-        Assert.True(process.ExitCode == 0, $"{string.Join(' ', words)} (in {workingDirectory}) exited {process.ExitCode}:\n{all}");
-        return all;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Generators.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Cannot find the repository root (Generators.sln) above " + AppContext.BaseDirectory);
+        var (exitCode, output) = await LocalServers.RunAsync(words[0], words.Skip(1), TimeSpan.FromMinutes(5), workingDirectory, variables);
+        Assert.True(exitCode == 0, $"{string.Join(' ', words)} (in {workingDirectory}) exited {exitCode}:\n{output}");
+        return output;
     }
 
     [GeneratedRegex(@"```(?<language>[a-z]+)\n(?<body>.*?)```", RegexOptions.Singleline)]

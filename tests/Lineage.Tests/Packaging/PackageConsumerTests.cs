@@ -196,16 +196,5 @@ public sealed class PackageConsumerTests(PackedLineage package) : IClassFixture<
         return (process.ExitCode, await output + await error);
     }
 
-    internal static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Generators.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Cannot find the repository root (Generators.sln) above " + AppContext.BaseDirectory);
-    }
+    internal static string RepositoryRoot() => LocalServers.RepositoryRoot();
 }
