@@ -150,7 +150,7 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
 
     /// <inheritdoc cref="Save{T}(string, T, ArtifactCode?)"/>
     public Task<ArtifactRecord> SaveAsync<T>(string name, T value, ArtifactCode? code, CancellationToken cancellationToken = default) =>
-        SaveAsync(name, value, code, inputsHash: null, cancellationToken);
+        SaveAsync(name, value, code, inputsHash: null, exactInputs: null, cancellationToken);
 
     /// <summary>
     /// Returns the value of the latest version of <paramref name="name"/> that <paramref name="code"/> computed from
@@ -164,8 +164,11 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
         return GetOrComputeAsync(name, code, inputsHash, _ => Task.FromResult(compute())).GetAwaiter().GetResult();
     }
 
-    /// <inheritdoc cref="GetOrCompute{T}"/>
-    public async Task<T> GetOrComputeAsync<T>(string name, ArtifactCode code, string inputsHash, Func<CancellationToken, Task<T>> compute, CancellationToken cancellationToken = default)
+    /// <inheritdoc cref="GetOrCompute{T}(string, ArtifactCode, string, Func{T})"/>
+    public Task<T> GetOrComputeAsync<T>(string name, ArtifactCode code, string inputsHash, Func<CancellationToken, Task<T>> compute, CancellationToken cancellationToken = default) =>
+        GetOrComputeAsync(name, code, inputsHash, exactInputs: null, compute, cancellationToken);
+
+    private async Task<T> GetOrComputeAsync<T>(string name, ArtifactCode code, string inputsHash, IReadOnlyList<InputDigest>? exactInputs, Func<CancellationToken, Task<T>> compute, CancellationToken cancellationToken)
     {
         ThrowIfDisposed();
         name = ArtifactName.Validate(name);
@@ -178,11 +181,31 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
         }
 
         var value = await compute(cancellationToken).ConfigureAwait(false);
-        await SaveAsync(name, value, code, inputsHash, cancellationToken).ConfigureAwait(false);
+        await SaveAsync(name, value, code, inputsHash, exactInputs ?? [], cancellationToken).ConfigureAwait(false);
         return value;
     }
 
-    private async Task<ArtifactRecord> SaveAsync<T>(string name, T value, ArtifactCode? code, string? inputsHash, CancellationToken cancellationToken)
+    /// <summary>
+    /// Returns the value of the latest version of <paramref name="name"/> that <paramref name="code"/> computed from these
+    /// <paramref name="inputs"/>; when there is none, runs <paramref name="compute"/>, saves its result with the code and the
+    /// inputs, and returns it. An input whose content hash equals a stored version's is recorded as that version: the new
+    /// version's exact inputs (see <c>store.Lineage</c>).
+    /// </summary>
+    /// <remarks>Generated accessors (<c>Artifacts.X.GetOrCompute(...)</c>) call this.</remarks>
+    public T GetOrCompute<T>(string name, ArtifactCode code, InputHasher inputs, Func<T> compute)
+    {
+        ArgumentNullException.ThrowIfNull(compute);
+        return GetOrComputeAsync(name, code, inputs, _ => Task.FromResult(compute())).GetAwaiter().GetResult();
+    }
+
+    /// <inheritdoc cref="GetOrCompute{T}(string, ArtifactCode, InputHasher, Func{T})"/>
+    public Task<T> GetOrComputeAsync<T>(string name, ArtifactCode code, InputHasher inputs, Func<CancellationToken, Task<T>> compute, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        return GetOrComputeAsync(name, code, inputs.Finish(), inputs.Inputs, compute, cancellationToken);
+    }
+
+    private async Task<ArtifactRecord> SaveAsync<T>(string name, T value, ArtifactCode? code, string? inputsHash, IReadOnlyList<InputDigest>? exactInputs, CancellationToken cancellationToken)
     {
         ThrowIfDisposed();
         name = ArtifactName.Validate(name);

@@ -10,4 +10,11 @@ namespace Lineage;
 /// <param name="AssemblyName">The assembly that was compiled.</param>
 /// <param name="AssemblyVersion">Its version.</param>
 /// <param name="SourceRevision">The source revision (e.g. git commit) when the build knew it.</param>
-public sealed record ArtifactCode(string CodeVersion, string SourceCode, string? AssemblyName = null, string? AssemblyVersion = null, string? SourceRevision = null);
+public sealed record ArtifactCode(string CodeVersion, string SourceCode, string? AssemblyName = null, string? AssemblyVersion = null, string? SourceRevision = null)
+{
+    /// <summary>
+    /// The artifacts this code declares it reads, found by the compiler in its slice (<c>Artifacts.Y.Load</c>,
+    /// <c>Artifacts.Y.GetOrCompute</c>, store loads with a constant name): names, sorted. Stored with the code record.
+    /// </summary>
+    public IReadOnlyList<string> Upstream { get; init; } = [];
+}
