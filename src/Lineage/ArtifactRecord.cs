@@ -36,6 +36,7 @@ public enum ArtifactBranch
 /// <param name="TypeSchema">The member layout of its type when saved, for <c>[Artifact]</c> types.</param>
 /// <param name="StorageHost">The host of <paramref name="StorageRoot"/> when it is a local folder; null for object stores.</param>
 /// <param name="IsManaged">False for a file registered in place (<see cref="ArtifactStore.Register"/>): Lineage did not write it and never deletes it on its own.</param>
+/// <param name="RunUid">The run that saved it (<see cref="ArtifactStore.Runs"/>); null for versions saved before runs were recorded.</param>
 public sealed record ArtifactRecord(
     string Uid,
     string Name,
@@ -58,7 +59,8 @@ public sealed record ArtifactRecord(
     string? InputsHash = null,
     string? TypeSchema = null,
     string? StorageHost = null,
-    bool IsManaged = true)
+    bool IsManaged = true,
+    string? RunUid = null)
 {
     internal long StorageId { get; init; }
 }

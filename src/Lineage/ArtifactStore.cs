@@ -41,6 +41,8 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
         _isShared = isShared;
         Storages = new StorageRegistry(this);
         Spaces = new SpaceRegistry(this);
+        Runs = new RunRegistry(this, metadata);
+        Lineage = new LineageQueries(this, metadata);
     }
 
     /// <summary>The settings this store runs with; fixed for its lifetime.</summary>
@@ -220,6 +222,7 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
             throw new MetadataDatabaseException(e.DatabaseUrl, $"Saving '{name}' failed; nothing was stored. {e.Message}", e);
         }
 
+        var (run, loaded, explicitRun) = await SavingRunAsync(cancellationToken).ConfigureAwait(false);
         var uid = Uid.New();
         var key = $".lineage/{uid}{plan.Suffix}";
         ValueDigest digest = default;
@@ -252,7 +255,7 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
             inserted = await _metadata.InsertArtifactAsync(
                 new NewArtifact(uid, name, UtcNowToMicroseconds(), Options.User, Options.Host,
                     digest.Size, digest.Hash, plan.TypeName, plan.Format, target.Storage.Id, target.Storage.Root, key, code, inputsHash, plan.TypeSchema,
-                    target.Storage.Host, AccessUser: Options.User),
+                    target.Storage.Host, AccessUser: Options.User, Run: run, ExactInputs: exactInputs, LoadedInputUids: loaded),
                 cancellationToken).ConfigureAwait(false);
         }
         catch (MetadataDatabaseException e)
@@ -286,6 +289,7 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
             throw new LineageException($"Saving '{name}' was refused by the metadata database's space check for '{target.Storage}'; nothing was stored. Try again.");
         }
 
+        explicitRun?.AddOutput(inserted);
         await SettlePendingSavesAsync().ConfigureAwait(false);
         return inserted;
     }
@@ -312,11 +316,15 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
         ValueSerializer.EnsureLoadableAs<T>(record);
         if (record.Format == ValueFormats.Folder)
         {
-            return (T)(object)await LoadFolderAsync(record, cancellationToken).ConfigureAwait(false);
+            var folder = await LoadFolderAsync(record, cancellationToken).ConfigureAwait(false);
+            RecordLoad(record);
+            return (T)(object)folder;
         }
 
         var verifying = await OpenVerifiedAsync(record, cancellationToken).ConfigureAwait(false);
-        return await ValueSerializer.ReadAsync<T>(record, verifying, cancellationToken).ConfigureAwait(false);
+        var value = await ValueSerializer.ReadAsync<T>(record, verifying, cancellationToken).ConfigureAwait(false);
+        RecordLoad(record);
+        return value;
     }
 
     /// <summary>Opens a stored value after checking it exists with the recorded size; reading it to the end checks the SHA-256.</summary>
@@ -360,8 +368,8 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
         var record = await FindAsync(name, version, cancellationToken).ConfigureAwait(false);
         if (record.Branch == ArtifactBranch.Trash)
         {
-            throw new ArtifactNotFoundException(name, version,
-                $"Artifact '{name}' version {record.Version} is in the trash; Restore(\"{name}\", {record.Version}) brings it back.");
+            throw new ArtifactNotFoundException(record.Name, record.Version,
+                $"Artifact '{record.Name}' version {record.Version} is in the trash; Restore(\"{record.Name}\", {record.Version}) brings it back.");
         }
 
         return record;
@@ -385,7 +393,13 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
     public async Task<IReadOnlyList<ArtifactRecord>> VersionsAsync(string name, CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
-        name = ArtifactName.Normalize(name);
+        var (resolved, version, alias) = Resolve(name, null);
+        if (version is not null || alias is not null)
+        {
+            throw new ArgumentException($"Versions takes an artifact name; '{name}' names one version. Pass '{resolved}'.", nameof(name));
+        }
+
+        name = resolved;
         var versions = await _metadata.VersionsAsync(name, cancellationToken).ConfigureAwait(false);
         return versions.Count > 0 ? versions : throw await NotFoundAsync(name, null, cancellationToken).ConfigureAwait(false);
     }
@@ -470,6 +484,7 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
             return;
         }
 
+        await FinishImplicitRunAsync().ConfigureAwait(false);
         await _metadata.DisposeAsync().ConfigureAwait(false);
         ReleaseValueStores();
     }
@@ -484,12 +499,19 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
 
     internal Task<ArtifactRecord> FindVersionAsync(string name, int version, CancellationToken cancellationToken) => FindAsync(name, version, cancellationToken);
 
-    private async Task<ArtifactRecord> FindAsync(string name, int? version, CancellationToken cancellationToken)
+    internal Task<ArtifactRecord> FindVersionAsync(string reference, CancellationToken cancellationToken) => FindAsync(reference, null, cancellationToken);
+
+    private async Task<ArtifactRecord> FindAsync(string reference, int? version, CancellationToken cancellationToken)
     {
         ThrowIfDisposed();
-        name = ArtifactName.Normalize(name);
-        var record = await _metadata.FindAsync(name, version, cancellationToken).ConfigureAwait(false);
-        return record ?? throw await NotFoundAsync(name, version, cancellationToken).ConfigureAwait(false);
+        var (name, resolvedVersion, alias) = Resolve(reference, version);
+        if (alias is not null)
+        {
+            throw new ArtifactNotFoundException(name, null, $"Artifact '{name}' has no alias '{alias}' in {Options.MaskedDatabaseUrl}.") { Alias = alias };
+        }
+
+        var record = await _metadata.FindAsync(name, resolvedVersion, cancellationToken).ConfigureAwait(false);
+        return record ?? throw await NotFoundAsync(name, resolvedVersion, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<ArtifactNotFoundException> NotFoundAsync(string name, int? version, CancellationToken cancellationToken)

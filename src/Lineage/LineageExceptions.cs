@@ -22,8 +22,20 @@ public sealed class ArtifactNotFoundException : LineageException
     /// <summary>The artifact name that was asked for.</summary>
     public string Name { get; }
 
-    /// <summary>The version that was asked for; <see langword="null"/> when the latest was asked for.</summary>
+    /// <summary>The version that was asked for; <see langword="null"/> when the latest (or an alias) was asked for.</summary>
     public int? Version { get; }
+
+    /// <summary>The alias that was asked for, when the reference named one.</summary>
+    public string? Alias { get; init; }
+}
+
+/// <summary>No run has the requested uid.</summary>
+public sealed class RunNotFoundException : LineageException
+{
+    internal RunNotFoundException(string uid, string message) : base(message) => Uid = uid;
+
+    /// <summary>The run uid that was asked for.</summary>
+    public string Uid { get; }
 }
 
 /// <summary>

@@ -27,7 +27,34 @@ internal sealed record NewArtifact(
     string? TypeSchema = null,
     string? StorageHost = null,
     bool IsManaged = true,
-    string? AccessUser = null);
+    string? AccessUser = null,
+    RunRecord? Run = null,
+    IReadOnlyList<InputDigest>? ExactInputs = null,
+    IReadOnlyList<string>? LoadedInputUids = null);
+
+/// <summary>A run about to be recorded.</summary>
+internal sealed record NewRun(
+    string Uid,
+    string Name,
+    DateTimeOffset StartedAt,
+    string User,
+    string Host,
+    bool IsImplicit,
+    string? EntryAssembly,
+    string? EntryAssemblyVersion,
+    string? SourceRevision,
+    string? CommandLine,
+    IReadOnlyDictionary<string, string> Parameters);
+
+/// <summary>One row of <c>artifact_inputs</c>: <paramref name="InputId"/> is null when the input was deleted permanently.</summary>
+internal sealed record InputRow(long ArtifactId, int Position, long? InputId, string Name, int Version, bool IsExact);
+
+/// <summary>What a lineage walk found: the input rows between the versions it reached, and those versions and their runs by id.</summary>
+internal sealed record LineageWalk(
+    IReadOnlyList<InputRow> Rows,
+    IReadOnlyDictionary<long, ArtifactRecord> Versions,
+    IReadOnlyDictionary<long, RunRecord> Runs,
+    IReadOnlyDictionary<string, long> IdsByUid);
 
 /// <summary>What became of an insert whose answer was lost.</summary>
 internal enum LostInsertState
@@ -135,4 +162,30 @@ internal interface IMetadataStore : IAsyncDisposable
     Task SetBranchAsync(string uid, ArtifactBranch branch, CancellationToken cancellationToken);
 
     Task DeleteAsync(string uid, CancellationToken cancellationToken);
+
+    /// <summary>Records a run as running.</summary>
+    Task<RunRecord> InsertRunAsync(NewRun run, CancellationToken cancellationToken);
+
+    /// <summary>Records how a run ended and the versions it loaded (by uid; versions since deleted are skipped).</summary>
+    Task FinishRunAsync(long runId, RunStatus status, DateTimeOffset finishedAt, string? error, IReadOnlyList<string> inputUids, CancellationToken cancellationToken);
+
+    Task<RunRecord?> FindRunAsync(string uid, CancellationToken cancellationToken);
+
+    /// <summary>The newest runs first.</summary>
+    Task<IReadOnlyList<RunRecord>> ListRunsAsync(int limit, CancellationToken cancellationToken);
+
+    /// <summary>The versions a run loaded (tombstones for those deleted since) and the versions it saved, by name and version.</summary>
+    Task<(IReadOnlyList<LineageInput> Inputs, IReadOnlyList<ArtifactRecord> Outputs)> RunInputsAndOutputsAsync(long runId, CancellationToken cancellationToken);
+
+    /// <summary>The inputs of version <paramref name="uid"/>, by position.</summary>
+    Task<IReadOnlyList<LineageInput>> InputsAsync(string uid, CancellationToken cancellationToken);
+
+    /// <summary>The versions that have version <paramref name="uid"/> as an input, by name and version.</summary>
+    Task<IReadOnlyList<ArtifactRecord>> OutputsAsync(string uid, CancellationToken cancellationToken);
+
+    /// <summary>The names the code that saved version <paramref name="uid"/> declared it reads.</summary>
+    Task<IReadOnlyList<string>> DeclaredUpstreamAsync(string uid, CancellationToken cancellationToken);
+
+    /// <summary>Walks the input edges from version <paramref name="uid"/> up to <paramref name="depth"/> steps, inside the database.</summary>
+    Task<LineageWalk> WalkAsync(string uid, LineageDirection direction, int depth, CancellationToken cancellationToken);
 }

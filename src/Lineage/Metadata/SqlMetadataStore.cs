@@ -18,7 +18,7 @@ internal sealed record Migration(int Version, string Name, string Sql);
 /// dropped connection, full disk, refused statement) becomes a <see cref="MetadataDatabaseException"/>: no driver exception
 /// leaves this class.
 /// </remarks>
-internal abstract class SqlMetadataStore : IMetadataStore
+internal abstract partial class SqlMetadataStore : IMetadataStore
 {
     private const int MaxVersionAttempts = 5;
 
@@ -26,7 +26,7 @@ internal abstract class SqlMetadataStore : IMetadataStore
         a.uid, a.name, a.version, a.created_at, a.created_by, a.host, a.size, a.hash,
         a.type_name, a.format, s.root, a.key, a.branch, c.code_version, c.source_code,
         c.assembly_name, c.assembly_version, c.source_revision, a.inputs_hash, a.type_schema,
-        s.host, a.is_managed, a.storage_id
+        s.host, a.is_managed, a.storage_id, r.uid
         """;
 
     private const string StorageColumns = """
@@ -43,6 +43,7 @@ internal abstract class SqlMetadataStore : IMetadataStore
         FROM artifacts a
         JOIN storages s ON s.id = a.storage_id
         LEFT JOIN code_records c ON c.id = a.code_record_id
+        LEFT JOIN runs r ON r.id = a.run_id
         """;
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _codeRecordIds = new(StringComparer.Ordinal);
@@ -349,7 +350,7 @@ internal abstract class SqlMetadataStore : IMetadataStore
         return new ArtifactRecord(artifact.Uid, artifact.Name, version, artifact.CreatedAt, artifact.CreatedBy, artifact.Host,
             artifact.Size, artifact.Hash, artifact.TypeName, artifact.Format, artifact.StorageRoot, artifact.Key, ArtifactBranch.Main,
             artifact.Code?.CodeVersion, artifact.Code?.SourceCode, artifact.Code?.AssemblyName, artifact.Code?.AssemblyVersion,
-            artifact.Code?.SourceRevision, artifact.InputsHash, artifact.TypeSchema, artifact.StorageHost, artifact.IsManaged)
+            artifact.Code?.SourceRevision, artifact.InputsHash, artifact.TypeSchema, artifact.StorageHost, artifact.IsManaged, artifact.Run?.Uid)
         {
             StorageId = artifact.StorageId,
         };
@@ -363,13 +364,15 @@ internal abstract class SqlMetadataStore : IMetadataStore
             return known;
         }
 
+        // A record stored by a Lineage that did not yet know declared lineage gains it from the first save that does.
         await ExecuteAsync(connection, null, """
-            INSERT INTO code_records (code_version, source_code, assembly_name, assembly_version, source_revision, created_at)
-            VALUES (@code_version, @source_code, @assembly_name, @assembly_version, @source_revision, @created_at)
-            ON CONFLICT (code_version) DO NOTHING;
+            INSERT INTO code_records (code_version, source_code, assembly_name, assembly_version, source_revision, created_at, upstream)
+            VALUES (@code_version, @source_code, @assembly_name, @assembly_version, @source_revision, @created_at, @upstream)
+            ON CONFLICT (code_version) DO UPDATE SET upstream = excluded.upstream WHERE code_records.upstream IS NULL AND excluded.upstream IS NOT NULL;
             """, cancellationToken,
             ("@code_version", code.CodeVersion), ("@source_code", code.SourceCode), ("@assembly_name", code.AssemblyName),
-            ("@assembly_version", code.AssemblyVersion), ("@source_revision", code.SourceRevision), ("@created_at", TimeValue(DateTimeOffset.UtcNow))).ConfigureAwait(false);
+            ("@assembly_version", code.AssemblyVersion), ("@source_revision", code.SourceRevision), ("@created_at", TimeValue(DateTimeOffset.UtcNow)),
+            ("@upstream", code.Upstream is { Count: > 0 } upstream ? JsonText.Array(upstream) : null)).ConfigureAwait(false);
         var id = await ScalarAsync(connection, null, "SELECT id FROM code_records WHERE code_version = @code_version;", cancellationToken, ("@code_version", code.CodeVersion)).ConfigureAwait(false);
         return _codeRecordIds.GetOrAdd(code.CodeVersion, Convert.ToInt64(id, CultureInfo.InvariantCulture));
     }
@@ -396,9 +399,14 @@ internal abstract class SqlMetadataStore : IMetadataStore
                 """, cancellationToken, ("@name", artifact.Name)).ConfigureAwait(false), CultureInfo.InvariantCulture);
 
             await ExecuteAsync(connection, transaction, """
-                INSERT INTO artifacts (uid, name, version, created_at, created_by, host, size, hash, type_name, format, storage_id, key, code_record_id, inputs_hash, type_schema, is_managed)
-                VALUES (@uid, @name, @version, @created_at, @created_by, @host, @size, @hash, @type_name, @format, @storage_id, @key, @code_record_id, @inputs_hash, @type_schema, @is_managed);
+                INSERT INTO artifacts (uid, name, version, created_at, created_by, host, size, hash, type_name, format, storage_id, key, code_record_id, inputs_hash, type_schema, is_managed, run_id)
+                VALUES (@uid, @name, @version, @created_at, @created_by, @host, @size, @hash, @type_name, @format, @storage_id, @key, @code_record_id, @inputs_hash, @type_schema, @is_managed, @run_id);
                 """, cancellationToken, [("@version", version), .. ArtifactParameters(artifact, codeRecordId)]).ConfigureAwait(false);
+            if (InputEdges(artifact, "(SELECT id FROM artifacts WHERE uid = @uid)") is { } edges)
+            {
+                await ExecuteAsync(connection, transaction, $"WITH {edges.With} {edges.Insert};", cancellationToken, [("@uid", artifact.Uid), .. edges.Parameters]).ConfigureAwait(false);
+            }
+
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return version;
         }
@@ -411,7 +419,7 @@ internal abstract class SqlMetadataStore : IMetadataStore
         ("@created_by", artifact.CreatedBy), ("@host", artifact.Host), ("@size", artifact.Size), ("@hash", artifact.Hash),
         ("@type_name", artifact.TypeName), ("@format", artifact.Format), ("@storage_id", artifact.StorageId), ("@key", artifact.Key),
         ("@code_record_id", codeRecordId), ("@inputs_hash", artifact.InputsHash), ("@type_schema", artifact.TypeSchema),
-        ("@is_managed", artifact.IsManaged ? 1 : 0),
+        ("@is_managed", artifact.IsManaged ? 1 : 0), ("@run_id", artifact.Run?.Id),
     ];
 
     public async Task<ArtifactRecord?> FindAsync(string name, int? version, CancellationToken cancellationToken)
@@ -635,7 +643,8 @@ internal abstract class SqlMetadataStore : IMetadataStore
         InputsHash: NullableString(reader, 18),
         TypeSchema: NullableString(reader, 19),
         StorageHost: reader.GetString(20) is { Length: > 0 } storageHost ? storageHost : null,
-        IsManaged: Convert.ToInt64(reader.GetValue(21), CultureInfo.InvariantCulture) != 0)
+        IsManaged: Convert.ToInt64(reader.GetValue(21), CultureInfo.InvariantCulture) != 0,
+        RunUid: NullableString(reader, 23))
     {
         StorageId = reader.GetInt64(22),
     };

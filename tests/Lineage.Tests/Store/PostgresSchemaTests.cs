@@ -12,7 +12,7 @@ public sealed class PostgresSchemaTests(PostgresServer postgres, S3Server s3)
     public async Task The_schema_has_every_table(Backend backend)
     {
         // One database for all tables (SqliteSchemaTests has one case per table): a PostgreSQL database costs far more than a SQLite file.
-        string[] tables = ["artifact_names", "artifacts", "code_records", "instance", "runs", "schema_migrations", "spaces", "storages"];
+        string[] tables = ["artifact_inputs", "artifact_names", "artifacts", "code_records", "instance", "run_inputs", "runs", "schema_migrations", "spaces", "storages"];
         await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
         using (environment.Open())
         {

@@ -8,7 +8,7 @@ public sealed class SqliteSchemaTests(PostgresServer postgres, S3Server s3)
     public static TheoryData<Backend> SqliteBackends => StoreFiles.With(MetadataBackend.Sqlite);
 
     public static TheoryData<Backend, string> SqliteBackendsAndTables => StoreFiles.Cross(MetadataBackend.Sqlite,
-        "instance", "storages", "code_records", "runs", "spaces", "artifact_names", "artifacts", "schema_migrations");
+        "instance", "storages", "code_records", "runs", "spaces", "artifact_names", "artifacts", "schema_migrations", "artifact_inputs", "run_inputs");
 
     [Theory]
     [MemberData(nameof(SqliteBackends))]

@@ -102,5 +102,41 @@ internal static class PostgresSchema
                 PRIMARY KEY (space_id, user_name)
             );
             """),
+        new(4, "runs_and_lineage", """
+            ALTER TABLE runs ADD COLUMN name TEXT NOT NULL DEFAULT '';
+            ALTER TABLE runs ADD COLUMN status TEXT NOT NULL DEFAULT 'succeeded' CHECK (status IN ('running', 'succeeded', 'failed'));
+            ALTER TABLE runs ADD COLUMN is_implicit INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE runs ADD COLUMN entry_assembly TEXT;
+            ALTER TABLE runs ADD COLUMN entry_version TEXT;
+            ALTER TABLE runs ADD COLUMN source_revision TEXT;
+            ALTER TABLE runs ADD COLUMN command_line TEXT;
+            ALTER TABLE runs ADD COLUMN parameters TEXT;
+            ALTER TABLE runs ADD COLUMN error TEXT;
+            CREATE INDEX runs_by_start ON runs (started_at);
+            CREATE INDEX artifacts_by_run ON artifacts (run_id);
+            CREATE INDEX artifacts_by_content ON artifacts (hash, size);
+
+            ALTER TABLE code_records ADD COLUMN upstream TEXT;
+
+            CREATE TABLE artifact_inputs (
+                artifact_id BIGINT NOT NULL REFERENCES artifacts (id) ON DELETE CASCADE,
+                position    INTEGER NOT NULL,
+                input_id    BIGINT REFERENCES artifacts (id) ON DELETE SET NULL,
+                name        TEXT NOT NULL,
+                version     INTEGER NOT NULL,
+                exact       INTEGER NOT NULL,
+                PRIMARY KEY (artifact_id, position)
+            );
+            CREATE INDEX artifact_inputs_by_input ON artifact_inputs (input_id);
+
+            CREATE TABLE run_inputs (
+                run_id   BIGINT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+                input_id BIGINT REFERENCES artifacts (id) ON DELETE SET NULL,
+                name     TEXT NOT NULL,
+                version  INTEGER NOT NULL,
+                PRIMARY KEY (run_id, name, version)
+            );
+            CREATE INDEX run_inputs_by_input ON run_inputs (input_id);
+            """),
     ];
 }

@@ -110,5 +110,46 @@ internal static class SqliteSchema
                 PRIMARY KEY (space_id, user_name)
             );
             """),
+        new(4, "runs_and_lineage", """
+            -- A run is one execution that reads and writes artifacts; every version records the run that saved it (artifacts.run_id).
+            ALTER TABLE runs ADD COLUMN name TEXT NOT NULL DEFAULT '';
+            ALTER TABLE runs ADD COLUMN status TEXT NOT NULL DEFAULT 'succeeded' CHECK (status IN ('running', 'succeeded', 'failed'));
+            ALTER TABLE runs ADD COLUMN is_implicit INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE runs ADD COLUMN entry_assembly TEXT;
+            ALTER TABLE runs ADD COLUMN entry_version TEXT;
+            ALTER TABLE runs ADD COLUMN source_revision TEXT;
+            ALTER TABLE runs ADD COLUMN command_line TEXT;
+            ALTER TABLE runs ADD COLUMN parameters TEXT; -- JSON object of strings
+            ALTER TABLE runs ADD COLUMN error TEXT;
+            CREATE INDEX runs_by_start ON runs (started_at);
+            CREATE INDEX artifacts_by_run ON artifacts (run_id);
+            CREATE INDEX artifacts_by_content ON artifacts (hash, size);
+
+            -- What declared code reads, found by the compiler: a JSON array of names.
+            ALTER TABLE code_records ADD COLUMN upstream TEXT;
+
+            -- The versions a version was computed from. input_id goes NULL when the input is deleted permanently: name and
+            -- version stay, a tombstone. exact = 1 for GetOrCompute arguments matched by content hash, 0 for its run's loads.
+            CREATE TABLE artifact_inputs (
+                artifact_id INTEGER NOT NULL REFERENCES artifacts (id) ON DELETE CASCADE,
+                position    INTEGER NOT NULL,
+                input_id    INTEGER REFERENCES artifacts (id) ON DELETE SET NULL,
+                name        TEXT NOT NULL,
+                version     INTEGER NOT NULL,
+                exact       INTEGER NOT NULL,
+                PRIMARY KEY (artifact_id, position)
+            );
+            CREATE INDEX artifact_inputs_by_input ON artifact_inputs (input_id);
+
+            -- The versions loaded inside an explicit run.
+            CREATE TABLE run_inputs (
+                run_id   INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+                input_id INTEGER REFERENCES artifacts (id) ON DELETE SET NULL,
+                name     TEXT NOT NULL,
+                version  INTEGER NOT NULL,
+                PRIMARY KEY (run_id, name, version)
+            );
+            CREATE INDEX run_inputs_by_input ON run_inputs (input_id);
+            """),
     ];
 }
