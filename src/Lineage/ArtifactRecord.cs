@@ -37,6 +37,10 @@ public enum ArtifactBranch
 /// <param name="StorageHost">The host of <paramref name="StorageRoot"/> when it is a local folder; null for object stores.</param>
 /// <param name="IsManaged">False for a file registered in place (<see cref="ArtifactStore.Register"/>): Lineage did not write it and never deletes it on its own.</param>
 /// <param name="RunUid">The run that saved it (<see cref="ArtifactStore.Runs"/>); null for versions saved before runs were recorded.</param>
+/// <param name="Description">What the version is, given at save or by <c>ArtifactStore.Annotate</c>.</param>
+/// <param name="Tags">Its tags, sorted.</param>
+/// <param name="Metadata">Its metadata: strings, numbers (<see cref="long"/> or <see cref="double"/>) and booleans, by key.</param>
+/// <param name="Aliases">The aliases that point at it now, sorted.</param>
 public sealed record ArtifactRecord(
     string Uid,
     string Name,
@@ -60,7 +64,24 @@ public sealed record ArtifactRecord(
     string? TypeSchema = null,
     string? StorageHost = null,
     bool IsManaged = true,
-    string? RunUid = null)
+    string? RunUid = null,
+    string? Description = null,
+    IReadOnlyList<string>? Tags = null,
+    IReadOnlyDictionary<string, object>? Metadata = null,
+    IReadOnlyList<string>? Aliases = null)
 {
+    private readonly IReadOnlyList<string> _tags = ValueList.Of(Tags);
+    private readonly IReadOnlyDictionary<string, object> _metadata = ValueMap.Of(Metadata);
+    private readonly IReadOnlyList<string> _aliases = ValueList.Of(Aliases);
+
+    /// <summary>Its tags, sorted; empty when it has none.</summary>
+    public IReadOnlyList<string> Tags { get => _tags; init => _tags = ValueList.Of(value); }
+
+    /// <summary>Its metadata by key; empty when it has none.</summary>
+    public IReadOnlyDictionary<string, object> Metadata { get => _metadata; init => _metadata = ValueMap.Of(value); }
+
+    /// <summary>The aliases that point at it now, sorted; empty when none.</summary>
+    public IReadOnlyList<string> Aliases { get => _aliases; init => _aliases = ValueList.Of(value); }
+
     internal long StorageId { get; init; }
 }

@@ -43,6 +43,7 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
         Spaces = new SpaceRegistry(this);
         Runs = new RunRegistry(this, metadata);
         Lineage = new LineageQueries(this, metadata);
+        Aliases = new AliasRegistry(this, metadata);
     }
 
     /// <summary>The settings this store runs with; fixed for its lifetime.</summary>
@@ -152,7 +153,7 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
 
     /// <inheritdoc cref="Save{T}(string, T, ArtifactCode?)"/>
     public Task<ArtifactRecord> SaveAsync<T>(string name, T value, ArtifactCode? code, CancellationToken cancellationToken = default) =>
-        SaveAsync(name, value, code, inputsHash: null, exactInputs: null, cancellationToken);
+        SaveAsync(name, value, code, inputsHash: null, exactInputs: null, options: null, cancellationToken);
 
     /// <summary>
     /// Returns the value of the latest version of <paramref name="name"/> that <paramref name="code"/> computed from
@@ -183,7 +184,7 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
         }
 
         var value = await compute(cancellationToken).ConfigureAwait(false);
-        await SaveAsync(name, value, code, inputsHash, exactInputs ?? [], cancellationToken).ConfigureAwait(false);
+        await SaveAsync(name, value, code, inputsHash, exactInputs ?? [], options: null, cancellationToken).ConfigureAwait(false);
         return value;
     }
 
@@ -207,10 +208,12 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
         return GetOrComputeAsync(name, code, inputs.Finish(), inputs.Inputs, compute, cancellationToken);
     }
 
-    private async Task<ArtifactRecord> SaveAsync<T>(string name, T value, ArtifactCode? code, string? inputsHash, IReadOnlyList<InputDigest>? exactInputs, CancellationToken cancellationToken)
+    private async Task<ArtifactRecord> SaveAsync<T>(string name, T value, ArtifactCode? code, string? inputsHash, IReadOnlyList<InputDigest>? exactInputs, SaveOptions? options, CancellationToken cancellationToken)
     {
         ThrowIfDisposed();
         name = ArtifactName.Validate(name);
+        var tags = Annotations.Tags(options?.Tags);
+        var metadata = Annotations.Metadata(options?.Metadata);
         var plan = ValueSerializer.Plan(value);
         var target = LocalTarget ?? DefaultTarget;
         try
@@ -255,7 +258,8 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
             inserted = await _metadata.InsertArtifactAsync(
                 new NewArtifact(uid, name, UtcNowToMicroseconds(), Options.User, Options.Host,
                     digest.Size, digest.Hash, plan.TypeName, plan.Format, target.Storage.Id, target.Storage.Root, key, code, inputsHash, plan.TypeSchema,
-                    target.Storage.Host, AccessUser: Options.User, Run: run, ExactInputs: exactInputs, LoadedInputUids: loaded),
+                    target.Storage.Host, AccessUser: Options.User, Run: run, ExactInputs: exactInputs, LoadedInputUids: loaded,
+                    Description: options?.Description, Tags: tags, Metadata: metadata),
                 cancellationToken).ConfigureAwait(false);
         }
         catch (MetadataDatabaseException e)
@@ -362,7 +366,7 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
     /// <exception cref="ArtifactNotFoundException">No such artifact or version, or it is in the trash.</exception>
     public ArtifactRecord Get(string name, int? version = null) => GetAsync(name, version).GetAwaiter().GetResult();
 
-    /// <inheritdoc cref="Get"/>
+    /// <inheritdoc cref="Get(string, int?)"/>
     public async Task<ArtifactRecord> GetAsync(string name, int? version = null, CancellationToken cancellationToken = default)
     {
         var record = await FindAsync(name, version, cancellationToken).ConfigureAwait(false);
@@ -423,10 +427,24 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
         DeleteAsync(name, version, permanent, deleteInPlaceFile: false, cancellationToken);
 
     /// <inheritdoc cref="Delete(string, int, bool, bool)"/>
-    public async Task DeleteAsync(string name, int version, bool permanent, bool deleteInPlaceFile, CancellationToken cancellationToken = default)
+    public Task DeleteAsync(string name, int version, bool permanent, bool deleteInPlaceFile, CancellationToken cancellationToken = default) =>
+        DeleteAsync(name, version, permanent, deleteInPlaceFile, removeAliases: false, cancellationToken);
+
+    /// <summary>
+    /// Deletes one version as <see cref="Delete(string, int, bool, bool)"/> does. A version an alias points at is refused
+    /// (<see cref="AliasedVersionException"/>) unless <paramref name="removeAliases"/> is set: then its aliases are removed first,
+    /// each removal kept in the alias's history.
+    /// </summary>
+    public void Delete(string name, int version, bool permanent, bool deleteInPlaceFile, bool removeAliases) =>
+        DeleteAsync(name, version, permanent, deleteInPlaceFile, removeAliases).GetAwaiter().GetResult();
+
+    /// <inheritdoc cref="Delete(string, int, bool, bool, bool)"/>
+    public async Task DeleteAsync(string name, int version, bool permanent, bool deleteInPlaceFile, bool removeAliases, CancellationToken cancellationToken = default)
     {
         var record = await FindAsync(name, version, cancellationToken).ConfigureAwait(false);
-        await EnsureCanWriteAsync(record, permanent ? $"permanently delete '{name}' version {version}" : $"delete '{name}' version {version}", cancellationToken).ConfigureAwait(false);
+        var operation = permanent ? $"permanently delete '{record.Name}' version {record.Version}" : $"delete '{record.Name}' version {record.Version}";
+        await EnsureCanWriteAsync(record, operation, cancellationToken).ConfigureAwait(false);
+        await ReleaseAliasesAsync(record, removeAliases, operation, cancellationToken).ConfigureAwait(false);
         if (!permanent)
         {
             await _metadata.SetBranchAsync(record.Uid, ArtifactBranch.Trash, cancellationToken).ConfigureAwait(false);
@@ -507,7 +525,7 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
         var (name, resolvedVersion, alias) = Resolve(reference, version);
         if (alias is not null)
         {
-            throw new ArtifactNotFoundException(name, null, $"Artifact '{name}' has no alias '{alias}' in {Options.MaskedDatabaseUrl}.") { Alias = alias };
+            return await FindByAliasAsync(name, alias, cancellationToken).ConfigureAwait(false);
         }
 
         var record = await _metadata.FindAsync(name, resolvedVersion, cancellationToken).ConfigureAwait(false);
@@ -537,7 +555,7 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
             : new LocalValueStore(root);
 
     // Every database keeps microseconds: the record Save returns must equal the one Get reads back.
-    private static DateTimeOffset UtcNowToMicroseconds()
+    internal static DateTimeOffset UtcNowToMicroseconds()
     {
         var now = DateTimeOffset.UtcNow;
         return now.AddTicks(-(now.Ticks % 10));

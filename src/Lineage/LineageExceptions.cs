@@ -29,6 +29,26 @@ public sealed class ArtifactNotFoundException : LineageException
     public string? Alias { get; init; }
 }
 
+/// <summary>A version cannot be trashed or deleted while an alias points at it.</summary>
+public sealed class AliasedVersionException : LineageException
+{
+    internal AliasedVersionException(string name, int version, IReadOnlyList<string> aliases, string message) : base(message)
+    {
+        Name = name;
+        Version = version;
+        Aliases = aliases;
+    }
+
+    /// <summary>The artifact name.</summary>
+    public string Name { get; }
+
+    /// <summary>The version.</summary>
+    public int Version { get; }
+
+    /// <summary>The aliases that point at it.</summary>
+    public IReadOnlyList<string> Aliases { get; }
+}
+
 /// <summary>No run has the requested uid.</summary>
 public sealed class RunNotFoundException : LineageException
 {

@@ -30,7 +30,10 @@ internal sealed record NewArtifact(
     string? AccessUser = null,
     RunRecord? Run = null,
     IReadOnlyList<InputDigest>? ExactInputs = null,
-    IReadOnlyList<string>? LoadedInputUids = null);
+    IReadOnlyList<string>? LoadedInputUids = null,
+    string? Description = null,
+    IReadOnlyList<string>? Tags = null,
+    IReadOnlyDictionary<string, object>? Metadata = null);
 
 /// <summary>A run about to be recorded.</summary>
 internal sealed record NewRun(
@@ -185,6 +188,20 @@ internal interface IMetadataStore : IAsyncDisposable
 
     /// <summary>The names the code that saved version <paramref name="uid"/> declared it reads.</summary>
     Task<IReadOnlyList<string>> DeclaredUpstreamAsync(string uid, CancellationToken cancellationToken);
+
+    Task<AliasMove?> SetAliasAsync(string name, string alias, string uid, string user, CancellationToken cancellationToken);
+
+    Task<AliasMove?> RemoveAliasAsync(string name, string alias, string user, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<AliasRecord>> ListAliasesAsync(string name, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<AliasMove>> AliasHistoryAsync(string name, string alias, CancellationToken cancellationToken);
+
+    Task<ArtifactRecord?> FindByAliasAsync(string name, string alias, CancellationToken cancellationToken);
+
+    Task<(bool Existed, int? Version)> AliasAtAsync(string name, string alias, DateTimeOffset asOf, CancellationToken cancellationToken);
+
+    Task<ArtifactRecord> AnnotateAsync(string uid, ArtifactAnnotation change, CancellationToken cancellationToken);
 
     /// <summary>Walks the input edges from version <paramref name="uid"/> up to <paramref name="depth"/> steps, inside the database.</summary>
     Task<LineageWalk> WalkAsync(string uid, LineageDirection direction, int depth, CancellationToken cancellationToken);

@@ -247,7 +247,7 @@ internal abstract partial class SqlMetadataStore
             {
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    records[reader.GetInt64(24)] = ReadArtifact(reader);
+                    records[reader.GetInt64(ArtifactColumnCount)] = ReadArtifact(reader);
                 }
             }
         }

@@ -22,11 +22,17 @@ internal abstract partial class SqlMetadataStore : IMetadataStore
 {
     private const int MaxVersionAttempts = 5;
 
-    private const string ArtifactColumns = """
+    /// <summary>How many columns <see cref="ArtifactColumns"/> selects; a query may add its own after them.</summary>
+    protected const int ArtifactColumnCount = 28;
+
+    private string? _artifactColumns;
+
+    /// <summary>The columns <see cref="ReadArtifact"/> reads, in its order.</summary>
+    private string ArtifactColumns => _artifactColumns ??= $"""
         a.uid, a.name, a.version, a.created_at, a.created_by, a.host, a.size, a.hash,
         a.type_name, a.format, s.root, a.key, a.branch, c.code_version, c.source_code,
         c.assembly_name, c.assembly_version, c.source_revision, a.inputs_hash, a.type_schema,
-        s.host, a.is_managed, a.storage_id, r.uid
+        s.host, a.is_managed, a.storage_id, r.uid, a.description, {JsonColumn("a.tags")}, {JsonColumn("a.metadata")}, {AliasListSql}
         """;
 
     private const string StorageColumns = """
@@ -70,6 +76,21 @@ internal abstract partial class SqlMetadataStore : IMetadataStore
     protected abstract bool IsVersionConflict(DbException exception);
 
     protected abstract object TimeValue(DateTimeOffset time);
+
+    /// <summary>A JSON column read as text.</summary>
+    protected abstract string JsonColumn(string column);
+
+    /// <summary>A parameter written into a JSON column.</summary>
+    protected abstract string JsonParameter(string parameter);
+
+    /// <summary>The aliases of artifact row <c>a</c>, comma-separated in order (aliases hold no comma), or NULL.</summary>
+    protected abstract string AliasListSql { get; }
+
+    /// <summary>What locks the selected rows until the transaction ends, where the database needs it (PostgreSQL: FOR UPDATE).</summary>
+    protected virtual string ForUpdate => string.Empty;
+
+    /// <summary>Serializes writers of one alias inside <paramref name="transaction"/>, where the write transaction alone does not.</summary>
+    protected virtual Task LockAliasAsync(DbConnection connection, DbTransaction transaction, string name, string alias, CancellationToken cancellationToken) => Task.CompletedTask;
 
     protected abstract DateTimeOffset ReadTime(DbDataReader reader, int ordinal);
 
@@ -350,7 +371,8 @@ internal abstract partial class SqlMetadataStore : IMetadataStore
         return new ArtifactRecord(artifact.Uid, artifact.Name, version, artifact.CreatedAt, artifact.CreatedBy, artifact.Host,
             artifact.Size, artifact.Hash, artifact.TypeName, artifact.Format, artifact.StorageRoot, artifact.Key, ArtifactBranch.Main,
             artifact.Code?.CodeVersion, artifact.Code?.SourceCode, artifact.Code?.AssemblyName, artifact.Code?.AssemblyVersion,
-            artifact.Code?.SourceRevision, artifact.InputsHash, artifact.TypeSchema, artifact.StorageHost, artifact.IsManaged, artifact.Run?.Uid)
+            artifact.Code?.SourceRevision, artifact.InputsHash, artifact.TypeSchema, artifact.StorageHost, artifact.IsManaged, artifact.Run?.Uid,
+            artifact.Description, artifact.Tags, artifact.Metadata)
         {
             StorageId = artifact.StorageId,
         };
@@ -399,8 +421,8 @@ internal abstract partial class SqlMetadataStore : IMetadataStore
                 """, cancellationToken, ("@name", artifact.Name)).ConfigureAwait(false), CultureInfo.InvariantCulture);
 
             await ExecuteAsync(connection, transaction, """
-                INSERT INTO artifacts (uid, name, version, created_at, created_by, host, size, hash, type_name, format, storage_id, key, code_record_id, inputs_hash, type_schema, is_managed, run_id)
-                VALUES (@uid, @name, @version, @created_at, @created_by, @host, @size, @hash, @type_name, @format, @storage_id, @key, @code_record_id, @inputs_hash, @type_schema, @is_managed, @run_id);
+                INSERT INTO artifacts (uid, name, version, created_at, created_by, host, size, hash, type_name, format, storage_id, key, code_record_id, inputs_hash, type_schema, is_managed, run_id, description, tags, metadata)
+                VALUES (@uid, @name, @version, @created_at, @created_by, @host, @size, @hash, @type_name, @format, @storage_id, @key, @code_record_id, @inputs_hash, @type_schema, @is_managed, @run_id, @description, @tags, @metadata);
                 """, cancellationToken, [("@version", version), .. ArtifactParameters(artifact, codeRecordId)]).ConfigureAwait(false);
             if (InputEdges(artifact, "(SELECT id FROM artifacts WHERE uid = @uid)") is { } edges)
             {
@@ -419,7 +441,8 @@ internal abstract partial class SqlMetadataStore : IMetadataStore
         ("@created_by", artifact.CreatedBy), ("@host", artifact.Host), ("@size", artifact.Size), ("@hash", artifact.Hash),
         ("@type_name", artifact.TypeName), ("@format", artifact.Format), ("@storage_id", artifact.StorageId), ("@key", artifact.Key),
         ("@code_record_id", codeRecordId), ("@inputs_hash", artifact.InputsHash), ("@type_schema", artifact.TypeSchema),
-        ("@is_managed", artifact.IsManaged ? 1 : 0), ("@run_id", artifact.Run?.Id),
+        ("@is_managed", artifact.IsManaged ? 1 : 0), ("@run_id", artifact.Run?.Id), ("@description", artifact.Description),
+        ("@tags", artifact.Tags is { } tags ? Annotations.TagsJson(tags) : null), ("@metadata", artifact.Metadata is { } metadata ? Annotations.MetadataJson(metadata) : null),
     ];
 
     public async Task<ArtifactRecord?> FindAsync(string name, int? version, CancellationToken cancellationToken)
@@ -644,7 +667,11 @@ internal abstract partial class SqlMetadataStore : IMetadataStore
         TypeSchema: NullableString(reader, 19),
         StorageHost: reader.GetString(20) is { Length: > 0 } storageHost ? storageHost : null,
         IsManaged: Convert.ToInt64(reader.GetValue(21), CultureInfo.InvariantCulture) != 0,
-        RunUid: NullableString(reader, 23))
+        RunUid: NullableString(reader, 23),
+        Description: NullableString(reader, 24),
+        Tags: Annotations.ReadTags(NullableString(reader, 25)),
+        Metadata: Annotations.ReadMetadata(NullableString(reader, 26)),
+        Aliases: NullableString(reader, 27) is { } aliases ? aliases.Split(',') : null)
     {
         StorageId = reader.GetInt64(22),
     };

@@ -82,8 +82,9 @@ internal sealed class PostgresMetadataStore : SqlMetadataStore
                 ON CONFLICT (name) DO UPDATE SET last_version = artifact_names.last_version + 1
                 RETURNING last_version),
             inserted AS (
-                INSERT INTO artifacts (uid, name, version, created_at, created_by, host, size, hash, type_name, format, storage_id, key, code_record_id, inputs_hash, type_schema, is_managed, run_id)
-                SELECT @uid, @name, last_version, @created_at, @created_by, @host, @size, @hash, @type_name, @format, @storage_id, @key, CAST(@code_record_id AS BIGINT), CAST(@inputs_hash AS TEXT), CAST(@type_schema AS TEXT), @is_managed, CAST(@run_id AS BIGINT) FROM allocated
+                INSERT INTO artifacts (uid, name, version, created_at, created_by, host, size, hash, type_name, format, storage_id, key, code_record_id, inputs_hash, type_schema, is_managed, run_id, description, tags, metadata)
+                SELECT @uid, @name, last_version, @created_at, @created_by, @host, @size, @hash, @type_name, @format, @storage_id, @key, CAST(@code_record_id AS BIGINT), CAST(@inputs_hash AS TEXT), CAST(@type_schema AS TEXT), @is_managed, CAST(@run_id AS BIGINT),
+                    CAST(@description AS TEXT), CAST(@tags AS JSONB), CAST(@metadata AS JSONB) FROM allocated
                 RETURNING id, version){(edges is { } e ? $", {e.With}, edges AS ({e.Insert})" : string.Empty)}
             SELECT version FROM inserted;
             """, cancellationToken, [.. ArtifactParameters(artifact, codeRecordId), ("@access_user", artifact.AccessUser), .. edges?.Parameters ?? []]).ConfigureAwait(false);
@@ -111,6 +112,27 @@ internal sealed class PostgresMetadataStore : SqlMetadataStore
         && !postgres.ConstraintName.Contains("uid", StringComparison.Ordinal);
 
     protected override object TimeValue(DateTimeOffset time) => time.UtcDateTime;
+
+    protected override string JsonColumn(string column) => $"{column}::text";
+
+    protected override string JsonParameter(string parameter) => $"CAST({parameter} AS JSONB)";
+
+    protected override string AliasListSql => "(SELECT string_agg(x.alias, ',' ORDER BY x.alias) FROM aliases x WHERE x.artifact_id = a.id)";
+
+    protected override string ForUpdate => " FOR UPDATE";
+
+    // Writers of one alias queue on a lock of their own: each reads the version the previous one left before moving it.
+    protected override async Task LockAliasAsync(DbConnection connection, DbTransaction transaction, string name, string alias, CancellationToken cancellationToken)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT pg_advisory_xact_lock(hashtextextended(@key, 0));";
+        var key = command.CreateParameter();
+        key.ParameterName = "@key";
+        key.Value = $"lineage-alias\n{name}\n{alias}";
+        command.Parameters.Add(key);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     protected override DateTimeOffset ReadTime(DbDataReader reader, int ordinal) => reader.GetFieldValue<DateTimeOffset>(ordinal);
 

@@ -138,5 +138,32 @@ internal static class PostgresSchema
             );
             CREATE INDEX run_inputs_by_input ON run_inputs (input_id);
             """),
+        new(5, "catalog", """
+            ALTER TABLE artifacts ADD COLUMN tags JSONB;
+            ALTER TABLE artifacts ADD COLUMN metadata JSONB;
+            CREATE INDEX artifacts_by_metadata ON artifacts USING GIN (metadata);
+            CREATE INDEX artifacts_by_tags ON artifacts USING GIN (tags);
+
+            CREATE TABLE aliases (
+                name        TEXT NOT NULL,
+                alias       TEXT NOT NULL,
+                artifact_id BIGINT NOT NULL REFERENCES artifacts (id) ON DELETE CASCADE,
+                set_at      TIMESTAMPTZ NOT NULL,
+                set_by      TEXT NOT NULL,
+                PRIMARY KEY (name, alias)
+            );
+            CREATE INDEX aliases_by_artifact ON aliases (artifact_id);
+
+            CREATE TABLE alias_history (
+                id           BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                name         TEXT NOT NULL,
+                alias        TEXT NOT NULL,
+                from_version INTEGER,
+                to_version   INTEGER,
+                moved_at     TIMESTAMPTZ NOT NULL,
+                moved_by     TEXT NOT NULL
+            );
+            CREATE INDEX alias_history_by_alias ON alias_history (name, alias, moved_at);
+            """),
     ];
 }

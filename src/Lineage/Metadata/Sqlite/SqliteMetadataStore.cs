@@ -90,6 +90,12 @@ internal sealed class SqliteMetadataStore : SqlMetadataStore
         exception is SqliteException { SqliteExtendedErrorCode: SqliteConstraintUnique or SqliteConstraintPrimaryKey } sqlite
         && !sqlite.Message.Contains("artifacts.uid", StringComparison.Ordinal);
 
+    protected override string JsonColumn(string column) => column;
+
+    protected override string JsonParameter(string parameter) => parameter;
+
+    protected override string AliasListSql => "(SELECT group_concat(x.alias, ',') FROM (SELECT alias FROM aliases WHERE artifact_id = a.id ORDER BY alias) x)";
+
     protected override object TimeValue(DateTimeOffset time) =>
         time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
 

@@ -151,5 +151,32 @@ internal static class SqliteSchema
             );
             CREATE INDEX run_inputs_by_input ON run_inputs (input_id);
             """),
+        new(5, "catalog", """
+            -- Annotations: tags (a JSON array) and metadata (a JSON object of strings, numbers and booleans); description exists since 1.
+            ALTER TABLE artifacts ADD COLUMN tags TEXT;
+            ALTER TABLE artifacts ADD COLUMN metadata TEXT;
+
+            -- One version per alias per name, held by the key; the history keeps every move (NULL version: created or removed).
+            CREATE TABLE aliases (
+                name        TEXT NOT NULL,
+                alias       TEXT NOT NULL,
+                artifact_id INTEGER NOT NULL REFERENCES artifacts (id) ON DELETE CASCADE,
+                set_at      TEXT NOT NULL,
+                set_by      TEXT NOT NULL,
+                PRIMARY KEY (name, alias)
+            );
+            CREATE INDEX aliases_by_artifact ON aliases (artifact_id);
+
+            CREATE TABLE alias_history (
+                id           INTEGER PRIMARY KEY,
+                name         TEXT NOT NULL,
+                alias        TEXT NOT NULL,
+                from_version INTEGER,
+                to_version   INTEGER,
+                moved_at     TEXT NOT NULL,
+                moved_by     TEXT NOT NULL
+            );
+            CREATE INDEX alias_history_by_alias ON alias_history (name, alias, moved_at);
+            """),
     ];
 }

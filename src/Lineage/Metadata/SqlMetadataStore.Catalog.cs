@@ -1,0 +1,192 @@
+using System.Data.Common;
+using System.Globalization;
+
+namespace Lineage.Metadata;
+
+/// <summary>Aliases with their history, and annotations.</summary>
+internal abstract partial class SqlMetadataStore
+{
+    public Task<AliasMove?> SetAliasAsync(string name, string alias, string uid, string user, CancellationToken cancellationToken) =>
+        MoveAliasAsync(name, alias, uid, user, cancellationToken);
+
+    public Task<AliasMove?> RemoveAliasAsync(string name, string alias, string user, CancellationToken cancellationToken) =>
+        MoveAliasAsync(name, alias, null, user, cancellationToken);
+
+    /// <summary>
+    /// Points the alias at <paramref name="uid"/> (or removes it when null) and records the move, in one write transaction,
+    /// serialized per alias: two writers moving one alias end with one winner and a history row each, in the order they
+    /// moved it (the time is read once the alias is locked). Null when nothing moved.
+    /// </summary>
+    private Task<AliasMove?> MoveAliasAsync(string name, string alias, string? uid, string user, CancellationToken cancellationToken) =>
+        RunAsync(uid is null ? $"remove alias '{alias}' of '{name}'" : $"set alias '{alias}' of '{name}'", async connection =>
+        {
+            var transaction = await BeginWriteAsync(connection, forMigration: false, cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                await LockAliasAsync(connection, transaction, name, alias, cancellationToken).ConfigureAwait(false);
+                var at = ArtifactStore.UtcNowToMicroseconds();
+                int? from = null;
+                string? fromUid = null;
+                using (var current = Command(connection, transaction, $"SELECT a.version, a.uid FROM aliases al JOIN artifacts a ON a.id = al.artifact_id WHERE al.name = @name AND al.alias = @alias{ForUpdate};",
+                    ("@name", name), ("@alias", alias)))
+                {
+                    var reader = await current.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                    await using (reader.ConfigureAwait(false))
+                    {
+                        if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                        {
+                            (from, fromUid) = (reader.GetInt32(0), reader.GetString(1));
+                        }
+                    }
+                }
+
+                if (string.Equals(fromUid, uid, StringComparison.Ordinal))
+                {
+                    return null;
+                }
+
+                int? to = null;
+                if (uid is null)
+                {
+                    await ExecuteAsync(connection, transaction, "DELETE FROM aliases WHERE name = @name AND alias = @alias;", cancellationToken, ("@name", name), ("@alias", alias)).ConfigureAwait(false);
+                }
+                else
+                {
+                    var version = await ScalarAsync(connection, transaction, "SELECT version FROM artifacts WHERE uid = @uid;", cancellationToken, ("@uid", uid)).ConfigureAwait(false);
+                    if (version is null or DBNull)
+                    {
+                        throw new ArtifactNotFoundException(name, null, $"The version of '{name}' to point '{alias}' at is no longer in {Location.MaskedUrl}.");
+                    }
+
+                    to = Convert.ToInt32(version, CultureInfo.InvariantCulture);
+                    await ExecuteAsync(connection, transaction, """
+                        INSERT INTO aliases (name, alias, artifact_id, set_at, set_by)
+                        SELECT @name, @alias, a.id, @at, @user FROM artifacts a WHERE a.uid = @uid
+                        ON CONFLICT (name, alias) DO UPDATE SET artifact_id = excluded.artifact_id, set_at = excluded.set_at, set_by = excluded.set_by;
+                        """, cancellationToken, ("@name", name), ("@alias", alias), ("@at", TimeValue(at)), ("@user", user), ("@uid", uid)).ConfigureAwait(false);
+                }
+
+                await ExecuteAsync(connection, transaction, """
+                    INSERT INTO alias_history (name, alias, from_version, to_version, moved_at, moved_by) VALUES (@name, @alias, @from, @to, @at, @user);
+                    """, cancellationToken, ("@name", name), ("@alias", alias), ("@from", from), ("@to", to), ("@at", TimeValue(at)), ("@user", user)).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return new AliasMove(name, alias, from, to, at, user);
+            }
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<AliasRecord>> ListAliasesAsync(string name, CancellationToken cancellationToken) =>
+        RunAsync<IReadOnlyList<AliasRecord>>($"list the aliases of '{name}'", async connection =>
+        {
+            var aliases = new List<AliasRecord>();
+            using var command = Command(connection, null, """
+                SELECT al.name, al.alias, a.version, a.uid, al.set_at, al.set_by FROM aliases al JOIN artifacts a ON a.id = al.artifact_id
+                WHERE al.name = @name ORDER BY al.alias;
+                """, ("@name", name));
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    aliases.Add(new AliasRecord(reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetString(3), ReadTime(reader, 4), reader.GetString(5)));
+                }
+            }
+
+            return aliases;
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<AliasMove>> AliasHistoryAsync(string name, string alias, CancellationToken cancellationToken) =>
+        RunAsync<IReadOnlyList<AliasMove>>($"read the history of alias '{alias}' of '{name}'", async connection =>
+        {
+            var moves = new List<AliasMove>();
+            using var command = Command(connection, null, """
+                SELECT from_version, to_version, moved_at, moved_by FROM alias_history WHERE name = @name AND alias = @alias ORDER BY id;
+                """, ("@name", name), ("@alias", alias));
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    moves.Add(new AliasMove(name, alias, reader.IsDBNull(0) ? null : reader.GetInt32(0), reader.IsDBNull(1) ? null : reader.GetInt32(1), ReadTime(reader, 2), reader.GetString(3)));
+                }
+            }
+
+            return moves;
+        }, cancellationToken);
+
+    /// <summary>The version an alias points at, in one statement (as a version number lookup is).</summary>
+    public async Task<ArtifactRecord?> FindByAliasAsync(string name, string alias, CancellationToken cancellationToken)
+    {
+        var found = await QueryAsync($"resolve '{name}@{alias}'",
+            $"SELECT {ArtifactColumns} {ArtifactFrom} WHERE a.id = (SELECT al.artifact_id FROM aliases al WHERE al.name = @name AND al.alias = @alias);",
+            cancellationToken, ("@name", name), ("@alias", alias)).ConfigureAwait(false);
+        return found.Count > 0 ? found[0] : null;
+    }
+
+    /// <summary>Whether the alias existed at <paramref name="asOf"/>, and the version it pointed at then.</summary>
+    public Task<(bool Existed, int? Version)> AliasAtAsync(string name, string alias, DateTimeOffset asOf, CancellationToken cancellationToken) =>
+        RunAsync($"resolve '{name}@{alias}' as of {asOf:O}", async connection =>
+        {
+            using var command = Command(connection, null, """
+                SELECT to_version FROM alias_history WHERE name = @name AND alias = @alias AND moved_at <= @as_of ORDER BY moved_at DESC, id DESC LIMIT 1;
+                """, ("@name", name), ("@alias", alias), ("@as_of", TimeValue(asOf)));
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) && !reader.IsDBNull(0)
+                    ? (true, (int?)reader.GetInt32(0))
+                    : (false, null);
+            }
+        }, cancellationToken);
+
+    /// <summary>
+    /// Changes a version's annotations in one write transaction (the row locked where the database needs it), so concurrent
+    /// annotations of one version each keep the other's keys.
+    /// </summary>
+    public Task<ArtifactRecord> AnnotateAsync(string uid, ArtifactAnnotation change, CancellationToken cancellationToken) =>
+        RunAsync($"annotate artifact {uid}", async connection =>
+        {
+            var transaction = await BeginWriteAsync(connection, forMigration: false, cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                string? description, tagsJson, metadataJson;
+                using (var current = Command(connection, transaction, $"SELECT description, {JsonColumn("tags")}, {JsonColumn("metadata")} FROM artifacts WHERE uid = @uid{ForUpdate};", ("@uid", uid)))
+                {
+                    var reader = await current.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                    await using (reader.ConfigureAwait(false))
+                    {
+                        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                        {
+                            throw new ArtifactNotFoundException(uid, null, $"Artifact {uid} is no longer in {Location.MaskedUrl}.");
+                        }
+
+                        (description, tagsJson, metadataJson) = (NullableString(reader, 0), NullableString(reader, 1), NullableString(reader, 2));
+                    }
+                }
+
+                var tags = Annotations.ReadTags(tagsJson).Union(change.AddTags, StringComparer.Ordinal).Except(change.RemoveTags, StringComparer.Ordinal);
+                var metadata = new SortedDictionary<string, object>(Annotations.ReadMetadata(metadataJson).ToDictionary(), StringComparer.Ordinal);
+                foreach (var key in change.RemoveMetadata)
+                {
+                    metadata.Remove(key);
+                }
+
+                foreach (var (key, value) in change.SetMetadata)
+                {
+                    metadata[key] = value;
+                }
+
+                await ExecuteAsync(connection, transaction, $"UPDATE artifacts SET description = @description, tags = {JsonParameter("@tags")}, metadata = {JsonParameter("@metadata")} WHERE uid = @uid;", cancellationToken,
+                    ("@description", change.Description ?? description), ("@tags", Annotations.TagsJson(Annotations.Tags(tags))), ("@metadata", Annotations.MetadataJson(metadata)), ("@uid", uid)).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return (await QueryAsync(connection, null, $"SELECT {ArtifactColumns} {ArtifactFrom} WHERE a.uid = @uid;", cancellationToken, ("@uid", uid)).ConfigureAwait(false))[0];
+            }
+        }, cancellationToken);
+}
+
+/// <summary>A change to a version's annotations: each part optional.</summary>
+internal sealed record ArtifactAnnotation(
+    string? Description,
+    IReadOnlyList<string> AddTags,
+    IReadOnlyList<string> RemoveTags,
+    IReadOnlyDictionary<string, object> SetMetadata,
+    IReadOnlyList<string> RemoveMetadata);
