@@ -83,6 +83,54 @@ public sealed partial class ArtifactStore
             ?? throw new ArtifactNotFoundException(name, null, $"No live version of '{name}' was saved by {when}.");
     }
 
+    /// <summary>The live versions matching <paramref name="query"/>: the latest of each name unless it asks for all versions.</summary>
+    /// <exception cref="FilterSyntaxException">Its <see cref="ArtifactQuery.Where"/> is not a filter; the message gives the position.</exception>
+    /// <exception cref="ArgumentException">Another part of the query is not valid (a tag, an alias, a sort key, the limit).</exception>
+    public IReadOnlyList<ArtifactRecord> Find(ArtifactQuery query) => FindAsync(query).GetAwaiter().GetResult();
+
+    /// <inheritdoc cref="Find"/>
+    public Task<IReadOnlyList<ArtifactRecord>> FindAsync(ArtifactQuery query, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        ArgumentNullException.ThrowIfNull(query);
+        var filter = string.IsNullOrWhiteSpace(query.Where) ? null : Filter.Parse(query.Where);
+        if (query.Limit is < 1 or > 100_000)
+        {
+            throw new ArgumentOutOfRangeException(nameof(query), query.Limit, "ArtifactQuery.Limit is 1 to 100,000.");
+        }
+
+        if (query.Name is { } name && !ArtifactName.IsValid(name.Replace('*', 'a').Replace('?', 'a')))
+        {
+            throw new ArgumentException($"'{name}' is not a name or a glob over names: use the characters of artifact names, with * and ?.", nameof(query));
+        }
+
+        if (query.Alias is { } alias && !ArtifactReference.IsValidAlias(alias))
+        {
+            throw new ArgumentException($"'{alias}' is not a valid alias.", nameof(query));
+        }
+
+        var sort = (query.OrderBy ?? "name").Trim().TrimStart('-', '+');
+        if (sort.Length == 0 || sort.Length > Annotations.MaxKeyLength + "metadata.".Length)
+        {
+            throw new ArgumentException($"'{query.OrderBy}' is not a sort key: use name, created, version or a metadata key, with '-' for descending.", nameof(query));
+        }
+
+        var normalized = new ArtifactQuery
+        {
+            Name = query.Name is null ? null : ArtifactName.Normalize(query.Name),
+            Tags = Annotations.Tags(query.Tags),
+            Alias = query.Alias is null ? null : ArtifactName.Normalize(query.Alias),
+            CreatedBy = query.CreatedBy,
+            CreatedAfter = query.CreatedAfter,
+            CreatedBefore = query.CreatedBefore,
+            Where = query.Where,
+            OrderBy = query.OrderBy,
+            Limit = query.Limit,
+            AllVersions = query.AllVersions,
+        };
+        return _metadata.FindAsync(normalized, filter, cancellationToken);
+    }
+
     /// <summary>The version <paramref name="alias"/> of <paramref name="name"/> points at, or a not-found naming the alias.</summary>
     private async Task<ArtifactRecord> FindByAliasAsync(string name, string alias, CancellationToken cancellationToken) =>
         await _metadata.FindByAliasAsync(name, alias, cancellationToken).ConfigureAwait(false)

@@ -203,6 +203,9 @@ internal interface IMetadataStore : IAsyncDisposable
 
     Task<ArtifactRecord> AnnotateAsync(string uid, ArtifactAnnotation change, CancellationToken cancellationToken);
 
+    /// <summary>The live versions matching <paramref name="query"/> and <paramref name="filter"/> (parsed from its Where), in its order.</summary>
+    Task<IReadOnlyList<ArtifactRecord>> FindAsync(ArtifactQuery query, FilterExpression? filter, CancellationToken cancellationToken);
+
     /// <summary>Walks the input edges from version <paramref name="uid"/> up to <paramref name="depth"/> steps, inside the database.</summary>
     Task<LineageWalk> WalkAsync(string uid, LineageDirection direction, int depth, CancellationToken cancellationToken);
 }

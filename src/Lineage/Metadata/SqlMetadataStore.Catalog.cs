@@ -190,3 +190,85 @@ internal sealed record ArtifactAnnotation(
     IReadOnlyList<string> RemoveTags,
     IReadOnlyDictionary<string, object> SetMetadata,
     IReadOnlyList<string> RemoveMetadata);
+
+/// <summary>Finding versions by name, tags, alias, creator, time and metadata.</summary>
+internal abstract partial class SqlMetadataStore
+{
+    /// <summary>This database's SQL for metadata filters.</summary>
+    protected abstract Catalog.FilterDialect Dialect { get; }
+
+    /// <summary>True for a row <c>a</c> whose name matches the glob in <paramref name="parameter"/> (<c>*</c>, <c>?</c>), case-sensitively.</summary>
+    protected abstract string NameMatchSql(string parameter);
+
+    /// <summary>The glob as this database's pattern parameter.</summary>
+    protected abstract string NamePattern(string glob);
+
+    /// <summary>True for a row <c>a</c> carrying the tag in <paramref name="parameter"/>; <see cref="TagParameter"/> gives its value.</summary>
+    protected abstract string HasTagSql(string parameter);
+
+    protected abstract object TagParameter(string tag);
+
+    public Task<IReadOnlyList<ArtifactRecord>> FindAsync(ArtifactQuery query, FilterExpression? filter, CancellationToken cancellationToken)
+    {
+        var parameters = new List<(string Name, object? Value)>();
+        string Add(object value)
+        {
+            var name = $"@q{parameters.Count}";
+            parameters.Add((name, value));
+            return name;
+        }
+
+        var where = new List<string> { "a.branch = 'main'" };
+        if (!query.AllVersions)
+        {
+            where.Add("a.version = (SELECT MAX(b.version) FROM artifacts b WHERE b.name = a.name AND b.branch = 'main')");
+        }
+
+        if (query.Name is { } name)
+        {
+            where.Add(name.Contains('*', StringComparison.Ordinal) || name.Contains('?', StringComparison.Ordinal)
+                ? NameMatchSql(Add(NamePattern(name)))
+                : $"a.name = {Add(name)}");
+        }
+
+        where.AddRange(query.Tags.Select(tag => HasTagSql(Add(TagParameter(tag)))));
+        if (query.Alias is { } alias)
+        {
+            where.Add($"EXISTS (SELECT 1 FROM aliases x WHERE x.artifact_id = a.id AND x.alias = {Add(alias)})");
+        }
+
+        if (query.CreatedBy is { } user)
+        {
+            where.Add($"a.created_by = {Add(user)}");
+        }
+
+        if (query.CreatedAfter is { } after)
+        {
+            where.Add($"a.created_at >= {Add(TimeValue(after))}");
+        }
+
+        if (query.CreatedBefore is { } before)
+        {
+            where.Add($"a.created_at < {Add(TimeValue(before))}");
+        }
+
+        if (filter is not null)
+        {
+            where.Add($"({Catalog.FilterSql.Compile(filter, Dialect, "a.metadata", Add)})");
+        }
+
+        var order = (query.OrderBy ?? "name").Trim();
+        var descending = order.StartsWith('-');
+        var key = order.TrimStart('-', '+');
+        var direction = descending ? "DESC" : "ASC";
+        var orderBy = key switch
+        {
+            "name" => $"a.name {direction}, a.version {direction}",
+            "created" => $"a.created_at {direction}, a.id {direction}",
+            "version" => $"a.version {direction}, a.name",
+            _ => $"{Catalog.FilterSql.OrderBy(key.StartsWith("metadata.", StringComparison.Ordinal) ? key["metadata.".Length..] : key, descending, Dialect, "a.metadata", Add)}, a.name, a.version",
+        };
+        var limit = query.Limit is { } l ? $" LIMIT {Add(l)}" : string.Empty;
+        return QueryAsync("find artifacts", $"SELECT {ArtifactColumns} {ArtifactFrom} WHERE {string.Join(" AND ", where)} ORDER BY {orderBy}{limit};", cancellationToken, [.. parameters]);
+    }
+}

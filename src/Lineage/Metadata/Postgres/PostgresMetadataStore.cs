@@ -115,6 +115,20 @@ internal sealed class PostgresMetadataStore : SqlMetadataStore
 
     protected override string JsonColumn(string column) => $"{column}::text";
 
+    protected override Catalog.FilterDialect Dialect => Catalog.FilterDialect.Postgres;
+
+    protected override string NameMatchSql(string parameter) => $"a.name LIKE {parameter} ESCAPE '\\'";
+
+    // '_' and '\' are literal in names; '*' and '?' become LIKE's '%' and '_'.
+    protected override string NamePattern(string glob) =>
+        glob.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal)
+            .Replace('*', '%').Replace('?', '_');
+
+    // Containment, so the GIN index on tags serves it.
+    protected override string HasTagSql(string parameter) => $"a.tags @> CAST({parameter} AS JSONB)";
+
+    protected override object TagParameter(string tag) => JsonText.Array([tag]);
+
     protected override string JsonParameter(string parameter) => $"CAST({parameter} AS JSONB)";
 
     protected override string AliasListSql => "(SELECT string_agg(x.alias, ',' ORDER BY x.alias) FROM aliases x WHERE x.artifact_id = a.id)";

@@ -92,6 +92,17 @@ internal sealed class SqliteMetadataStore : SqlMetadataStore
 
     protected override string JsonColumn(string column) => column;
 
+    protected override Catalog.FilterDialect Dialect => Catalog.FilterDialect.Sqlite;
+
+    // GLOB is SQLite's case-sensitive match with * and ?; names hold no other GLOB character ('[' is not allowed in a name).
+    protected override string NameMatchSql(string parameter) => $"a.name GLOB {parameter}";
+
+    protected override string NamePattern(string glob) => glob;
+
+    protected override string HasTagSql(string parameter) => $"EXISTS (SELECT 1 FROM json_each(a.tags) t WHERE t.value = {parameter})";
+
+    protected override object TagParameter(string tag) => tag;
+
     protected override string JsonParameter(string parameter) => parameter;
 
     protected override string AliasListSql => "(SELECT group_concat(x.alias, ',') FROM (SELECT alias FROM aliases WHERE artifact_id = a.id ORDER BY alias) x)";

@@ -1,0 +1,80 @@
+using Lineage.Tests.Servers;
+
+namespace Lineage.Tests.Catalog;
+
+/// <summary>store.Find: names, tags, aliases, creators, times and metadata filters, sorted and limited, on every backend.</summary>
+public sealed class FindTests(PostgresServer postgres, S3Server s3)
+{
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task Find_combines_every_part_of_a_query(Backend backend)
+    {
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        using var store = environment.Open();
+        Save(store, "iris-model", ["iris"], ("accuracy", 0.80), ("epochs", 9), ("dataset", "iris"));
+        Save(store, "iris-model", ["iris", "tuned"], ("accuracy", 0.95), ("epochs", 10), ("dataset", "iris"));
+        Save(store, "iris-model", ["iris"], ("accuracy", 0.91), ("epochs", 100), ("dataset", "iris"));
+        Save(store, "wine-model", ["wine"], ("accuracy", 0.99), ("epochs", 10), ("dataset", "wine"));
+        Save(store, "iris_data", ["iris"], ("rows", 150), ("epochs", "10"));
+        var between = DateTimeOffset.UtcNow;
+        await Task.Delay(20, TestContext.Current.CancellationToken);
+        Save(store, "iris-report", [], ("accuracy", 0.5));
+        store.Aliases.Set("iris-model", "production", 2);
+
+        Assert.Equal(["iris-model@3", "iris-report@1", "iris_data@1", "wine-model@1"], Names(store.Find(new ArtifactQuery())));
+        Assert.Equal(["iris-model@3", "iris-report@1"], Names(store.Find(new ArtifactQuery { Name = "iris-*" })));
+        Assert.Equal(["iris_data@1"], Names(store.Find(new ArtifactQuery { Name = "iris_dat?" })));
+        Assert.Equal(["iris-model@2"], Names(store.Find(new ArtifactQuery { Tags = ["iris", "tuned"], AllVersions = true })));
+        Assert.Equal(["iris-model@2"], Names(store.Find(new ArtifactQuery { Alias = "production", AllVersions = true })));
+        Assert.Empty(store.Find(new ArtifactQuery { Alias = "production" })); // the latest iris-model is 3
+        Assert.Equal(["iris-report@1"], Names(store.Find(new ArtifactQuery { CreatedAfter = between })));
+        Assert.Equal(["iris-model@3", "iris_data@1", "wine-model@1"], Names(store.Find(new ArtifactQuery { CreatedBefore = between })));
+        Assert.Equal(4, store.Find(new ArtifactQuery { CreatedBy = store.Options.User }).Count);
+        Assert.Empty(store.Find(new ArtifactQuery { CreatedBy = "somebody-else" }));
+
+        // Numbers compare numerically (100 > 10 > 9) and only with numbers: the string "10" is not the number 10.
+        Assert.Equal(["iris-model@2", "iris-model@3", "wine-model@1"], Names(store.Find(new ArtifactQuery { Where = "epochs >= 10", AllVersions = true })));
+        Assert.Equal(["iris_data@1"], Names(store.Find(new ArtifactQuery { Where = "epochs = '10'", AllVersions = true })));
+        var best = store.Find(new ArtifactQuery { Where = "accuracy > 0.9 and dataset = 'iris'", Tags = ["iris"], OrderBy = "-accuracy", Limit = 5, AllVersions = true });
+        Assert.Equal(["iris-model@2", "iris-model@3"], Names(best));
+        Assert.Equal(["iris-report@1", "iris-model@1", "iris-model@3", "iris-model@2", "wine-model@1", "iris_data@1"],
+            Names(store.Find(new ArtifactQuery { OrderBy = "accuracy", AllVersions = true })));
+        Assert.Equal(["iris-model@1"], Names(store.Find(new ArtifactQuery { Where = "not (accuracy > 0.85) and dataset != 'wine'", AllVersions = true, Name = "iris-model" })));
+        Assert.Equal("iris-report@1", Names(store.Find(new ArtifactQuery { OrderBy = "-created", Limit = 1 }))[0]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task Bad_queries_fail_clearly_and_sql_in_keys_and_values_is_data(Backend backend)
+    {
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        using var store = environment.Open();
+        const string Evil = "x'); DROP TABLE artifacts; --";
+        store.Save("m", 1, new SaveOptions { Metadata = { [Evil] = Evil, ["plain"] = 1 } });
+
+        var syntax = Assert.Throws<FilterSyntaxException>(() => store.Find(new ArtifactQuery { Where = "accuracy > and x = 1" }));
+        Assert.Equal(11, syntax.Position);
+        Assert.Contains("position 11", syntax.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentOutOfRangeException>(() => store.Find(new ArtifactQuery { Limit = 0 }));
+        Assert.Throws<ArgumentException>(() => store.Find(new ArtifactQuery { Alias = "123" }));
+        Assert.Throws<ArgumentException>(() => store.Find(new ArtifactQuery { Name = "a b" }));
+
+        var escaped = Evil.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal);
+        Assert.Equal(["m@1"], Names(store.Find(new ArtifactQuery { Where = $"\"{escaped}\" = '{Evil.Replace("'", "''", StringComparison.Ordinal)}'" })));
+        Assert.Empty(store.Find(new ArtifactQuery { Where = $"plain = '{Evil.Replace("'", "''", StringComparison.Ordinal)}'" }));
+        Assert.Equal(1L, await environment.ArtifactRowCountAsync());
+    }
+
+    private static void Save(ArtifactStore store, string name, string[] tags, params (string Key, object Value)[] metadata)
+    {
+        var options = new SaveOptions { Tags = tags };
+        foreach (var (key, value) in metadata)
+        {
+            options.Metadata[key] = value;
+        }
+
+        store.Save(name, 0, options);
+    }
+
+    private static List<string> Names(IEnumerable<ArtifactRecord> records) => [.. records.Select(r => $"{r.Name}@{r.Version}")];
+}
