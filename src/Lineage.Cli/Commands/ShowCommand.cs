@@ -4,20 +4,20 @@ using Lineage.Cli.Output;
 
 namespace Lineage.Cli.Commands;
 
-/// <summary><c>lineage show NAME[@VERSION]</c>: all metadata of one version.</summary>
+/// <summary><c>lineage show REF</c>: all metadata of one version.</summary>
 public static class ShowCommand
 {
     /// <summary>Builds the command.</summary>
     public static Command Create(GlobalOptions globals)
     {
-        var reference = new Argument<string>("NAME[@VERSION]") { Description = "Artifact name, optionally with a version (latest when omitted)" };
+        var reference = new Argument<string>("REF") { Description = "NAME (the latest version), NAME@VERSION or NAME@ALIAS" };
         var command = new Command("show", "Show all metadata of an artifact version") { reference };
         command.SetAction(async (parsed, ct) =>
         {
-            var wanted = ArtifactReference.Parse(parsed.GetValue(reference)!);
+            var wanted = References.Parse(parsed.GetValue(reference)!);
             var terminal = Terminal.For(parsed, globals);
             await using var store = await globals.OpenStoreAsync(parsed, ct);
-            var record = await FindAsync(store, wanted, ct);
+            var record = await References.FindAsync(store, wanted, ct);
             if (terminal.IsJson)
             {
                 terminal.WriteJson(ArtifactJson.From(record, withSourceCode: true));
@@ -58,8 +58,4 @@ public static class ShowCommand
         });
         return command;
     }
-
-    /// <summary>The version asked for: exactly that version on any branch but the trash, or the latest live one.</summary>
-    public static Task<ArtifactRecord> FindAsync(ArtifactStore store, ArtifactReference reference, CancellationToken cancellationToken) =>
-        store.GetAsync(reference.Name, reference.Version, cancellationToken);
 }
