@@ -12,6 +12,7 @@ public sealed class ReferenceTests
     [InlineData("rm", "model@-2")]
     [InlineData("archive", "_model@1")]
     [InlineData("restore", "model@1@2")]
+    [InlineData("graph", "model@0")]
     public async Task A_malformed_reference_is_a_usage_error_that_gives_the_grammar(params string[] args)
     {
         using var home = new CliHome();
@@ -34,6 +35,8 @@ public sealed class ReferenceTests
     [InlineData("rm")]
     [InlineData("archive")]
     [InlineData("restore")]
+    [InlineData("graph")]
+    [InlineData("graph", "--downstream")]
     public async Task An_unknown_alias_is_not_found(params string[] command)
     {
         using var home = new CliHome();

@@ -18,13 +18,19 @@ public static class ShowCommand
             var terminal = Terminal.For(parsed, globals);
             await using var store = await globals.OpenStoreAsync(parsed, ct);
             var record = await References.FindAsync(store, wanted, ct);
+            var lineage = await VersionLineage.ReadAsync(store, record, ct);
             if (terminal.IsJson)
             {
-                terminal.WriteJson(ArtifactJson.From(record, withSourceCode: true));
+                var json = Terminal.ToJsonNode(ArtifactJson.From(record, withSourceCode: true))!;
+                json["run"] = lineage.Run is null ? null : Terminal.ToJsonNode(RunSummaryJson.From(lineage.Run));
+                json["inputs"] = Terminal.ToJsonNode(lineage.Inputs.Select(InputJson.From));
+                json["outputs"] = Terminal.ToJsonNode(lineage.Outputs.Select(OutputJson.From));
+                json["declared_inputs"] = Terminal.ToJsonNode(lineage.Declared);
+                terminal.WriteJson(json);
                 return 0;
             }
 
-            var lines = new List<(string, string)>
+            var lines = new List<(string Key, string Value)>
             {
                 ("name", record.Name),
                 ("version", record.Version.ToString(CultureInfo.InvariantCulture)),
@@ -47,13 +53,12 @@ public static class ShowCommand
                 ("source_code", record.SourceCode is null
                     ? "not recorded"
                     : $"{record.SourceCode.Split('\n').Length.ToString(CultureInfo.InvariantCulture)} lines (lineage code {Formats.Reference(record)})"),
+                ("run", lineage.Run is null ? "-" : Formats.RunSummary(lineage.Run)),
             };
-            var width = lines.Max(l => l.Item1.Length) + 1;
-            foreach (var (key, value) in lines)
-            {
-                terminal.Line($"{(key + ":").PadRight(width)} {value}");
-            }
-
+            lines.AddRange(Fields.Several("inputs", lineage.Inputs.Select(Formats.Input)));
+            lines.AddRange(Fields.Several("outputs", lineage.Outputs.Select(Formats.Output)));
+            lines.Add(("declared_inputs", lineage.Declared.Count == 0 ? "-" : string.Join(", ", lineage.Declared)));
+            Fields.Print(terminal, lines);
             return 0;
         });
         return command;
