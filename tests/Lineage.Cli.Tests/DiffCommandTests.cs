@@ -127,7 +127,7 @@ public sealed class DiffCommandTests
 
     [Theory]
     [InlineData("diff", "iris-model@1")]
-    [InlineData("diff", "iris-model@1", "iris-model@x")]
+    [InlineData("diff", "iris-model@1", "iris-model@0")]
     [InlineData("diff", "iris-model@1", "iris-model@2", "--context", "-1")]
     public async Task Diff_with_a_malformed_command_line_exits_2(params string[] args)
     {

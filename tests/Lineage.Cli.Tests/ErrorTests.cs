@@ -32,7 +32,8 @@ public sealed class ErrorTests
     [InlineData("frobnicate")]
     [InlineData("show")]
     [InlineData("show", "bad name")]
-    [InlineData("show", "model@zero")]
+    [InlineData("show", "model@0")]
+    [InlineData("show", "model@-1")]
     [InlineData("ls", "--all", "--trash")]
     public async Task Malformed_command_lines_exit_2(params string[] args)
     {

@@ -9,21 +9,22 @@ public static class ArchiveCommand
     /// <summary>Builds the command.</summary>
     public static Command Create(GlobalOptions globals)
     {
-        var reference = new Argument<string>("NAME@VERSION") { Description = "The version to archive" };
+        var reference = new Argument<string>("NAME@VERSION") { Description = "The version to archive (NAME@ALIAS: the version the alias points to)" };
         var command = new Command("archive", "Archive an artifact version: hidden from listings, still loadable by version") { reference };
         command.SetAction(async (parsed, ct) =>
         {
-            var wanted = ArtifactReference.Parse(parsed.GetValue(reference)!, versionRequired: true);
+            var wanted = References.ParseVersion(parsed.GetValue(reference)!);
             var terminal = Terminal.For(parsed, globals);
             await using var store = await globals.OpenStoreAsync(parsed, ct);
-            await store.ArchiveAsync(wanted.Name, wanted.Version!.Value, ct);
+            var version = await References.VersionOfAsync(store, wanted, ct);
+            await store.ArchiveAsync(wanted.Name, version, ct);
             if (terminal.IsJson)
             {
-                terminal.WriteJson(new { wanted.Name, wanted.Version, Branch = "archive" });
+                terminal.WriteJson(new { wanted.Name, Version = version, Branch = "archive" });
             }
             else
             {
-                terminal.Line($"Archived {wanted.Name}@{wanted.Version}; 'lineage restore {wanted.Name}@{wanted.Version}' brings it back.");
+                terminal.Line($"Archived {wanted.Name}@{version}; 'lineage restore {wanted.Name}@{version}' brings it back.");
             }
 
             return 0;

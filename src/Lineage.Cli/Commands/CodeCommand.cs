@@ -3,20 +3,20 @@ using Lineage.Cli.Output;
 
 namespace Lineage.Cli.Commands;
 
-/// <summary><c>lineage code NAME[@VERSION]</c>: the source code recorded with a version.</summary>
+/// <summary><c>lineage code REF</c>: the source code recorded with a version.</summary>
 public static class CodeCommand
 {
     /// <summary>Builds the command.</summary>
     public static Command Create(GlobalOptions globals)
     {
-        var reference = new Argument<string>("NAME[@VERSION]") { Description = "Artifact name, optionally with a version (latest when omitted)" };
+        var reference = new Argument<string>("REF") { Description = "NAME (the latest version), NAME@VERSION or NAME@ALIAS" };
         var command = new Command("code", "Print the source code that produced an artifact version") { reference };
         command.SetAction(async (parsed, ct) =>
         {
-            var wanted = ArtifactReference.Parse(parsed.GetValue(reference)!);
+            var wanted = References.Parse(parsed.GetValue(reference)!);
             var terminal = Terminal.For(parsed, globals);
             await using var store = await globals.OpenStoreAsync(parsed, ct);
-            var record = await ShowCommand.FindAsync(store, wanted, ct);
+            var record = await References.FindAsync(store, wanted, ct);
             if (record.SourceCode is null)
             {
                 throw new LineageException(

@@ -10,14 +10,14 @@ public static class DiffCommand
     /// <summary>Builds the command.</summary>
     public static Command Create(GlobalOptions globals)
     {
-        var from = new Argument<string>("NAME@A") { Description = "The version to compare from (NAME alone: the latest)" };
-        var to = new Argument<string>("NAME@B") { Description = "The version to compare to (NAME alone: the latest)" };
+        var from = new Argument<string>("NAME@A") { Description = "The version to compare from: NAME@VERSION, NAME@ALIAS, or NAME alone for the latest" };
+        var to = new Argument<string>("NAME@B") { Description = "The version to compare to: NAME@VERSION, NAME@ALIAS, or NAME alone for the latest" };
         var context = new Option<int>("--context", "-U") { Description = "Unchanged lines shown around each change", DefaultValueFactory = _ => 3 };
         var command = new Command("diff", "Show what changed in the recorded source code between two artifact versions, as a unified diff") { from, to, context };
         command.SetAction(async (parsed, ct) =>
         {
-            var oldReference = ArtifactReference.Parse(parsed.GetValue(from)!);
-            var newReference = ArtifactReference.Parse(parsed.GetValue(to)!);
+            var oldReference = References.Parse(parsed.GetValue(from)!);
+            var newReference = References.Parse(parsed.GetValue(to)!);
             if (parsed.GetValue(context) < 0)
             {
                 throw new UsageException("--context takes a number of lines, 0 or more.");
@@ -25,8 +25,8 @@ public static class DiffCommand
 
             var terminal = Terminal.For(parsed, globals);
             await using var store = await globals.OpenStoreAsync(parsed, ct);
-            var old = await ShowCommand.FindAsync(store, oldReference, ct);
-            var @new = await ShowCommand.FindAsync(store, newReference, ct);
+            var old = await References.FindAsync(store, oldReference, ct);
+            var @new = await References.FindAsync(store, newReference, ct);
             var withoutCode = new[] { old, @new }.Where(r => r.SourceCode is null).Select(Formats.Reference).Distinct().ToList();
             if (withoutCode.Count > 0)
             {

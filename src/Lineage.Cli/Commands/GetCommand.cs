@@ -6,7 +6,7 @@ using Spectre.Console;
 namespace Lineage.Cli.Commands;
 
 /// <summary>
-/// <c>lineage get NAME[@VERSION] -o FILE [--format bytes|json] [--assembly PATH]</c>: the stored bytes, or the value
+/// <c>lineage get REF -o FILE [--format bytes|json] [--assembly PATH]</c>: the stored bytes, or the value
 /// rendered as JSON, verified first and written atomically.
 /// </summary>
 public static class GetCommand
@@ -18,7 +18,7 @@ public static class GetCommand
     /// <summary>Builds the command.</summary>
     public static Command Create(GlobalOptions globals)
     {
-        var reference = new Argument<string>("NAME[@VERSION]") { Description = "Artifact name, optionally with a version (latest when omitted)" };
+        var reference = new Argument<string>("REF") { Description = "NAME (the latest version), NAME@VERSION or NAME@ALIAS" };
         var output = new Option<string>("--output", "-o") { Description = "File to write to ('-': standard output, with --format json); required" };
         var format = new Option<string>("--format") { Description = "bytes: the stored bytes as they are; json: the value rendered as JSON", DefaultValueFactory = _ => Bytes };
         format.AcceptOnlyFromAmong(Bytes, Json);
@@ -26,7 +26,7 @@ public static class GetCommand
         var command = new Command("get", "Write an artifact version to a file: its stored bytes, or its value as JSON; size and SHA-256 are verified first") { reference, output, format, assemblies };
         command.SetAction(async (parsed, ct) =>
         {
-            var wanted = ArtifactReference.Parse(parsed.GetValue(reference)!);
+            var wanted = References.Parse(parsed.GetValue(reference)!);
             var asJson = parsed.GetValue(format) == Json;
             var paths = parsed.GetValue(assemblies) ?? [];
             var toStandardOutput = parsed.GetValue(output) == "-";
@@ -46,7 +46,7 @@ public static class GetCommand
             await using var store = await globals.OpenStoreAsync(parsed, ct);
 
             // Whether the version exists is the first thing worth knowing; where to write it comes after.
-            var record = await ShowCommand.FindAsync(store, wanted, ct);
+            var record = await References.FindAsync(store, wanted, ct);
             if (!outputGiven)
             {
                 throw new UsageException($"get needs -o FILE: where to write {Formats.Reference(record)} (or -o - with --format json for standard output).");

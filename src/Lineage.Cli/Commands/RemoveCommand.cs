@@ -9,20 +9,21 @@ public static class RemoveCommand
     /// <summary>Builds the command.</summary>
     public static Command Create(GlobalOptions globals)
     {
-        var reference = new Argument<string>("NAME@VERSION") { Description = "The version to delete" };
+        var reference = new Argument<string>("NAME@VERSION") { Description = "The version to delete (NAME@ALIAS: the version the alias points to)" };
         var permanent = new Option<bool>("--permanent") { Description = "Remove the metadata and the stored value instead of moving the version to the trash" };
         var command = new Command("rm", "Move an artifact version to the trash (or delete it permanently)") { reference, permanent };
         command.SetAction(async (parsed, ct) =>
         {
-            var wanted = ArtifactReference.Parse(parsed.GetValue(reference)!, versionRequired: true);
+            var wanted = References.ParseVersion(parsed.GetValue(reference)!);
             var isPermanent = parsed.GetValue(permanent);
             var terminal = Terminal.For(parsed, globals);
             await using var store = await globals.OpenStoreAsync(parsed, ct);
-            await store.DeleteAsync(wanted.Name, wanted.Version!.Value, isPermanent, ct);
-            var text = $"{wanted.Name}@{wanted.Version}";
+            var version = await References.VersionOfAsync(store, wanted, ct);
+            await store.DeleteAsync(wanted.Name, version, isPermanent, ct);
+            var text = $"{wanted.Name}@{version}";
             if (terminal.IsJson)
             {
-                terminal.WriteJson(new { wanted.Name, wanted.Version, Branch = isPermanent ? "deleted" : "trash" });
+                terminal.WriteJson(new { wanted.Name, Version = version, Branch = isPermanent ? "deleted" : "trash" });
             }
             else
             {

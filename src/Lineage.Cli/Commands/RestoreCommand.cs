@@ -9,21 +9,22 @@ public static class RestoreCommand
     /// <summary>Builds the command.</summary>
     public static Command Create(GlobalOptions globals)
     {
-        var reference = new Argument<string>("NAME@VERSION") { Description = "The version to bring back" };
+        var reference = new Argument<string>("NAME@VERSION") { Description = "The version to bring back (NAME@ALIAS: the version the alias points to)" };
         var command = new Command("restore", "Bring an artifact version back from the trash or the archive") { reference };
         command.SetAction(async (parsed, ct) =>
         {
-            var wanted = ArtifactReference.Parse(parsed.GetValue(reference)!, versionRequired: true);
+            var wanted = References.ParseVersion(parsed.GetValue(reference)!);
             var terminal = Terminal.For(parsed, globals);
             await using var store = await globals.OpenStoreAsync(parsed, ct);
-            await store.RestoreAsync(wanted.Name, wanted.Version!.Value, ct);
+            var version = await References.VersionOfAsync(store, wanted, ct);
+            await store.RestoreAsync(wanted.Name, version, ct);
             if (terminal.IsJson)
             {
-                terminal.WriteJson(new { wanted.Name, wanted.Version, Branch = "main" });
+                terminal.WriteJson(new { wanted.Name, Version = version, Branch = "main" });
             }
             else
             {
-                terminal.Line($"Restored {wanted.Name}@{wanted.Version}.");
+                terminal.Line($"Restored {wanted.Name}@{version}.");
             }
 
             return 0;

@@ -4,27 +4,33 @@ using Lineage.Cli.Output;
 
 namespace Lineage.Cli.Commands;
 
-/// <summary><c>lineage show NAME[@VERSION]</c>: all metadata of one version.</summary>
+/// <summary><c>lineage show REF</c>: all metadata of one version.</summary>
 public static class ShowCommand
 {
     /// <summary>Builds the command.</summary>
     public static Command Create(GlobalOptions globals)
     {
-        var reference = new Argument<string>("NAME[@VERSION]") { Description = "Artifact name, optionally with a version (latest when omitted)" };
+        var reference = new Argument<string>("REF") { Description = "NAME (the latest version), NAME@VERSION or NAME@ALIAS" };
         var command = new Command("show", "Show all metadata of an artifact version") { reference };
         command.SetAction(async (parsed, ct) =>
         {
-            var wanted = ArtifactReference.Parse(parsed.GetValue(reference)!);
+            var wanted = References.Parse(parsed.GetValue(reference)!);
             var terminal = Terminal.For(parsed, globals);
             await using var store = await globals.OpenStoreAsync(parsed, ct);
-            var record = await FindAsync(store, wanted, ct);
+            var record = await References.FindAsync(store, wanted, ct);
+            var lineage = await VersionLineage.ReadAsync(store, record, ct);
             if (terminal.IsJson)
             {
-                terminal.WriteJson(ArtifactJson.From(record, withSourceCode: true));
+                var json = Terminal.ToJsonNode(ArtifactJson.From(record, withSourceCode: true))!;
+                json["run"] = lineage.Run is null ? null : Terminal.ToJsonNode(RunSummaryJson.From(lineage.Run));
+                json["inputs"] = Terminal.ToJsonNode(lineage.Inputs.Select(InputJson.From));
+                json["outputs"] = Terminal.ToJsonNode(lineage.Outputs.Select(OutputJson.From));
+                json["declared_inputs"] = Terminal.ToJsonNode(lineage.Declared);
+                terminal.WriteJson(json);
                 return 0;
             }
 
-            var lines = new List<(string, string)>
+            var lines = new List<(string Key, string Value)>
             {
                 ("name", record.Name),
                 ("version", record.Version.ToString(CultureInfo.InvariantCulture)),
@@ -47,19 +53,14 @@ public static class ShowCommand
                 ("source_code", record.SourceCode is null
                     ? "not recorded"
                     : $"{record.SourceCode.Split('\n').Length.ToString(CultureInfo.InvariantCulture)} lines (lineage code {Formats.Reference(record)})"),
+                ("run", lineage.Run is null ? "-" : Formats.RunSummary(lineage.Run)),
             };
-            var width = lines.Max(l => l.Item1.Length) + 1;
-            foreach (var (key, value) in lines)
-            {
-                terminal.Line($"{(key + ":").PadRight(width)} {value}");
-            }
-
+            lines.AddRange(Fields.Several("inputs", lineage.Inputs.Select(Formats.Input)));
+            lines.AddRange(Fields.Several("outputs", lineage.Outputs.Select(Formats.Output)));
+            lines.Add(("declared_inputs", lineage.Declared.Count == 0 ? "-" : string.Join(", ", lineage.Declared)));
+            Fields.Print(terminal, lines);
             return 0;
         });
         return command;
     }
-
-    /// <summary>The version asked for: exactly that version on any branch but the trash, or the latest live one.</summary>
-    public static Task<ArtifactRecord> FindAsync(ArtifactStore store, ArtifactReference reference, CancellationToken cancellationToken) =>
-        store.GetAsync(reference.Name, reference.Version, cancellationToken);
 }

@@ -13,10 +13,10 @@ public static class VersionsCommand
         var command = new Command("versions", "List the live versions of an artifact, oldest first") { name };
         command.SetAction(async (parsed, ct) =>
         {
-            var reference = ArtifactReference.Parse(parsed.GetValue(name)!);
-            if (reference.Version is not null)
+            var reference = References.Parse(parsed.GetValue(name)!);
+            if (!reference.IsLatest)
             {
-                throw new UsageException($"'versions' takes a name without a version; did you mean 'lineage show {parsed.GetValue(name)}'?");
+                throw new UsageException($"'versions' takes a name without a version or alias; did you mean 'lineage show {parsed.GetValue(name)}'?");
             }
 
             var terminal = Terminal.For(parsed, globals);

@@ -25,11 +25,12 @@ public sealed record ArtifactJson(
     string? InputsHash,
     string? TypeSchema,
     bool HasSourceCode,
-    string? SourceCode)
+    string? SourceCode,
+    string? RunUid)
 {
     /// <summary>The record as JSON; <paramref name="withSourceCode"/> includes the (possibly long) code slice.</summary>
     public static ArtifactJson From(ArtifactRecord r, bool withSourceCode = false) => new(
         r.Uid, r.Name, r.Version, r.Branch.ToString().ToLowerInvariant(), r.CreatedAt, r.CreatedBy, r.Host, r.Size, r.Hash,
         r.TypeName, r.Format, r.StorageRoot, r.Key, r.CodeVersion, r.AssemblyName, r.AssemblyVersion, r.SourceRevision,
-        r.InputsHash, r.TypeSchema, r.SourceCode is not null, withSourceCode ? r.SourceCode : null);
+        r.InputsHash, r.TypeSchema, r.SourceCode is not null, withSourceCode ? r.SourceCode : null, r.RunUid);
 }

@@ -9,6 +9,39 @@ public static partial class Formats
     /// <summary><c>name@version</c>.</summary>
     public static string Reference(ArtifactRecord record) => $"{record.Name}@{record.Version.ToString(CultureInfo.InvariantCulture)}";
 
+    /// <summary>A version computed from another: <c>name@version</c>, its branch in parentheses when it is not live.</summary>
+    public static string Output(ArtifactRecord record) =>
+        record.Branch == ArtifactBranch.Main ? Reference(record) : $"{Reference(record)} ({record.Branch.ToString().ToLowerInvariant()})";
+
+    /// <summary><c>name@version</c>, <c>(deleted)</c> when only its tombstone is left.</summary>
+    public static string Reference(LineageInput input) => input.IsDeleted ? $"{input.Name}@{input.Version.ToString(CultureInfo.InvariantCulture)} (deleted)" : $"{input.Name}@{input.Version.ToString(CultureInfo.InvariantCulture)}";
+
+    /// <summary>A version's input with how it is known: <c>data@1 (exact)</c> by content hash, <c>data@1 (loaded in run)</c>, tombstones marked.</summary>
+    public static string Input(LineageInput input) =>
+        $"{input.Name}@{input.Version.ToString(CultureInfo.InvariantCulture)} ({(input.IsExact ? "exact" : "loaded in run")}{(input.IsDeleted ? ", deleted" : string.Empty)})";
+
+    /// <summary>A run in one phrase: <c>run train (UID, succeeded)</c>, <c>implicit run IrisPipeline (UID, running)</c>.</summary>
+    public static string Run(RunRecord run) => $"{(run.IsImplicit ? "implicit run" : "run")} {run.Name} ({run.Uid}, {Status(run.Status)})";
+
+    /// <summary>A run named from a version: <c>train (UID, succeeded)</c>, <c>IrisPipeline (UID, succeeded, implicit)</c>.</summary>
+    public static string RunSummary(RunRecord run) => $"{run.Name} ({run.Uid}, {Status(run.Status)}{(run.IsImplicit ? ", implicit" : string.Empty)})";
+
+    /// <summary><c>running</c>, <c>succeeded</c>, <c>failed</c>.</summary>
+    public static string Status(RunStatus status) => status.ToString().ToLowerInvariant();
+
+    /// <summary>How long a finished run took: <c>40ms</c>, <c>12.3s</c>, <c>3m 04s</c>, <c>2h 05m</c>; <c>-</c> while it runs.</summary>
+    public static string Duration(RunRecord run) => run.FinishedAt is { } finished ? Duration(finished - run.StartedAt) : "-";
+
+    /// <inheritdoc cref="Duration(RunRecord)"/>
+    public static string Duration(TimeSpan span) => span.TotalSeconds switch
+    {
+        < 0 => "0ms",
+        < 1 => string.Create(CultureInfo.InvariantCulture, $"{(int)span.TotalMilliseconds}ms"),
+        < 60 => string.Create(CultureInfo.InvariantCulture, $"{span.TotalSeconds:0.0}s"),
+        < 3600 => string.Create(CultureInfo.InvariantCulture, $"{(int)span.TotalMinutes}m {span.Seconds:00}s"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{(int)span.TotalHours}h {span.Minutes:00}m"),
+    };
+
     /// <summary>UTC, to the second: <c>2025-01-31 14:02:11Z</c>.</summary>
     public static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 

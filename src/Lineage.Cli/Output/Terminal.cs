@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Spectre.Console;
 using Spectre.Console.Rendering;
@@ -56,6 +57,9 @@ public sealed class Terminal
 
     /// <summary>Writes <paramref name="value"/> as indented JSON with snake_case property names.</summary>
     public void WriteJson<T>(T value) => Out.WriteLine(JsonSerializer.Serialize(value, JsonOptions));
+
+    /// <summary><paramref name="value"/> as a JSON tree with the tool's property names, to add to before writing it.</summary>
+    public static JsonNode? ToJsonNode<T>(T value) => JsonSerializer.SerializeToNode(value, JsonOptions);
 
     /// <summary>Writes one line.</summary>
     public void Line(string text = "") => Out.WriteLine(text);
