@@ -259,6 +259,31 @@ public sealed class RunsAndLineageTests(PostgresServer postgres, S3Server s3)
 
     [Theory]
     [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task Migrating_every_version_to_another_root_keeps_lineage_and_runs(Backend backend)
+    {
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        using var store = environment.Open();
+        store.Save("raw", 1);
+        using (store.Runs.Start("prepare"))
+        {
+            store.Save("features", store.Load<int>("raw") + 1);
+        }
+
+        var before = store.Lineage.Graph("features");
+        var to = await environment.NewRootAsync();
+        store.Storages.Add(to);
+        store.Storages.Migrate(store.Options.ArtifactStorageDir, to, new MigrationOptions { DeleteSource = true });
+
+        Assert.Equal(to, store.Get("features").StorageRoot);
+        Assert.Equal(["raw@1"], store.Lineage.Inputs("features").Select(i => i.ToString()));
+        var after = store.Lineage.Graph("features");
+        Assert.Equal(before.Nodes.Select(n => n.Id), after.Nodes.Select(n => n.Id));
+        Assert.Equal(before.Edges, after.Edges);
+        Assert.Equal(2, store.Load<int>("features"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
     public async Task References_name_versions_and_unknown_aliases_fail_clearly(Backend backend)
     {
         await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
