@@ -122,6 +122,23 @@ public sealed class ImplicitCallProvenanceTests
             [ExtensionAdd[0], ExtensionAdd[1] with { Text = "using System.Collections.Generic;\nusing System.Linq;\n\n" + ExtensionAdd[1].Text }, ExtensionAdd[2]],
             "Helpers.cs", "* 1.5", "* 2.5");
 
+    [Fact]
+    public void Editing_an_extension_Select_that_a_query_expression_calls_changes_the_code_version_and_the_value() =>
+        AssertChanges(
+            Program(
+                "return from x in 5 select x * 2.0;",
+                """
+                using System;
+
+                namespace Prov;
+
+                public static class Querying
+                {
+                    public static double Select(this int n, Func<int, double> selector) => selector(n) + 0.5;
+                }
+                """),
+            "Helpers.cs", "+ 0.5", "+ 1.5");
+
     // The slice sees only interfaces and a base class; the host creates the implementations, as a DI container would.
     private static SourceFile[] Hosted(string compute, string implementations, string registrations) =>
     [

@@ -19,7 +19,7 @@ public static partial class Artifacts
         public const string Name = "weekly-report";
 
         /// <summary>Hash of the normalized code that produces the artifact.</summary>
-        public const string CodeVersion = "c340dae91ae0e4d88bbc5dd81bf4560f757fd560c1638a034eb9950a6add7f20";
+        public const string CodeVersion = "134d548c09b97c7f6b353e4540939e2b55f7993273d0eead13e0ddaee270024b";
 
         /// <summary>The producing method and everything it reaches in this compilation, as written.</summary>
         public const string SourceCode = "public enum Priority\n{\n    Low,\n    Normal,\n    High,\n}\n\n[Artifact]\npublic sealed class Report\n{\n    public required string Title { get; init; }\n\n    public string Author { get; init; } = \"unknown\";\n\n    public List<int> Counts { get; set; } = [];\n\n    public Dictionary<string, double> Scores { get; set; } = [];\n\n    public Dictionary<Priority, List<string>> Tags { get; set; } = [];\n\n    public Priority Priority { get; set; }\n\n    public int? Reviewer { get; set; }\n\n    public string? Comment { get; set; }\n\n    public float[] Weights { get; set; } = [];\n\n    public DateTime CreatedAt { get; set; }\n\n    public Section? Summary { get; set; }\n\n    public List<Section> Sections { get; set; } = [];\n\n    public Section[] Appendix { get; set; } = [];\n\n    [Artifact]\n    public sealed record Section(string Heading, int Words);\n}\n\n[Artifact(\"weekly-report\")]\npublic static Report Weekly(string title) => new() { Title = title };";

@@ -19,7 +19,7 @@ public static partial class Artifacts
         public const string Name = "mean-summary";
 
         /// <summary>Hash of the normalized code that produces the artifact.</summary>
-        public const string CodeVersion = "af22d61612f1b91eb437f66bfce68844aaac0c76bb0e6d67a9469fd0be8a45b1";
+        public const string CodeVersion = "4b34f17b6b3c158cdd94f78737832b15cc5e58ce73a8006147dcef833703c893";
 
         /// <summary>The producing method and everything it reaches in this compilation, as written.</summary>
         public const string SourceCode = "public static double Sum(double[] values)\n{\n    var total = 0.0;\n    foreach (var value in values)\n    {\n        total += value;\n    }\n\n    return total;\n}\n\npublic static double Mean(double[] values) => values.Length == 0 ? 0 : Sum(values) / values.Length;\n\n[Artifact]\npublic sealed record Summary(string Label, double Mean, int Count);\n\npublic static int Calls;\n\n/// <summary>The mean of the samples.</summary>\n[Artifact(\"mean-summary\", Description = \"Mean of the samples\")]\npublic static Summary Summarize(double[] samples, string label = \"all\")\n{\n    Calls++;\n    return new(label, Maths.Mean(samples), samples.Length);\n}";
@@ -68,7 +68,7 @@ public static partial class Artifacts
         public const string Name = "sample-count";
 
         /// <summary>Hash of the normalized code that produces the artifact.</summary>
-        public const string CodeVersion = "b5cf0555ccef1966d21ad131354949ec29bb3f2760b5e2eb67e4ebc23529bd4d";
+        public const string CodeVersion = "78fa19fd6a5ff1f3c24e86bd46baa79e8f57dbad5bbd1b325f2aebc4a7b98d07";
 
         /// <summary>The producing method and everything it reaches in this compilation, as written.</summary>
         public const string SourceCode = "public static int Calls;\n\n[Artifact(\"sample-count\")]\npublic static ValueTask<int> CountAsync(double[] samples)\n{\n    Calls++;\n    return new(samples.Length);\n}";
@@ -116,7 +116,7 @@ public static partial class Artifacts
         public const string Name = "scaled-sum";
 
         /// <summary>Hash of the normalized code that produces the artifact.</summary>
-        public const string CodeVersion = "2eb3572730f63413cf8f33242144c00c367ecdb1f174c115f7f260ff645b31f0";
+        public const string CodeVersion = "7c31b8ce195b0de2b132c3395ae9c7dcc2fdedaf51eed804a0ad1a5b38946e93";
 
         /// <summary>The producing method and everything it reaches in this compilation, as written.</summary>
         public const string SourceCode = "public static double Sum(double[] values)\n{\n    var total = 0.0;\n    foreach (var value in values)\n    {\n        total += value;\n    }\n\n    return total;\n}\n\npublic static int Calls;\n\npublic double Factor { get; init; } = 2;\n\n[Artifact(\"scaled-sum\")]\npublic double ScaledSum(double[] samples)\n{\n    Stats.Calls++;\n    return Maths.Sum(samples) * Factor;\n}";
@@ -165,7 +165,7 @@ public static partial class Artifacts
         public const string Name = "slow-summary";
 
         /// <summary>Hash of the normalized code that produces the artifact.</summary>
-        public const string CodeVersion = "84675657df832e7f6b3692e737377539cc024435665774d4de3c84091749d839";
+        public const string CodeVersion = "b73a1b357370000768ec6399f83a7d73bc6e93a38681421fb72646c091df7cba";
 
         /// <summary>The producing method and everything it reaches in this compilation, as written.</summary>
         public const string SourceCode = "public static double Sum(double[] values)\n{\n    var total = 0.0;\n    foreach (var value in values)\n    {\n        total += value;\n    }\n\n    return total;\n}\n\npublic static double Mean(double[] values) => values.Length == 0 ? 0 : Sum(values) / values.Length;\n\n[Artifact]\npublic sealed record Summary(string Label, double Mean, int Count);\n\npublic static int Calls;\n\n[Artifact(\"slow-summary\")]\npublic static async Task<Summary> SummarizeAsync(double[] samples, int take = 10, CancellationToken cancellationToken = default)\n{\n    Calls++;\n    await Task.Yield();\n    cancellationToken.ThrowIfCancellationRequested();\n    var part = samples.Take(take).ToArray();\n    return new(\"first\", Maths.Mean(part), part.Length);\n}";

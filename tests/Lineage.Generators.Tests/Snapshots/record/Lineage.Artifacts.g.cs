@@ -19,7 +19,7 @@ public static partial class Artifacts
         public const string Name = "latest-order";
 
         /// <summary>Hash of the normalized code that produces the artifact.</summary>
-        public const string CodeVersion = "766f6db5ec2631f047c1ddf12da45aed2208b88e786065e5450f80d74af6826d";
+        public const string CodeVersion = "bcc59f7578d8fa2e7c02fa46286302275834bc2818558bfa1dc4bf38e87d3ea9";
 
         /// <summary>The producing method and everything it reaches in this compilation, as written.</summary>
         public const string SourceCode = "[Artifact]\npublic sealed record Order(int Id, string Customer, double[] Amounts, string? Note, List<Line> Lines);\n\n[Artifact]\npublic sealed record Line(string Sku, int Quantity);\n\n[Artifact(\"latest-order\")]\npublic static Order Latest(int id) => new(id, \"ada\", [1.5, 2.5], null, [new Line(\"pen\", 2)]);";

@@ -19,7 +19,7 @@ public static partial class Artifacts
         public const string Name = "home";
 
         /// <summary>Hash of the normalized code that produces the artifact.</summary>
-        public const string CodeVersion = "440da3baf6aa1cba230365f0cf2daa97cb99f7625b7a1c69cceb9d9add5b05a9";
+        public const string CodeVersion = "45b9ce3e14b9d4ef816729d5c9f2451f76068b8d815e5df1b94918466a7c204f";
 
         /// <summary>The producing method and everything it reaches in this compilation, as written.</summary>
         public const string SourceCode = "[Artifact]\npublic readonly record struct Coordinate(double Latitude, double Longitude);\n\n[Artifact(\"home\")]\npublic static Coordinate Home() => new(48.85, 2.35);";
@@ -66,7 +66,7 @@ public static partial class Artifacts
         public const string Name = "morning-run";
 
         /// <summary>Hash of the normalized code that produces the artifact.</summary>
-        public const string CodeVersion = "1ca9670c52db92644e1ddba2fa430e0af45b77d8f1de8c868bbdb730171f2b69";
+        public const string CodeVersion = "c353654ebf8fa6156d049587c7b1b876cf620011cee246207427ea7947702658";
 
         /// <summary>The producing method and everything it reaches in this compilation, as written.</summary>
         public const string SourceCode = "[Artifact]\npublic readonly record struct Coordinate(double Latitude, double Longitude);\n\n[Artifact]\npublic struct Track\n{\n    public string? Name { get; set; }\n\n    public Coordinate[]? Points { get; set; }\n\n    public Coordinate? Start { get; set; }\n\n    public long Ticks;\n}\n\n[Artifact(\"home\")]\npublic static Coordinate Home() => new(48.85, 2.35);\n\n[Artifact(\"morning-run\")]\npublic static Track MorningRun() => new() { Name = \"run\", Points = [Home()], Start = Home(), Ticks = 42 };";
