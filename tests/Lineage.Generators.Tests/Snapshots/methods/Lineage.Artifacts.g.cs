@@ -11,6 +11,15 @@ namespace Lab.App;
 [global::System.CodeDom.Compiler.GeneratedCode("Lineage.Generators", "1.0")]
 public static partial class Artifacts
 {
+    /// <summary>The project's declared lineage: each artifact it produces and the artifacts its code reads, found at compile time.</summary>
+    public static readonly global::Lineage.DeclaredGraph Graph = new global::Lineage.DeclaredGraph(new (string Name, global::System.Collections.Generic.IReadOnlyList<string> Upstream)[]
+    {
+        (global::Lab.App.Artifacts.MeanSummary.Name, global::Lab.App.Artifacts.MeanSummary.Upstream),
+        (global::Lab.App.Artifacts.SampleCount.Name, global::Lab.App.Artifacts.SampleCount.Upstream),
+        (global::Lab.App.Artifacts.ScaledSum.Name, global::Lab.App.Artifacts.ScaledSum.Upstream),
+        (global::Lab.App.Artifacts.SlowSummary.Name, global::Lab.App.Artifacts.SlowSummary.Upstream),
+    });
+
     /// <summary>The artifact <c>mean-summary</c>, produced by <c>Lab.Stats.Summarize</c>. Mean of the samples</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Lineage.Generators", "1.0")]
     public static class MeanSummary
@@ -24,8 +33,11 @@ public static partial class Artifacts
         /// <summary>The producing method and everything it reaches in this compilation, as written.</summary>
         public const string SourceCode = "public static double Sum(double[] values)\n{\n    var total = 0.0;\n    foreach (var value in values)\n    {\n        total += value;\n    }\n\n    return total;\n}\n\npublic static double Mean(double[] values) => values.Length == 0 ? 0 : Sum(values) / values.Length;\n\n[Artifact]\npublic sealed record Summary(string Label, double Mean, int Count);\n\npublic static int Calls;\n\n/// <summary>The mean of the samples.</summary>\n[Artifact(\"mean-summary\", Description = \"Mean of the samples\")]\npublic static Summary Summarize(double[] samples, string label = \"all\")\n{\n    Calls++;\n    return new(label, Maths.Mean(samples), samples.Length);\n}";
 
+        /// <summary>The artifacts this code reads, found by the compiler in its slice (declared lineage): names, sorted.</summary>
+        public static readonly global::System.Collections.Generic.IReadOnlyList<string> Upstream = global::System.Array.Empty<string>();
+
         /// <summary>The code record stored with every version saved through this accessor.</summary>
-        public static readonly global::Lineage.ArtifactCode Code = new global::Lineage.ArtifactCode(CodeVersion, SourceCode, "Lab", "0.0.0.0", null);
+        public static readonly global::Lineage.ArtifactCode Code = new global::Lineage.ArtifactCode(CodeVersion, SourceCode, "Lab", "0.0.0.0", null) { Upstream = global::Lab.App.Artifacts.MeanSummary.Upstream };
 
         /// <summary>Saves <paramref name="value"/> as the next version, with the producing code.</summary>
         public static global::Lineage.ArtifactRecord Save(global::Lab.Summary value, global::Lineage.ArtifactStore? store = null) => (store ?? global::Lineage.ArtifactStore.Default).Save(global::Lab.App.Artifacts.MeanSummary.Name, value, global::Lab.App.Artifacts.MeanSummary.Code);
@@ -48,15 +60,11 @@ public static partial class Artifacts
         /// </summary>
         public static global::Lab.Summary GetOrCompute(double[] samples, string label = "all", global::Lineage.ArtifactStore? store = null)
         {
-            string inputsHash;
-            using (var hasher = new global::Lineage.InputHasher())
-            {
-                hasher.Add(samples);
-                hasher.Add(label);
-                inputsHash = hasher.Finish();
-            }
+            using var hasher = new global::Lineage.InputHasher();
+            hasher.Add(samples);
+            hasher.Add(label);
 
-            return (store ?? global::Lineage.ArtifactStore.Default).GetOrCompute<global::Lab.Summary>(global::Lab.App.Artifacts.MeanSummary.Name, global::Lab.App.Artifacts.MeanSummary.Code, inputsHash, () => global::Lab.Stats.Summarize(samples, label));
+            return (store ?? global::Lineage.ArtifactStore.Default).GetOrCompute<global::Lab.Summary>(global::Lab.App.Artifacts.MeanSummary.Name, global::Lab.App.Artifacts.MeanSummary.Code, hasher, () => global::Lab.Stats.Summarize(samples, label));
         }
     }
 
@@ -73,8 +81,11 @@ public static partial class Artifacts
         /// <summary>The producing method and everything it reaches in this compilation, as written.</summary>
         public const string SourceCode = "public static int Calls;\n\n[Artifact(\"sample-count\")]\npublic static ValueTask<int> CountAsync(double[] samples)\n{\n    Calls++;\n    return new(samples.Length);\n}";
 
+        /// <summary>The artifacts this code reads, found by the compiler in its slice (declared lineage): names, sorted.</summary>
+        public static readonly global::System.Collections.Generic.IReadOnlyList<string> Upstream = global::System.Array.Empty<string>();
+
         /// <summary>The code record stored with every version saved through this accessor.</summary>
-        public static readonly global::Lineage.ArtifactCode Code = new global::Lineage.ArtifactCode(CodeVersion, SourceCode, "Lab", "0.0.0.0", null);
+        public static readonly global::Lineage.ArtifactCode Code = new global::Lineage.ArtifactCode(CodeVersion, SourceCode, "Lab", "0.0.0.0", null) { Upstream = global::Lab.App.Artifacts.SampleCount.Upstream };
 
         /// <summary>Saves <paramref name="value"/> as the next version, with the producing code.</summary>
         public static global::Lineage.ArtifactRecord Save(int value, global::Lineage.ArtifactStore? store = null) => (store ?? global::Lineage.ArtifactStore.Default).Save(global::Lab.App.Artifacts.SampleCount.Name, value, global::Lab.App.Artifacts.SampleCount.Code);
@@ -97,14 +108,10 @@ public static partial class Artifacts
         /// </summary>
         public static async global::System.Threading.Tasks.Task<int> GetOrComputeAsync(double[] samples, global::Lineage.ArtifactStore? store = null)
         {
-            string inputsHash;
-            using (var hasher = new global::Lineage.InputHasher())
-            {
-                hasher.Add(samples);
-                inputsHash = hasher.Finish();
-            }
+            using var hasher = new global::Lineage.InputHasher();
+            hasher.Add(samples);
 
-            return await (store ?? global::Lineage.ArtifactStore.Default).GetOrComputeAsync<int>(global::Lab.App.Artifacts.SampleCount.Name, global::Lab.App.Artifacts.SampleCount.Code, inputsHash, _ => global::Lab.Stats.CountAsync(samples).AsTask(), default).ConfigureAwait(false);
+            return await (store ?? global::Lineage.ArtifactStore.Default).GetOrComputeAsync<int>(global::Lab.App.Artifacts.SampleCount.Name, global::Lab.App.Artifacts.SampleCount.Code, hasher, _ => global::Lab.Stats.CountAsync(samples).AsTask(), default).ConfigureAwait(false);
         }
     }
 
@@ -121,8 +128,11 @@ public static partial class Artifacts
         /// <summary>The producing method and everything it reaches in this compilation, as written.</summary>
         public const string SourceCode = "public static double Sum(double[] values)\n{\n    var total = 0.0;\n    foreach (var value in values)\n    {\n        total += value;\n    }\n\n    return total;\n}\n\npublic static int Calls;\n\npublic double Factor { get; init; } = 2;\n\n[Artifact(\"scaled-sum\")]\npublic double ScaledSum(double[] samples)\n{\n    Stats.Calls++;\n    return Maths.Sum(samples) * Factor;\n}";
 
+        /// <summary>The artifacts this code reads, found by the compiler in its slice (declared lineage): names, sorted.</summary>
+        public static readonly global::System.Collections.Generic.IReadOnlyList<string> Upstream = global::System.Array.Empty<string>();
+
         /// <summary>The code record stored with every version saved through this accessor.</summary>
-        public static readonly global::Lineage.ArtifactCode Code = new global::Lineage.ArtifactCode(CodeVersion, SourceCode, "Lab", "0.0.0.0", null);
+        public static readonly global::Lineage.ArtifactCode Code = new global::Lineage.ArtifactCode(CodeVersion, SourceCode, "Lab", "0.0.0.0", null) { Upstream = global::Lab.App.Artifacts.ScaledSum.Upstream };
 
         /// <summary>Saves <paramref name="value"/> as the next version, with the producing code.</summary>
         public static global::Lineage.ArtifactRecord Save(double value, global::Lineage.ArtifactStore? store = null) => (store ?? global::Lineage.ArtifactStore.Default).Save(global::Lab.App.Artifacts.ScaledSum.Name, value, global::Lab.App.Artifacts.ScaledSum.Code);
@@ -145,15 +155,11 @@ public static partial class Artifacts
         /// </summary>
         public static double GetOrCompute(global::Lab.Scaler instance, double[] samples, global::Lineage.ArtifactStore? store = null)
         {
-            string inputsHash;
-            using (var hasher = new global::Lineage.InputHasher())
-            {
-                hasher.Add(instance);
-                hasher.Add(samples);
-                inputsHash = hasher.Finish();
-            }
+            using var hasher = new global::Lineage.InputHasher();
+            hasher.Add(instance);
+            hasher.Add(samples);
 
-            return (store ?? global::Lineage.ArtifactStore.Default).GetOrCompute<double>(global::Lab.App.Artifacts.ScaledSum.Name, global::Lab.App.Artifacts.ScaledSum.Code, inputsHash, () => instance.ScaledSum(samples));
+            return (store ?? global::Lineage.ArtifactStore.Default).GetOrCompute<double>(global::Lab.App.Artifacts.ScaledSum.Name, global::Lab.App.Artifacts.ScaledSum.Code, hasher, () => instance.ScaledSum(samples));
         }
     }
 
@@ -170,8 +176,11 @@ public static partial class Artifacts
         /// <summary>The producing method and everything it reaches in this compilation, as written.</summary>
         public const string SourceCode = "public static double Sum(double[] values)\n{\n    var total = 0.0;\n    foreach (var value in values)\n    {\n        total += value;\n    }\n\n    return total;\n}\n\npublic static double Mean(double[] values) => values.Length == 0 ? 0 : Sum(values) / values.Length;\n\n[Artifact]\npublic sealed record Summary(string Label, double Mean, int Count);\n\npublic static int Calls;\n\n[Artifact(\"slow-summary\")]\npublic static async Task<Summary> SummarizeAsync(double[] samples, int take = 10, CancellationToken cancellationToken = default)\n{\n    Calls++;\n    await Task.Yield();\n    cancellationToken.ThrowIfCancellationRequested();\n    var part = samples.Take(take).ToArray();\n    return new(\"first\", Maths.Mean(part), part.Length);\n}";
 
+        /// <summary>The artifacts this code reads, found by the compiler in its slice (declared lineage): names, sorted.</summary>
+        public static readonly global::System.Collections.Generic.IReadOnlyList<string> Upstream = global::System.Array.Empty<string>();
+
         /// <summary>The code record stored with every version saved through this accessor.</summary>
-        public static readonly global::Lineage.ArtifactCode Code = new global::Lineage.ArtifactCode(CodeVersion, SourceCode, "Lab", "0.0.0.0", null);
+        public static readonly global::Lineage.ArtifactCode Code = new global::Lineage.ArtifactCode(CodeVersion, SourceCode, "Lab", "0.0.0.0", null) { Upstream = global::Lab.App.Artifacts.SlowSummary.Upstream };
 
         /// <summary>Saves <paramref name="value"/> as the next version, with the producing code.</summary>
         public static global::Lineage.ArtifactRecord Save(global::Lab.Summary value, global::Lineage.ArtifactStore? store = null) => (store ?? global::Lineage.ArtifactStore.Default).Save(global::Lab.App.Artifacts.SlowSummary.Name, value, global::Lab.App.Artifacts.SlowSummary.Code);
@@ -194,15 +203,11 @@ public static partial class Artifacts
         /// </summary>
         public static async global::System.Threading.Tasks.Task<global::Lab.Summary> GetOrComputeAsync(double[] samples, int take = 10, global::System.Threading.CancellationToken cancellationToken = default, global::Lineage.ArtifactStore? store = null)
         {
-            string inputsHash;
-            using (var hasher = new global::Lineage.InputHasher())
-            {
-                hasher.Add(samples);
-                hasher.Add(take);
-                inputsHash = hasher.Finish();
-            }
+            using var hasher = new global::Lineage.InputHasher();
+            hasher.Add(samples);
+            hasher.Add(take);
 
-            return await (store ?? global::Lineage.ArtifactStore.Default).GetOrComputeAsync<global::Lab.Summary>(global::Lab.App.Artifacts.SlowSummary.Name, global::Lab.App.Artifacts.SlowSummary.Code, inputsHash, _ => global::Lab.Stats.SummarizeAsync(samples, take, cancellationToken), cancellationToken).ConfigureAwait(false);
+            return await (store ?? global::Lineage.ArtifactStore.Default).GetOrComputeAsync<global::Lab.Summary>(global::Lab.App.Artifacts.SlowSummary.Name, global::Lab.App.Artifacts.SlowSummary.Code, hasher, _ => global::Lab.Stats.SummarizeAsync(samples, take, cancellationToken), cancellationToken).ConfigureAwait(false);
         }
     }
 

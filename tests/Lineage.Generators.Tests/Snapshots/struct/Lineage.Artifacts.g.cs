@@ -11,6 +11,13 @@ namespace Maps.App;
 [global::System.CodeDom.Compiler.GeneratedCode("Lineage.Generators", "1.0")]
 public static partial class Artifacts
 {
+    /// <summary>The project's declared lineage: each artifact it produces and the artifacts its code reads, found at compile time.</summary>
+    public static readonly global::Lineage.DeclaredGraph Graph = new global::Lineage.DeclaredGraph(new (string Name, global::System.Collections.Generic.IReadOnlyList<string> Upstream)[]
+    {
+        (global::Maps.App.Artifacts.Home.Name, global::Maps.App.Artifacts.Home.Upstream),
+        (global::Maps.App.Artifacts.MorningRun.Name, global::Maps.App.Artifacts.MorningRun.Upstream),
+    });
+
     /// <summary>The artifact <c>home</c>, produced by <c>Maps.Tracks.Home</c>.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Lineage.Generators", "1.0")]
     public static class Home
@@ -24,8 +31,11 @@ public static partial class Artifacts
         /// <summary>The producing method and everything it reaches in this compilation, as written.</summary>
         public const string SourceCode = "[Artifact]\npublic readonly record struct Coordinate(double Latitude, double Longitude);\n\n[Artifact(\"home\")]\npublic static Coordinate Home() => new(48.85, 2.35);";
 
+        /// <summary>The artifacts this code reads, found by the compiler in its slice (declared lineage): names, sorted.</summary>
+        public static readonly global::System.Collections.Generic.IReadOnlyList<string> Upstream = global::System.Array.Empty<string>();
+
         /// <summary>The code record stored with every version saved through this accessor.</summary>
-        public static readonly global::Lineage.ArtifactCode Code = new global::Lineage.ArtifactCode(CodeVersion, SourceCode, "Maps", "0.0.0.0", null);
+        public static readonly global::Lineage.ArtifactCode Code = new global::Lineage.ArtifactCode(CodeVersion, SourceCode, "Maps", "0.0.0.0", null) { Upstream = global::Maps.App.Artifacts.Home.Upstream };
 
         /// <summary>Saves <paramref name="value"/> as the next version, with the producing code.</summary>
         public static global::Lineage.ArtifactRecord Save(global::Maps.Coordinate value, global::Lineage.ArtifactStore? store = null) => (store ?? global::Lineage.ArtifactStore.Default).Save(global::Maps.App.Artifacts.Home.Name, value, global::Maps.App.Artifacts.Home.Code);
@@ -48,13 +58,9 @@ public static partial class Artifacts
         /// </summary>
         public static global::Maps.Coordinate GetOrCompute(global::Lineage.ArtifactStore? store = null)
         {
-            string inputsHash;
-            using (var hasher = new global::Lineage.InputHasher())
-            {
-                inputsHash = hasher.Finish();
-            }
+            using var hasher = new global::Lineage.InputHasher();
 
-            return (store ?? global::Lineage.ArtifactStore.Default).GetOrCompute<global::Maps.Coordinate>(global::Maps.App.Artifacts.Home.Name, global::Maps.App.Artifacts.Home.Code, inputsHash, () => global::Maps.Tracks.Home());
+            return (store ?? global::Lineage.ArtifactStore.Default).GetOrCompute<global::Maps.Coordinate>(global::Maps.App.Artifacts.Home.Name, global::Maps.App.Artifacts.Home.Code, hasher, () => global::Maps.Tracks.Home());
         }
     }
 
@@ -71,8 +77,11 @@ public static partial class Artifacts
         /// <summary>The producing method and everything it reaches in this compilation, as written.</summary>
         public const string SourceCode = "[Artifact]\npublic readonly record struct Coordinate(double Latitude, double Longitude);\n\n[Artifact]\npublic struct Track\n{\n    public string? Name { get; set; }\n\n    public Coordinate[]? Points { get; set; }\n\n    public Coordinate? Start { get; set; }\n\n    public long Ticks;\n}\n\n[Artifact(\"home\")]\npublic static Coordinate Home() => new(48.85, 2.35);\n\n[Artifact(\"morning-run\")]\npublic static Track MorningRun() => new() { Name = \"run\", Points = [Home()], Start = Home(), Ticks = 42 };";
 
+        /// <summary>The artifacts this code reads, found by the compiler in its slice (declared lineage): names, sorted.</summary>
+        public static readonly global::System.Collections.Generic.IReadOnlyList<string> Upstream = global::System.Array.Empty<string>();
+
         /// <summary>The code record stored with every version saved through this accessor.</summary>
-        public static readonly global::Lineage.ArtifactCode Code = new global::Lineage.ArtifactCode(CodeVersion, SourceCode, "Maps", "0.0.0.0", null);
+        public static readonly global::Lineage.ArtifactCode Code = new global::Lineage.ArtifactCode(CodeVersion, SourceCode, "Maps", "0.0.0.0", null) { Upstream = global::Maps.App.Artifacts.MorningRun.Upstream };
 
         /// <summary>Saves <paramref name="value"/> as the next version, with the producing code.</summary>
         public static global::Lineage.ArtifactRecord Save(global::Maps.Track value, global::Lineage.ArtifactStore? store = null) => (store ?? global::Lineage.ArtifactStore.Default).Save(global::Maps.App.Artifacts.MorningRun.Name, value, global::Maps.App.Artifacts.MorningRun.Code);
@@ -95,13 +104,9 @@ public static partial class Artifacts
         /// </summary>
         public static global::Maps.Track GetOrCompute(global::Lineage.ArtifactStore? store = null)
         {
-            string inputsHash;
-            using (var hasher = new global::Lineage.InputHasher())
-            {
-                inputsHash = hasher.Finish();
-            }
+            using var hasher = new global::Lineage.InputHasher();
 
-            return (store ?? global::Lineage.ArtifactStore.Default).GetOrCompute<global::Maps.Track>(global::Maps.App.Artifacts.MorningRun.Name, global::Maps.App.Artifacts.MorningRun.Code, inputsHash, () => global::Maps.Tracks.MorningRun());
+            return (store ?? global::Lineage.ArtifactStore.Default).GetOrCompute<global::Maps.Track>(global::Maps.App.Artifacts.MorningRun.Name, global::Maps.App.Artifacts.MorningRun.Code, hasher, () => global::Maps.Tracks.MorningRun());
         }
     }
 
