@@ -42,6 +42,17 @@ public sealed class ArtifactGenerator : IIncrementalGenerator
         return new ProjectStorageSpec(databaseUrl ?? fileDatabase, storageDir ?? fileStorage, options.ToEquatableArray());
     }
 
+    /// <summary>
+    /// The artifacts a method's slice reads: names it states, and this project's accessors it calls, resolved to their
+    /// artifacts here because the accessors are known only once every method is (an unknown accessor is not an artifact).
+    /// </summary>
+    private static System.Collections.Generic.List<string> Upstream(ArtifactMethodSpec method, System.Collections.Generic.Dictionary<string, string> artifactByAccessor) =>
+        method.ReadNames
+            .Concat(method.ReadAccessors.Where(artifactByAccessor.ContainsKey).Select(accessor => artifactByAccessor[accessor]))
+            .Distinct(System.StringComparer.Ordinal)
+            .OrderBy(name => name, System.StringComparer.Ordinal)
+            .ToList();
+
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
         var types = context.SyntaxProvider
@@ -127,7 +138,9 @@ public sealed class ArtifactGenerator : IIncrementalGenerator
             }
 
             // Two artifacts with one generated name are an error the analyzer reports; the first one wins here.
-            var distinct = methods.GroupBy(m => m.AccessorName).Select(g => g.OrderBy(m => m.ArtifactName, System.StringComparer.Ordinal).First());
+            var distinct = methods.GroupBy(m => m.AccessorName).Select(g => g.OrderBy(m => m.ArtifactName, System.StringComparer.Ordinal).First())
+                .OrderBy(m => m.AccessorName, System.StringComparer.Ordinal).ToList();
+            var artifactByAccessor = distinct.ToDictionary(m => m.AccessorName, m => m.ArtifactName, System.StringComparer.Ordinal);
             var writer = new SourceWriter().Header();
             if (project.AliasInGlobalNamespace)
             {
@@ -139,9 +152,15 @@ public sealed class ArtifactGenerator : IIncrementalGenerator
             writer.Line("/// <summary>Typed accessors for the artifacts this project produces.</summary>");
             writer.Line(SourceWriter.GeneratedCode);
             writer.Open("public static partial class Artifacts");
-            foreach (var method in distinct.OrderBy(m => m.AccessorName, System.StringComparer.Ordinal))
+            if (!artifactByAccessor.ContainsKey(AccessorEmitter.GraphField))
             {
-                AccessorEmitter.Emit(writer, method, project);
+                AccessorEmitter.EmitGraph(writer, distinct, project);
+                writer.Line();
+            }
+
+            foreach (var method in distinct)
+            {
+                AccessorEmitter.Emit(writer, method, project, Upstream(method, artifactByAccessor));
                 writer.Line();
             }
 

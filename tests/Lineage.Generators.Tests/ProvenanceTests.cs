@@ -1,3 +1,5 @@
+using static Lineage.Generators.Tests.Mutation;
+
 namespace Lineage.Generators.Tests;
 
 /// <summary>
@@ -7,19 +9,9 @@ namespace Lineage.Generators.Tests;
 /// </summary>
 public sealed class ProvenanceTests
 {
-    private const string Accessor = "Prov.App.Artifacts+Value";
+    private const string Accessor = Mutation.Accessor;
 
-    private const string Pipeline = """
-        using Lineage;
-
-        namespace Prov;
-
-        public static class Pipeline
-        {
-            [Artifact("value")]
-            public static double Value() => Model.Compute();
-        }
-        """;
+    private const string Pipeline = Mutation.Pipeline;
 
     // Partial methods: the call binds to the body-less definition; the implementation lives in another file.
     private static readonly SourceFile[] PartialMethod =
@@ -334,47 +326,5 @@ public sealed class ProvenanceTests
             }
             """)).AddReferences(library.ToMetadataReference());
         return GeneratorHarness.Run(GeneratorHarness.CreateDriver("Prov.App"), compilation).AssertCompilesCleanly().Constant(Accessor, "CodeVersion");
-    }
-
-    private static (string Version, object? Value) Build(SourceFile[] files)
-    {
-        var run = GeneratorHarness.Run("Prov", "Prov.App", files).AssertCompilesCleanly();
-        using var loaded = run.Load();
-        // Where a case has a host, it wires the implementations first, as a program's Main would.
-        if (loaded.Assembly.GetType("Prov.Host") is not null)
-        {
-            loaded.Invoke("Prov.Host", "Start");
-        }
-
-        return (run.Constant(Accessor, "CodeVersion"), loaded.Invoke("Prov.Pipeline", "Value"));
-    }
-
-    private static SourceFile[] Edit(SourceFile[] files, string path, string from, string to) =>
-        [.. files.Select(file => file.Path != path ? file : file.Text.Contains(from, StringComparison.Ordinal)
-            ? file with { Text = file.Text.Replace(from, to, StringComparison.Ordinal) }
-            : throw new ArgumentException($"{path} does not contain '{from}'."))];
-
-    /// <summary>The edit changes the value (checked by running both builds), so it must change the code version.</summary>
-    private static void AssertChanges(SourceFile[] files, string path, string from, string to)
-    {
-        var before = Build(files);
-        var after = Build(Edit(files, path, from, to));
-
-        Assert.NotEqual(before.Value, after.Value);
-        Assert.NotEqual(before.Version, after.Version);
-    }
-
-    /// <summary>The edit changes code that runs when the value is computed, so it must change the code version.</summary>
-    private static void AssertVersionChanges(SourceFile[] files, string path, string from, string to) =>
-        Assert.NotEqual(Build(files).Version, Build(Edit(files, path, from, to)).Version);
-
-    /// <summary>The edit leaves the value as it was, and the code version too.</summary>
-    private static void AssertUnchanged(SourceFile[] files, string path, string from, string to)
-    {
-        var before = Build(files);
-        var after = Build(Edit(files, path, from, to));
-
-        Assert.Equal(before.Value, after.Value);
-        Assert.Equal(before.Version, after.Version);
     }
 }

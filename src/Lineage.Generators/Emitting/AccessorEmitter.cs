@@ -7,7 +7,11 @@ namespace Lineage.Generators.Emitting;
 /// <summary>Emits <c>Artifacts.{PascalName}</c>: typed Save/Load/Versions, the captured code, and GetOrCompute.</summary>
 internal static class AccessorEmitter
 {
-    public static void Emit(SourceWriter writer, ArtifactMethodSpec method, ProjectSpec project)
+    /// <summary>The field <c>Artifacts.Graph</c>; an artifact whose accessor is itself named <c>Graph</c> keeps the name, and the field is left out.</summary>
+    public const string GraphField = "Graph";
+
+    /// <param name="upstream">The artifacts the method's slice reads, distinct and sorted (ordinal).</param>
+    public static void Emit(SourceWriter writer, ArtifactMethodSpec method, ProjectSpec project, System.Collections.Generic.IReadOnlyList<string> upstream)
     {
         var names = new LocalNames(method.Parameters.Select(p => p.Name.TrimStart('@')));
         var store = names.Take("store");
@@ -28,8 +32,12 @@ internal static class AccessorEmitter
         writer.Line("/// <summary>The producing method and everything it reaches in this compilation, as written.</summary>");
         writer.Line($"public const string SourceCode = {Literal(method.SourceCode)};");
         writer.Line();
+        // Before Code, which reads it: static fields initialize in textual order.
+        writer.Line("/// <summary>The artifacts this code reads, found by the compiler in its slice (declared lineage): names, sorted.</summary>");
+        writer.Line($"public static readonly global::System.Collections.Generic.IReadOnlyList<string> Upstream = {StringList(upstream)};");
+        writer.Line();
         writer.Line("/// <summary>The code record stored with every version saved through this accessor.</summary>");
-        writer.Line($"public static readonly global::Lineage.ArtifactCode Code = new global::Lineage.ArtifactCode(CodeVersion, SourceCode, {Literal(project.AssemblyName)}, {Literal(project.AssemblyVersion)}, {(project.SourceRevision is null ? "null" : Literal(project.SourceRevision))});");
+        writer.Line($"public static readonly global::Lineage.ArtifactCode Code = new global::Lineage.ArtifactCode(CodeVersion, SourceCode, {Literal(project.AssemblyName)}, {Literal(project.AssemblyVersion)}, {(project.SourceRevision is null ? "null" : Literal(project.SourceRevision))}) {{ Upstream = {self}.Upstream }};");
         writer.Line();
 
         writer.Line("/// <summary>Saves <paramref name=\"value\"/> as the next version, with the producing code.</summary>");
@@ -72,7 +80,6 @@ internal static class AccessorEmitter
         }
 
         var hasher = names.Take("hasher");
-        var inputsHash = names.Take("inputsHash");
         var token = parameters.FirstOrDefault(p => p.IsCancellationToken)?.Name;
         var isAsync = method.Async != AsyncKind.None;
 
@@ -84,30 +91,50 @@ internal static class AccessorEmitter
             ? $"public static async global::System.Threading.Tasks.Task<{method.ValueType}> GetOrComputeAsync({string.Join(", ", signature)})"
             : $"public static {method.ValueType} GetOrCompute({string.Join(", ", signature)})");
         writer.Line("{");
-        writer.Line($"    string {inputsHash};");
-        writer.Line($"    using (var {hasher} = new global::Lineage.InputHasher())");
-        writer.Line("    {");
+        // The store reads the per-input digests (exact inputs) from the hasher: it lives until the call returns.
+        writer.Line($"    using var {hasher} = new global::Lineage.InputHasher();");
         foreach (var input in inputs)
         {
-            writer.Line($"        {hasher}.Add({input});");
+            writer.Line($"    {hasher}.Add({input});");
         }
 
-        writer.Line($"        {inputsHash} = {hasher}.Finish();");
-        writer.Line("    }");
         writer.Line();
         var call = $"{instance ?? method.ContainingType}.{method.MethodName}({arguments})";
         if (isAsync)
         {
             var task = method.Async == AsyncKind.ValueTask ? $"{call}.AsTask()" : call;
-            writer.Line($"    return await {resolve}.GetOrComputeAsync<{method.ValueType}>({self}.Name, {self}.Code, {inputsHash}, _ => {task}, {token ?? "default"}).ConfigureAwait(false);");
+            writer.Line($"    return await {resolve}.GetOrComputeAsync<{method.ValueType}>({self}.Name, {self}.Code, {hasher}, _ => {task}, {token ?? "default"}).ConfigureAwait(false);");
         }
         else
         {
-            writer.Line($"    return {resolve}.GetOrCompute<{method.ValueType}>({self}.Name, {self}.Code, {inputsHash}, () => {call});");
+            writer.Line($"    return {resolve}.GetOrCompute<{method.ValueType}>({self}.Name, {self}.Code, {hasher}, () => {call});");
         }
 
         writer.Line("}");
     }
+
+    /// <summary>
+    /// <c>Artifacts.Graph</c>: every artifact of the project with the artifacts its code reads. Built from the accessors'
+    /// own <c>Name</c> and <c>Upstream</c>, so the graph and the accessors cannot disagree.
+    /// </summary>
+    public static void EmitGraph(SourceWriter writer, System.Collections.Generic.IReadOnlyList<ArtifactMethodSpec> methods, ProjectSpec project)
+    {
+        writer.Line("/// <summary>The project's declared lineage: each artifact it produces and the artifacts its code reads, found at compile time.</summary>");
+        writer.Line($"public static readonly global::Lineage.DeclaredGraph {GraphField} = new global::Lineage.DeclaredGraph(new (string Name, global::System.Collections.Generic.IReadOnlyList<string> Upstream)[]");
+        writer.Line("{");
+        foreach (var method in methods)
+        {
+            var accessor = $"global::{project.RootNamespace}.Artifacts.{method.AccessorName}";
+            writer.Line($"    ({accessor}.Name, {accessor}.Upstream),");
+        }
+
+        writer.Line("});");
+    }
+
+    private static string StringList(System.Collections.Generic.IReadOnlyList<string> items) =>
+        items.Count == 0
+            ? "global::System.Array.Empty<string>()"
+            : $"global::System.Array.AsReadOnly(new string[] {{ {string.Join(", ", items.Select(Literal))} }})";
 
     private static readonly char[] LineBreaks = ['\r', '\n'];
 

@@ -16,6 +16,8 @@ internal enum AsyncKind
 internal sealed record ParameterSpec(string Name, string Type, string? DefaultValue, bool IsInput, bool IsCancellationToken);
 
 /// <summary>A method marked <c>[Artifact("name")]</c>: everything its accessor needs, including the captured code.</summary>
+/// <param name="ReadNames">Artifacts its slice reads, by name (constant store loads, other projects' accessors).</param>
+/// <param name="ReadAccessors">This project's accessors its slice reads from (<c>Artifacts.Y.Load()</c>), by accessor name.</param>
 internal sealed record ArtifactMethodSpec(
     string ArtifactName,
     string AccessorName,
@@ -28,7 +30,9 @@ internal sealed record ArtifactMethodSpec(
     EquatableArray<ParameterSpec> Parameters,
     string CodeVersion,
     string SourceCode,
-    string? Description);
+    string? Description,
+    EquatableArray<string> ReadNames,
+    EquatableArray<string> ReadAccessors);
 
 /// <summary>What the generated code needs to know about the project being compiled.</summary>
 /// <param name="AliasInGlobalNamespace">Emit <c>global using Artifacts = {RootNamespace}.Artifacts;</c> (the name is free in the global namespace).</param>

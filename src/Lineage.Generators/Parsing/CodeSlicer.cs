@@ -4,6 +4,7 @@ using System.Linq;
 using System.Security.Cryptography;
 using System.Text;
 using System.Threading;
+using Lineage.Generators.Model;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -15,8 +16,11 @@ namespace Lineage.Generators.Parsing;
 /// compilation, transitively, in a stable order (file, then position). <see cref="Slice"/> returns the slice's
 /// text for people and a version hash of its token texts, which comments and formatting do not change.
 /// Work is proportional to the slice: only reached declarations are bound, one semantic model per tree.
+/// Beyond what the code names, the slice follows what the compiler calls without a name in the syntax
+/// (<c>CodeSlicer.ImplicitCalls.cs</c>), what dispatch and library code may call (<c>CodeSlicer.Dispatch.cs</c>), and
+/// records the artifacts the code reads (<c>CodeSlicer.DeclaredReads.cs</c>).
 /// </summary>
-internal sealed class CodeSlicer
+internal sealed partial class CodeSlicer
 {
     private readonly Compilation _compilation;
     private readonly CancellationToken _cancellationToken;
@@ -25,8 +29,10 @@ internal sealed class CodeSlicer
     private readonly Queue<SyntaxNode> _pending = new();
     private readonly HashSet<INamedTypeSymbol> _initializedTypes = new(SymbolEqualityComparer.Default);
     private bool _moduleInitializersIncluded;
-    private readonly HashSet<ISymbol> _dispatchedMembers = new(SymbolEqualityComparer.Default);
     private readonly SortedSet<string> _referencedAssemblies = new(StringComparer.Ordinal);
+
+    /// <summary>What decides the value besides the tokens (a preprocessor symbol at a call, a caller's line), by place in the code.</summary>
+    private readonly List<(string Path, int Position, string Text)> _facts = new();
 
     private CodeSlicer(SemanticModel model, CancellationToken cancellationToken)
     {
@@ -35,8 +41,8 @@ internal sealed class CodeSlicer
         _cancellationToken = cancellationToken;
     }
 
-    /// <summary>The slice's text and version, and the trees it spans.</summary>
-    public static ((string SourceCode, string CodeVersion) Result, IReadOnlyList<SyntaxTree> Trees) Slice(SemanticModel model, SyntaxNode method, CancellationToken cancellationToken)
+    /// <summary>The slice's text, version and declared reads, and the trees it spans.</summary>
+    public static (SliceResult Result, IReadOnlyList<SyntaxTree> Trees) Slice(SemanticModel model, SyntaxNode method, CancellationToken cancellationToken)
     {
         var slicer = new CodeSlicer(model, cancellationToken);
         slicer.Include(method);
@@ -77,6 +83,13 @@ internal sealed class CodeSlicer
             hash.TransformBlock(separator, 0, 1, null, 0);
         }
 
+        foreach (var fact in slicer.Facts(model.SyntaxTree))
+        {
+            var bytes = Encoding.UTF8.GetBytes(fact);
+            hash.TransformBlock(bytes, 0, bytes.Length, null, 0);
+            hash.TransformBlock(separator, 0, 1, null, 0);
+        }
+
         // Code in other assemblies is not copied: the name and version of each one the slice reaches stand for it.
         foreach (var assembly in slicer._referencedAssemblies)
         {
@@ -88,8 +101,41 @@ internal sealed class CodeSlicer
         hash.TransformFinalBlock(Array.Empty<byte>(), 0, 0);
         var version = string.Concat(hash.Hash.Select(b => b.ToString("x2", System.Globalization.CultureInfo.InvariantCulture)));
         var trees = ordered.Select(node => node.SyntaxTree).Distinct().ToList();
-        return ((source.ToString().Replace("\r\n", "\n"), version), trees);
+        var result = new SliceResult(source.ToString().Replace("\r\n", "\n"), version,
+            slicer._readNames.ToEquatableArray(), slicer._readAccessors.ToEquatableArray());
+        return (result, trees);
     }
+
+    /// <summary>
+    /// What the compiler decides from outside the tokens: the language version (binding rules differ between
+    /// versions), overflow checking when the project turns it on, then the facts found at places in the slice.
+    /// Optimization, nullable context and warnings are left out: they do not change what the code computes.
+    /// </summary>
+    private IEnumerable<string> Facts(SyntaxTree methodTree)
+    {
+        if (methodTree.Options is CSharpParseOptions parse)
+        {
+            yield return "C# " + ((int)parse.LanguageVersion).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        if (_compilation.Options.CheckOverflow)
+        {
+            yield return "checked";
+        }
+
+        // The same place can be recorded twice (a declaration walked in two shapes); one place, one fact.
+        foreach (var fact in _facts
+            .Distinct()
+            .OrderBy(fact => fact.Path, StringComparer.Ordinal)
+            .ThenBy(fact => fact.Position)
+            .ThenBy(fact => fact.Text, StringComparer.Ordinal)
+            .Select(fact => fact.Text))
+        {
+            yield return fact;
+        }
+    }
+
+    private void AddFact(SyntaxNode site, string text) => _facts.Add((site.SyntaxTree.FilePath, site.SpanStart, text));
 
     /// <summary>The node's text, from its doc comment (if any) on, with the first line's indentation removed from every line.</summary>
     private static string Dedented(SyntaxNode node)
@@ -148,8 +194,15 @@ internal sealed class CodeSlicer
         foreach (var node in declaration.DescendantNodes())
         {
             _cancellationToken.ThrowIfCancellationRequested();
+            if (node is InvocationExpressionSyntax invocation)
+            {
+                FindDeclaredRead(invocation, model);
+            }
+
             if (node is not (SimpleNameSyntax or BaseObjectCreationExpressionSyntax or BinaryExpressionSyntax or PrefixUnaryExpressionSyntax
-                or PostfixUnaryExpressionSyntax or ElementAccessExpressionSyntax or ConstructorInitializerSyntax or CastExpressionSyntax))
+                or PostfixUnaryExpressionSyntax or ElementAccessExpressionSyntax or ConstructorInitializerSyntax or CastExpressionSyntax)
+                // `x.ToString()!` binds to what its operand binds to, without the operand's receiver: the operand is walked anyway.
+                || node.IsKind(SyntaxKind.SuppressNullableWarningExpression))
             {
                 continue;
             }
@@ -168,8 +221,11 @@ internal sealed class CodeSlicer
             }
 
             // `[Artifact]`, `[Obsolete]`: a package's attribute does not compute the value, so its version is not recorded.
-            Reach(symbol, recordAssembly: !IsAttributeName(node));
+            var receiver = ReceiverOf(node, model, out var nonVirtual);
+            Reach(symbol, recordAssembly: !IsAttributeName(node), receiver, nonVirtual);
         }
+
+        WalkOperations(declaration, model);
     }
 
     private static bool IsAttributeName(SyntaxNode node)
@@ -187,7 +243,10 @@ internal sealed class CodeSlicer
     private static bool IsQualifier(SyntaxNode node, ISymbol symbol) =>
         symbol is INamedTypeSymbol && node.Parent is MemberAccessExpressionSyntax access && access.Expression == node;
 
-    private void Reach(ISymbol symbol, bool recordAssembly = true)
+    /// <summary>Brings a reached symbol's declarations into the slice, with what runs before it and what a call to it may dispatch to.</summary>
+    /// <param name="receiver">The static type of the instance the member is used on, when known: only types derived from it can be dispatched to.</param>
+    /// <param name="nonVirtual">A <c>base.M()</c> call: it runs exactly the member named, never an override.</param>
+    private void Reach(ISymbol symbol, bool recordAssembly = true, ITypeSymbol? receiver = null, bool nonVirtual = false)
     {
         symbol = symbol switch
         {
@@ -227,123 +286,19 @@ internal sealed class CodeSlicer
         if (inCompilation)
         {
             IncludeInitializationFor(symbol);
+            IncludeTypeParametersOfContainingTypes(symbol);
         }
 
-        ReachImplementationsOf(symbol);
+        if (!nonVirtual)
+        {
+            ReachImplementationsOf(symbol, receiver);
+        }
 
         // A call binds to a partial method's defining declaration, which has no body: the implementation decides the value.
         if (added && symbol is IMethodSymbol method && (method.PartialImplementationPart ?? method.PartialDefinitionPart) is { } otherPart)
         {
             Reach(otherPart);
         }
-    }
-
-    /// <summary>
-    /// Every implementation or override in the compilation of a reached interface, abstract or virtual member, wherever
-    /// the instance is created (a DI container, a property set in <c>Main</c>): conservative, it may recompute, never serve stale.
-    /// </summary>
-    private void ReachImplementationsOf(ISymbol member)
-    {
-        if (!IsDispatched(member) || !_dispatchedMembers.Add(member))
-        {
-            return;
-        }
-
-        foreach (var type in SourceTypes.GetValue(_compilation, SourceTypesOf))
-        {
-            _cancellationToken.ThrowIfCancellationRequested();
-            foreach (var implementation in ImplementationsIn(type, member))
-            {
-                Reach(implementation);
-            }
-        }
-    }
-
-    private static bool IsDispatched(ISymbol member) =>
-        member is IMethodSymbol or IPropertySymbol or IEventSymbol
-        && member.ContainingType is { } type
-        && (type.TypeKind == TypeKind.Interface
-            ? member.IsAbstract || member.IsVirtual
-            : type.TypeKind == TypeKind.Class && !type.IsSealed && !member.IsSealed && (member.IsAbstract || member.IsVirtual || member.IsOverride));
-
-    private static IEnumerable<ISymbol> ImplementationsIn(INamedTypeSymbol type, ISymbol member)
-    {
-        if (member.ContainingType.TypeKind == TypeKind.Interface)
-        {
-            foreach (var implemented in type.AllInterfaces)
-            {
-                if (!SymbolEqualityComparer.Default.Equals(implemented.OriginalDefinition, member.ContainingType))
-                {
-                    continue;
-                }
-
-                foreach (var candidate in implemented.GetMembers(member.Name))
-                {
-                    if (SymbolEqualityComparer.Default.Equals(candidate.OriginalDefinition, member)
-                        && type.FindImplementationForInterfaceMember(candidate) is { } implementation)
-                    {
-                        yield return implementation;
-                    }
-                }
-            }
-
-            yield break;
-        }
-
-        foreach (var candidate in type.GetMembers(member.Name))
-        {
-            for (var overridden = candidate.IsOverride ? Overridden(candidate) : null; overridden is not null; overridden = Overridden(overridden))
-            {
-                if (SymbolEqualityComparer.Default.Equals(overridden.OriginalDefinition, member))
-                {
-                    yield return candidate;
-                    break;
-                }
-            }
-        }
-    }
-
-    private static ISymbol? Overridden(ISymbol member) => member switch
-    {
-        IMethodSymbol method => method.OverriddenMethod,
-        IPropertySymbol property => property.OverriddenProperty,
-        IEventSymbol @event => @event.OverriddenEvent,
-        _ => null,
-    };
-
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Compilation, IReadOnlyList<INamedTypeSymbol>> SourceTypes = new();
-
-    /// <summary>The classes and structs declared in the compilation, nested ones included: where implementations can be.</summary>
-    private static IReadOnlyList<INamedTypeSymbol> SourceTypesOf(Compilation compilation)
-    {
-        var types = new List<INamedTypeSymbol>();
-        var namespaces = new Stack<INamespaceSymbol>();
-        namespaces.Push(compilation.Assembly.GlobalNamespace);
-        while (namespaces.Count > 0)
-        {
-            var current = namespaces.Pop();
-            foreach (var nested in current.GetNamespaceMembers())
-            {
-                namespaces.Push(nested);
-            }
-
-            var pendingTypes = new Stack<INamedTypeSymbol>(current.GetTypeMembers());
-            while (pendingTypes.Count > 0)
-            {
-                var type = pendingTypes.Pop();
-                if (type.TypeKind is TypeKind.Class or TypeKind.Struct)
-                {
-                    types.Add(type);
-                }
-
-                foreach (var nested in type.GetTypeMembers())
-                {
-                    pendingTypes.Push(nested);
-                }
-            }
-        }
-
-        return types;
     }
 
     /// <summary>
@@ -445,6 +400,40 @@ internal sealed class CodeSlicer
                 attribute.Name.ToString() is var name
                 && (name.EndsWith("ModuleInitializer", StringComparison.Ordinal) || name.EndsWith("ModuleInitializerAttribute", StringComparison.Ordinal))))
             .ToList<SyntaxNode>();
+
+    /// <summary>
+    /// A member of a generic type, reached without the whole type (<c>Joiner&lt;T&gt;.Join</c>): the type's parameter list
+    /// and constraints decide how the member's body binds (<c>where T : IEnumerable&lt;string&gt;</c> makes
+    /// <c>string.Join(",", items)</c> call another overload), so they join the slice.
+    /// </summary>
+    private void IncludeTypeParametersOfContainingTypes(ISymbol member)
+    {
+        for (var type = member.ContainingType; type is not null; type = type.ContainingType)
+        {
+            if (type.TypeParameters.Length == 0)
+            {
+                continue;
+            }
+
+            foreach (var reference in type.DeclaringSyntaxReferences)
+            {
+                if (!_compilation.ContainsSyntaxTree(reference.SyntaxTree) || reference.GetSyntax(_cancellationToken) is not TypeDeclarationSyntax declaration)
+                {
+                    continue;
+                }
+
+                if (declaration.TypeParameterList is { } parameters)
+                {
+                    Include(parameters);
+                }
+
+                foreach (var clause in declaration.ConstraintClauses)
+                {
+                    Include(clause);
+                }
+            }
+        }
+    }
 
     /// <summary>
     /// The other declarations of a partial property, indexer or event (C# 13 and later): the reached one may be the

@@ -40,7 +40,7 @@ internal static class MethodParser
             return null;
         }
 
-        var (source, version) = SliceCache.GetOrSlice(context.SemanticModel, context.TargetNode, cancellationToken);
+        var slice = SliceCache.GetOrSlice(context.SemanticModel, context.TargetNode, cancellationToken);
         var isPublic = Accessibility.IsPublic(method) && Accessibility.IsPublicType(valueType) && method.Parameters.All(p => Accessibility.IsPublicType(p.Type));
         var description = attribute.NamedArguments.FirstOrDefault(a => a.Key == "Description").Value.Value as string;
 
@@ -54,9 +54,11 @@ internal static class MethodParser
             ValueType: valueType.ToDisplayString(TypeFormat),
             Async: asyncKind,
             Parameters: method.Parameters.Select(Parameter).ToEquatableArray(),
-            CodeVersion: version,
-            SourceCode: source,
-            Description: description);
+            CodeVersion: slice.CodeVersion,
+            SourceCode: slice.SourceCode,
+            Description: description,
+            ReadNames: slice.ReadNames,
+            ReadAccessors: slice.ReadAccessors);
     }
 
     private static bool IsInGenericType(IMethodSymbol method)

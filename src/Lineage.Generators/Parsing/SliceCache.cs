@@ -23,7 +23,7 @@ internal static class SliceCache
     private static readonly ConditionalWeakTable<Compilation, Shape> Shapes = new();
     private static readonly ConditionalWeakTable<SyntaxTree, string> TreeShapes = new();
 
-    public static (string SourceCode, string CodeVersion) GetOrSlice(SemanticModel model, SyntaxNode method, System.Threading.CancellationToken cancellationToken)
+    public static SliceResult GetOrSlice(SemanticModel model, SyntaxNode method, System.Threading.CancellationToken cancellationToken)
     {
         var compilation = model.Compilation;
         var shape = Shapes.GetValue(compilation, ShapeOf);
@@ -88,5 +88,5 @@ internal static class SliceCache
         private CompilationOptions Options => options;
     }
 
-    private sealed record Entry(Shape Shape, IReadOnlyList<SyntaxTree> Trees, (string SourceCode, string CodeVersion) Result);
+    private sealed record Entry(Shape Shape, IReadOnlyList<SyntaxTree> Trees, SliceResult Result);
 }

@@ -11,6 +11,12 @@ namespace Survey.App;
 [global::System.CodeDom.Compiler.GeneratedCode("Lineage.Generators", "1.0")]
 public static partial class Artifacts
 {
+    /// <summary>The project's declared lineage: each artifact it produces and the artifacts its code reads, found at compile time.</summary>
+    public static readonly global::Lineage.DeclaredGraph Graph = new global::Lineage.DeclaredGraph(new (string Name, global::System.Collections.Generic.IReadOnlyList<string> Upstream)[]
+    {
+        (global::Survey.App.Artifacts.WeeklyReport.Name, global::Survey.App.Artifacts.WeeklyReport.Upstream),
+    });
+
     /// <summary>The artifact <c>weekly-report</c>, produced by <c>Survey.Reports.Weekly</c>.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Lineage.Generators", "1.0")]
     public static class WeeklyReport
@@ -19,13 +25,16 @@ public static partial class Artifacts
         public const string Name = "weekly-report";
 
         /// <summary>Hash of the normalized code that produces the artifact.</summary>
-        public const string CodeVersion = "c340dae91ae0e4d88bbc5dd81bf4560f757fd560c1638a034eb9950a6add7f20";
+        public const string CodeVersion = "134d548c09b97c7f6b353e4540939e2b55f7993273d0eead13e0ddaee270024b";
 
         /// <summary>The producing method and everything it reaches in this compilation, as written.</summary>
         public const string SourceCode = "public enum Priority\n{\n    Low,\n    Normal,\n    High,\n}\n\n[Artifact]\npublic sealed class Report\n{\n    public required string Title { get; init; }\n\n    public string Author { get; init; } = \"unknown\";\n\n    public List<int> Counts { get; set; } = [];\n\n    public Dictionary<string, double> Scores { get; set; } = [];\n\n    public Dictionary<Priority, List<string>> Tags { get; set; } = [];\n\n    public Priority Priority { get; set; }\n\n    public int? Reviewer { get; set; }\n\n    public string? Comment { get; set; }\n\n    public float[] Weights { get; set; } = [];\n\n    public DateTime CreatedAt { get; set; }\n\n    public Section? Summary { get; set; }\n\n    public List<Section> Sections { get; set; } = [];\n\n    public Section[] Appendix { get; set; } = [];\n\n    [Artifact]\n    public sealed record Section(string Heading, int Words);\n}\n\n[Artifact(\"weekly-report\")]\npublic static Report Weekly(string title) => new() { Title = title };";
 
+        /// <summary>The artifacts this code reads, found by the compiler in its slice (declared lineage): names, sorted.</summary>
+        public static readonly global::System.Collections.Generic.IReadOnlyList<string> Upstream = global::System.Array.Empty<string>();
+
         /// <summary>The code record stored with every version saved through this accessor.</summary>
-        public static readonly global::Lineage.ArtifactCode Code = new global::Lineage.ArtifactCode(CodeVersion, SourceCode, "Survey", "0.0.0.0", null);
+        public static readonly global::Lineage.ArtifactCode Code = new global::Lineage.ArtifactCode(CodeVersion, SourceCode, "Survey", "0.0.0.0", null) { Upstream = global::Survey.App.Artifacts.WeeklyReport.Upstream };
 
         /// <summary>Saves <paramref name="value"/> as the next version, with the producing code.</summary>
         public static global::Lineage.ArtifactRecord Save(global::Survey.Report value, global::Lineage.ArtifactStore? store = null) => (store ?? global::Lineage.ArtifactStore.Default).Save(global::Survey.App.Artifacts.WeeklyReport.Name, value, global::Survey.App.Artifacts.WeeklyReport.Code);
@@ -48,14 +57,10 @@ public static partial class Artifacts
         /// </summary>
         public static global::Survey.Report GetOrCompute(string title, global::Lineage.ArtifactStore? store = null)
         {
-            string inputsHash;
-            using (var hasher = new global::Lineage.InputHasher())
-            {
-                hasher.Add(title);
-                inputsHash = hasher.Finish();
-            }
+            using var hasher = new global::Lineage.InputHasher();
+            hasher.Add(title);
 
-            return (store ?? global::Lineage.ArtifactStore.Default).GetOrCompute<global::Survey.Report>(global::Survey.App.Artifacts.WeeklyReport.Name, global::Survey.App.Artifacts.WeeklyReport.Code, inputsHash, () => global::Survey.Reports.Weekly(title));
+            return (store ?? global::Lineage.ArtifactStore.Default).GetOrCompute<global::Survey.Report>(global::Survey.App.Artifacts.WeeklyReport.Name, global::Survey.App.Artifacts.WeeklyReport.Code, hasher, () => global::Survey.Reports.Weekly(title));
         }
     }
 

@@ -11,6 +11,15 @@ namespace Lab.App;
 [global::System.CodeDom.Compiler.GeneratedCode("Lineage.Generators", "1.0")]
 public static partial class Artifacts
 {
+    /// <summary>The project's declared lineage: each artifact it produces and the artifacts its code reads, found at compile time.</summary>
+    public static readonly global::Lineage.DeclaredGraph Graph = new global::Lineage.DeclaredGraph(new (string Name, global::System.Collections.Generic.IReadOnlyList<string> Upstream)[]
+    {
+        (global::Lab.App.Artifacts.MeanSummary.Name, global::Lab.App.Artifacts.MeanSummary.Upstream),
+        (global::Lab.App.Artifacts.SampleCount.Name, global::Lab.App.Artifacts.SampleCount.Upstream),
+        (global::Lab.App.Artifacts.ScaledSum.Name, global::Lab.App.Artifacts.ScaledSum.Upstream),
+        (global::Lab.App.Artifacts.SlowSummary.Name, global::Lab.App.Artifacts.SlowSummary.Upstream),
+    });
+
     /// <summary>The artifact <c>mean-summary</c>, produced by <c>Lab.Stats.Summarize</c>. Mean of the samples</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Lineage.Generators", "1.0")]
     public static class MeanSummary
@@ -19,13 +28,16 @@ public static partial class Artifacts
         public const string Name = "mean-summary";
 
         /// <summary>Hash of the normalized code that produces the artifact.</summary>
-        public const string CodeVersion = "af22d61612f1b91eb437f66bfce68844aaac0c76bb0e6d67a9469fd0be8a45b1";
+        public const string CodeVersion = "4b34f17b6b3c158cdd94f78737832b15cc5e58ce73a8006147dcef833703c893";
 
         /// <summary>The producing method and everything it reaches in this compilation, as written.</summary>
         public const string SourceCode = "public static double Sum(double[] values)\n{\n    var total = 0.0;\n    foreach (var value in values)\n    {\n        total += value;\n    }\n\n    return total;\n}\n\npublic static double Mean(double[] values) => values.Length == 0 ? 0 : Sum(values) / values.Length;\n\n[Artifact]\npublic sealed record Summary(string Label, double Mean, int Count);\n\npublic static int Calls;\n\n/// <summary>The mean of the samples.</summary>\n[Artifact(\"mean-summary\", Description = \"Mean of the samples\")]\npublic static Summary Summarize(double[] samples, string label = \"all\")\n{\n    Calls++;\n    return new(label, Maths.Mean(samples), samples.Length);\n}";
 
+        /// <summary>The artifacts this code reads, found by the compiler in its slice (declared lineage): names, sorted.</summary>
+        public static readonly global::System.Collections.Generic.IReadOnlyList<string> Upstream = global::System.Array.Empty<string>();
+
         /// <summary>The code record stored with every version saved through this accessor.</summary>
-        public static readonly global::Lineage.ArtifactCode Code = new global::Lineage.ArtifactCode(CodeVersion, SourceCode, "Lab", "0.0.0.0", null);
+        public static readonly global::Lineage.ArtifactCode Code = new global::Lineage.ArtifactCode(CodeVersion, SourceCode, "Lab", "0.0.0.0", null) { Upstream = global::Lab.App.Artifacts.MeanSummary.Upstream };
 
         /// <summary>Saves <paramref name="value"/> as the next version, with the producing code.</summary>
         public static global::Lineage.ArtifactRecord Save(global::Lab.Summary value, global::Lineage.ArtifactStore? store = null) => (store ?? global::Lineage.ArtifactStore.Default).Save(global::Lab.App.Artifacts.MeanSummary.Name, value, global::Lab.App.Artifacts.MeanSummary.Code);
@@ -48,15 +60,11 @@ public static partial class Artifacts
         /// </summary>
         public static global::Lab.Summary GetOrCompute(double[] samples, string label = "all", global::Lineage.ArtifactStore? store = null)
         {
-            string inputsHash;
-            using (var hasher = new global::Lineage.InputHasher())
-            {
-                hasher.Add(samples);
-                hasher.Add(label);
-                inputsHash = hasher.Finish();
-            }
+            using var hasher = new global::Lineage.InputHasher();
+            hasher.Add(samples);
+            hasher.Add(label);
 
-            return (store ?? global::Lineage.ArtifactStore.Default).GetOrCompute<global::Lab.Summary>(global::Lab.App.Artifacts.MeanSummary.Name, global::Lab.App.Artifacts.MeanSummary.Code, inputsHash, () => global::Lab.Stats.Summarize(samples, label));
+            return (store ?? global::Lineage.ArtifactStore.Default).GetOrCompute<global::Lab.Summary>(global::Lab.App.Artifacts.MeanSummary.Name, global::Lab.App.Artifacts.MeanSummary.Code, hasher, () => global::Lab.Stats.Summarize(samples, label));
         }
     }
 
@@ -68,13 +76,16 @@ public static partial class Artifacts
         public const string Name = "sample-count";
 
         /// <summary>Hash of the normalized code that produces the artifact.</summary>
-        public const string CodeVersion = "b5cf0555ccef1966d21ad131354949ec29bb3f2760b5e2eb67e4ebc23529bd4d";
+        public const string CodeVersion = "78fa19fd6a5ff1f3c24e86bd46baa79e8f57dbad5bbd1b325f2aebc4a7b98d07";
 
         /// <summary>The producing method and everything it reaches in this compilation, as written.</summary>
         public const string SourceCode = "public static int Calls;\n\n[Artifact(\"sample-count\")]\npublic static ValueTask<int> CountAsync(double[] samples)\n{\n    Calls++;\n    return new(samples.Length);\n}";
 
+        /// <summary>The artifacts this code reads, found by the compiler in its slice (declared lineage): names, sorted.</summary>
+        public static readonly global::System.Collections.Generic.IReadOnlyList<string> Upstream = global::System.Array.Empty<string>();
+
         /// <summary>The code record stored with every version saved through this accessor.</summary>
-        public static readonly global::Lineage.ArtifactCode Code = new global::Lineage.ArtifactCode(CodeVersion, SourceCode, "Lab", "0.0.0.0", null);
+        public static readonly global::Lineage.ArtifactCode Code = new global::Lineage.ArtifactCode(CodeVersion, SourceCode, "Lab", "0.0.0.0", null) { Upstream = global::Lab.App.Artifacts.SampleCount.Upstream };
 
         /// <summary>Saves <paramref name="value"/> as the next version, with the producing code.</summary>
         public static global::Lineage.ArtifactRecord Save(int value, global::Lineage.ArtifactStore? store = null) => (store ?? global::Lineage.ArtifactStore.Default).Save(global::Lab.App.Artifacts.SampleCount.Name, value, global::Lab.App.Artifacts.SampleCount.Code);
@@ -97,14 +108,10 @@ public static partial class Artifacts
         /// </summary>
         public static async global::System.Threading.Tasks.Task<int> GetOrComputeAsync(double[] samples, global::Lineage.ArtifactStore? store = null)
         {
-            string inputsHash;
-            using (var hasher = new global::Lineage.InputHasher())
-            {
-                hasher.Add(samples);
-                inputsHash = hasher.Finish();
-            }
+            using var hasher = new global::Lineage.InputHasher();
+            hasher.Add(samples);
 
-            return await (store ?? global::Lineage.ArtifactStore.Default).GetOrComputeAsync<int>(global::Lab.App.Artifacts.SampleCount.Name, global::Lab.App.Artifacts.SampleCount.Code, inputsHash, _ => global::Lab.Stats.CountAsync(samples).AsTask(), default).ConfigureAwait(false);
+            return await (store ?? global::Lineage.ArtifactStore.Default).GetOrComputeAsync<int>(global::Lab.App.Artifacts.SampleCount.Name, global::Lab.App.Artifacts.SampleCount.Code, hasher, _ => global::Lab.Stats.CountAsync(samples).AsTask(), default).ConfigureAwait(false);
         }
     }
 
@@ -116,13 +123,16 @@ public static partial class Artifacts
         public const string Name = "scaled-sum";
 
         /// <summary>Hash of the normalized code that produces the artifact.</summary>
-        public const string CodeVersion = "2eb3572730f63413cf8f33242144c00c367ecdb1f174c115f7f260ff645b31f0";
+        public const string CodeVersion = "7c31b8ce195b0de2b132c3395ae9c7dcc2fdedaf51eed804a0ad1a5b38946e93";
 
         /// <summary>The producing method and everything it reaches in this compilation, as written.</summary>
         public const string SourceCode = "public static double Sum(double[] values)\n{\n    var total = 0.0;\n    foreach (var value in values)\n    {\n        total += value;\n    }\n\n    return total;\n}\n\npublic static int Calls;\n\npublic double Factor { get; init; } = 2;\n\n[Artifact(\"scaled-sum\")]\npublic double ScaledSum(double[] samples)\n{\n    Stats.Calls++;\n    return Maths.Sum(samples) * Factor;\n}";
 
+        /// <summary>The artifacts this code reads, found by the compiler in its slice (declared lineage): names, sorted.</summary>
+        public static readonly global::System.Collections.Generic.IReadOnlyList<string> Upstream = global::System.Array.Empty<string>();
+
         /// <summary>The code record stored with every version saved through this accessor.</summary>
-        public static readonly global::Lineage.ArtifactCode Code = new global::Lineage.ArtifactCode(CodeVersion, SourceCode, "Lab", "0.0.0.0", null);
+        public static readonly global::Lineage.ArtifactCode Code = new global::Lineage.ArtifactCode(CodeVersion, SourceCode, "Lab", "0.0.0.0", null) { Upstream = global::Lab.App.Artifacts.ScaledSum.Upstream };
 
         /// <summary>Saves <paramref name="value"/> as the next version, with the producing code.</summary>
         public static global::Lineage.ArtifactRecord Save(double value, global::Lineage.ArtifactStore? store = null) => (store ?? global::Lineage.ArtifactStore.Default).Save(global::Lab.App.Artifacts.ScaledSum.Name, value, global::Lab.App.Artifacts.ScaledSum.Code);
@@ -145,15 +155,11 @@ public static partial class Artifacts
         /// </summary>
         public static double GetOrCompute(global::Lab.Scaler instance, double[] samples, global::Lineage.ArtifactStore? store = null)
         {
-            string inputsHash;
-            using (var hasher = new global::Lineage.InputHasher())
-            {
-                hasher.Add(instance);
-                hasher.Add(samples);
-                inputsHash = hasher.Finish();
-            }
+            using var hasher = new global::Lineage.InputHasher();
+            hasher.Add(instance);
+            hasher.Add(samples);
 
-            return (store ?? global::Lineage.ArtifactStore.Default).GetOrCompute<double>(global::Lab.App.Artifacts.ScaledSum.Name, global::Lab.App.Artifacts.ScaledSum.Code, inputsHash, () => instance.ScaledSum(samples));
+            return (store ?? global::Lineage.ArtifactStore.Default).GetOrCompute<double>(global::Lab.App.Artifacts.ScaledSum.Name, global::Lab.App.Artifacts.ScaledSum.Code, hasher, () => instance.ScaledSum(samples));
         }
     }
 
@@ -165,13 +171,16 @@ public static partial class Artifacts
         public const string Name = "slow-summary";
 
         /// <summary>Hash of the normalized code that produces the artifact.</summary>
-        public const string CodeVersion = "84675657df832e7f6b3692e737377539cc024435665774d4de3c84091749d839";
+        public const string CodeVersion = "b73a1b357370000768ec6399f83a7d73bc6e93a38681421fb72646c091df7cba";
 
         /// <summary>The producing method and everything it reaches in this compilation, as written.</summary>
         public const string SourceCode = "public static double Sum(double[] values)\n{\n    var total = 0.0;\n    foreach (var value in values)\n    {\n        total += value;\n    }\n\n    return total;\n}\n\npublic static double Mean(double[] values) => values.Length == 0 ? 0 : Sum(values) / values.Length;\n\n[Artifact]\npublic sealed record Summary(string Label, double Mean, int Count);\n\npublic static int Calls;\n\n[Artifact(\"slow-summary\")]\npublic static async Task<Summary> SummarizeAsync(double[] samples, int take = 10, CancellationToken cancellationToken = default)\n{\n    Calls++;\n    await Task.Yield();\n    cancellationToken.ThrowIfCancellationRequested();\n    var part = samples.Take(take).ToArray();\n    return new(\"first\", Maths.Mean(part), part.Length);\n}";
 
+        /// <summary>The artifacts this code reads, found by the compiler in its slice (declared lineage): names, sorted.</summary>
+        public static readonly global::System.Collections.Generic.IReadOnlyList<string> Upstream = global::System.Array.Empty<string>();
+
         /// <summary>The code record stored with every version saved through this accessor.</summary>
-        public static readonly global::Lineage.ArtifactCode Code = new global::Lineage.ArtifactCode(CodeVersion, SourceCode, "Lab", "0.0.0.0", null);
+        public static readonly global::Lineage.ArtifactCode Code = new global::Lineage.ArtifactCode(CodeVersion, SourceCode, "Lab", "0.0.0.0", null) { Upstream = global::Lab.App.Artifacts.SlowSummary.Upstream };
 
         /// <summary>Saves <paramref name="value"/> as the next version, with the producing code.</summary>
         public static global::Lineage.ArtifactRecord Save(global::Lab.Summary value, global::Lineage.ArtifactStore? store = null) => (store ?? global::Lineage.ArtifactStore.Default).Save(global::Lab.App.Artifacts.SlowSummary.Name, value, global::Lab.App.Artifacts.SlowSummary.Code);
@@ -194,15 +203,11 @@ public static partial class Artifacts
         /// </summary>
         public static async global::System.Threading.Tasks.Task<global::Lab.Summary> GetOrComputeAsync(double[] samples, int take = 10, global::System.Threading.CancellationToken cancellationToken = default, global::Lineage.ArtifactStore? store = null)
         {
-            string inputsHash;
-            using (var hasher = new global::Lineage.InputHasher())
-            {
-                hasher.Add(samples);
-                hasher.Add(take);
-                inputsHash = hasher.Finish();
-            }
+            using var hasher = new global::Lineage.InputHasher();
+            hasher.Add(samples);
+            hasher.Add(take);
 
-            return await (store ?? global::Lineage.ArtifactStore.Default).GetOrComputeAsync<global::Lab.Summary>(global::Lab.App.Artifacts.SlowSummary.Name, global::Lab.App.Artifacts.SlowSummary.Code, inputsHash, _ => global::Lab.Stats.SummarizeAsync(samples, take, cancellationToken), cancellationToken).ConfigureAwait(false);
+            return await (store ?? global::Lineage.ArtifactStore.Default).GetOrComputeAsync<global::Lab.Summary>(global::Lab.App.Artifacts.SlowSummary.Name, global::Lab.App.Artifacts.SlowSummary.Code, hasher, _ => global::Lab.Stats.SummarizeAsync(samples, take, cancellationToken), cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -11,6 +11,12 @@ namespace Shop.App;
 [global::System.CodeDom.Compiler.GeneratedCode("Lineage.Generators", "1.0")]
 public static partial class Artifacts
 {
+    /// <summary>The project's declared lineage: each artifact it produces and the artifacts its code reads, found at compile time.</summary>
+    public static readonly global::Lineage.DeclaredGraph Graph = new global::Lineage.DeclaredGraph(new (string Name, global::System.Collections.Generic.IReadOnlyList<string> Upstream)[]
+    {
+        (global::Shop.App.Artifacts.LatestOrder.Name, global::Shop.App.Artifacts.LatestOrder.Upstream),
+    });
+
     /// <summary>The artifact <c>latest-order</c>, produced by <c>Shop.Orders.Latest</c>.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Lineage.Generators", "1.0")]
     public static class LatestOrder
@@ -19,13 +25,16 @@ public static partial class Artifacts
         public const string Name = "latest-order";
 
         /// <summary>Hash of the normalized code that produces the artifact.</summary>
-        public const string CodeVersion = "766f6db5ec2631f047c1ddf12da45aed2208b88e786065e5450f80d74af6826d";
+        public const string CodeVersion = "bcc59f7578d8fa2e7c02fa46286302275834bc2818558bfa1dc4bf38e87d3ea9";
 
         /// <summary>The producing method and everything it reaches in this compilation, as written.</summary>
         public const string SourceCode = "[Artifact]\npublic sealed record Order(int Id, string Customer, double[] Amounts, string? Note, List<Line> Lines);\n\n[Artifact]\npublic sealed record Line(string Sku, int Quantity);\n\n[Artifact(\"latest-order\")]\npublic static Order Latest(int id) => new(id, \"ada\", [1.5, 2.5], null, [new Line(\"pen\", 2)]);";
 
+        /// <summary>The artifacts this code reads, found by the compiler in its slice (declared lineage): names, sorted.</summary>
+        public static readonly global::System.Collections.Generic.IReadOnlyList<string> Upstream = global::System.Array.Empty<string>();
+
         /// <summary>The code record stored with every version saved through this accessor.</summary>
-        public static readonly global::Lineage.ArtifactCode Code = new global::Lineage.ArtifactCode(CodeVersion, SourceCode, "Shop", "0.0.0.0", null);
+        public static readonly global::Lineage.ArtifactCode Code = new global::Lineage.ArtifactCode(CodeVersion, SourceCode, "Shop", "0.0.0.0", null) { Upstream = global::Shop.App.Artifacts.LatestOrder.Upstream };
 
         /// <summary>Saves <paramref name="value"/> as the next version, with the producing code.</summary>
         public static global::Lineage.ArtifactRecord Save(global::Shop.Order value, global::Lineage.ArtifactStore? store = null) => (store ?? global::Lineage.ArtifactStore.Default).Save(global::Shop.App.Artifacts.LatestOrder.Name, value, global::Shop.App.Artifacts.LatestOrder.Code);
@@ -48,14 +57,10 @@ public static partial class Artifacts
         /// </summary>
         public static global::Shop.Order GetOrCompute(int id, global::Lineage.ArtifactStore? store = null)
         {
-            string inputsHash;
-            using (var hasher = new global::Lineage.InputHasher())
-            {
-                hasher.Add(id);
-                inputsHash = hasher.Finish();
-            }
+            using var hasher = new global::Lineage.InputHasher();
+            hasher.Add(id);
 
-            return (store ?? global::Lineage.ArtifactStore.Default).GetOrCompute<global::Shop.Order>(global::Shop.App.Artifacts.LatestOrder.Name, global::Shop.App.Artifacts.LatestOrder.Code, inputsHash, () => global::Shop.Orders.Latest(id));
+            return (store ?? global::Lineage.ArtifactStore.Default).GetOrCompute<global::Shop.Order>(global::Shop.App.Artifacts.LatestOrder.Name, global::Shop.App.Artifacts.LatestOrder.Code, hasher, () => global::Shop.Orders.Latest(id));
         }
     }
 

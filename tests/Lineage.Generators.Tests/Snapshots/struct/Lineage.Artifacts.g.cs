@@ -11,6 +11,13 @@ namespace Maps.App;
 [global::System.CodeDom.Compiler.GeneratedCode("Lineage.Generators", "1.0")]
 public static partial class Artifacts
 {
+    /// <summary>The project's declared lineage: each artifact it produces and the artifacts its code reads, found at compile time.</summary>
+    public static readonly global::Lineage.DeclaredGraph Graph = new global::Lineage.DeclaredGraph(new (string Name, global::System.Collections.Generic.IReadOnlyList<string> Upstream)[]
+    {
+        (global::Maps.App.Artifacts.Home.Name, global::Maps.App.Artifacts.Home.Upstream),
+        (global::Maps.App.Artifacts.MorningRun.Name, global::Maps.App.Artifacts.MorningRun.Upstream),
+    });
+
     /// <summary>The artifact <c>home</c>, produced by <c>Maps.Tracks.Home</c>.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("Lineage.Generators", "1.0")]
     public static class Home
@@ -19,13 +26,16 @@ public static partial class Artifacts
         public const string Name = "home";
 
         /// <summary>Hash of the normalized code that produces the artifact.</summary>
-        public const string CodeVersion = "440da3baf6aa1cba230365f0cf2daa97cb99f7625b7a1c69cceb9d9add5b05a9";
+        public const string CodeVersion = "45b9ce3e14b9d4ef816729d5c9f2451f76068b8d815e5df1b94918466a7c204f";
 
         /// <summary>The producing method and everything it reaches in this compilation, as written.</summary>
         public const string SourceCode = "[Artifact]\npublic readonly record struct Coordinate(double Latitude, double Longitude);\n\n[Artifact(\"home\")]\npublic static Coordinate Home() => new(48.85, 2.35);";
 
+        /// <summary>The artifacts this code reads, found by the compiler in its slice (declared lineage): names, sorted.</summary>
+        public static readonly global::System.Collections.Generic.IReadOnlyList<string> Upstream = global::System.Array.Empty<string>();
+
         /// <summary>The code record stored with every version saved through this accessor.</summary>
-        public static readonly global::Lineage.ArtifactCode Code = new global::Lineage.ArtifactCode(CodeVersion, SourceCode, "Maps", "0.0.0.0", null);
+        public static readonly global::Lineage.ArtifactCode Code = new global::Lineage.ArtifactCode(CodeVersion, SourceCode, "Maps", "0.0.0.0", null) { Upstream = global::Maps.App.Artifacts.Home.Upstream };
 
         /// <summary>Saves <paramref name="value"/> as the next version, with the producing code.</summary>
         public static global::Lineage.ArtifactRecord Save(global::Maps.Coordinate value, global::Lineage.ArtifactStore? store = null) => (store ?? global::Lineage.ArtifactStore.Default).Save(global::Maps.App.Artifacts.Home.Name, value, global::Maps.App.Artifacts.Home.Code);
@@ -48,13 +58,9 @@ public static partial class Artifacts
         /// </summary>
         public static global::Maps.Coordinate GetOrCompute(global::Lineage.ArtifactStore? store = null)
         {
-            string inputsHash;
-            using (var hasher = new global::Lineage.InputHasher())
-            {
-                inputsHash = hasher.Finish();
-            }
+            using var hasher = new global::Lineage.InputHasher();
 
-            return (store ?? global::Lineage.ArtifactStore.Default).GetOrCompute<global::Maps.Coordinate>(global::Maps.App.Artifacts.Home.Name, global::Maps.App.Artifacts.Home.Code, inputsHash, () => global::Maps.Tracks.Home());
+            return (store ?? global::Lineage.ArtifactStore.Default).GetOrCompute<global::Maps.Coordinate>(global::Maps.App.Artifacts.Home.Name, global::Maps.App.Artifacts.Home.Code, hasher, () => global::Maps.Tracks.Home());
         }
     }
 
@@ -66,13 +72,16 @@ public static partial class Artifacts
         public const string Name = "morning-run";
 
         /// <summary>Hash of the normalized code that produces the artifact.</summary>
-        public const string CodeVersion = "1ca9670c52db92644e1ddba2fa430e0af45b77d8f1de8c868bbdb730171f2b69";
+        public const string CodeVersion = "c353654ebf8fa6156d049587c7b1b876cf620011cee246207427ea7947702658";
 
         /// <summary>The producing method and everything it reaches in this compilation, as written.</summary>
         public const string SourceCode = "[Artifact]\npublic readonly record struct Coordinate(double Latitude, double Longitude);\n\n[Artifact]\npublic struct Track\n{\n    public string? Name { get; set; }\n\n    public Coordinate[]? Points { get; set; }\n\n    public Coordinate? Start { get; set; }\n\n    public long Ticks;\n}\n\n[Artifact(\"home\")]\npublic static Coordinate Home() => new(48.85, 2.35);\n\n[Artifact(\"morning-run\")]\npublic static Track MorningRun() => new() { Name = \"run\", Points = [Home()], Start = Home(), Ticks = 42 };";
 
+        /// <summary>The artifacts this code reads, found by the compiler in its slice (declared lineage): names, sorted.</summary>
+        public static readonly global::System.Collections.Generic.IReadOnlyList<string> Upstream = global::System.Array.Empty<string>();
+
         /// <summary>The code record stored with every version saved through this accessor.</summary>
-        public static readonly global::Lineage.ArtifactCode Code = new global::Lineage.ArtifactCode(CodeVersion, SourceCode, "Maps", "0.0.0.0", null);
+        public static readonly global::Lineage.ArtifactCode Code = new global::Lineage.ArtifactCode(CodeVersion, SourceCode, "Maps", "0.0.0.0", null) { Upstream = global::Maps.App.Artifacts.MorningRun.Upstream };
 
         /// <summary>Saves <paramref name="value"/> as the next version, with the producing code.</summary>
         public static global::Lineage.ArtifactRecord Save(global::Maps.Track value, global::Lineage.ArtifactStore? store = null) => (store ?? global::Lineage.ArtifactStore.Default).Save(global::Maps.App.Artifacts.MorningRun.Name, value, global::Maps.App.Artifacts.MorningRun.Code);
@@ -95,13 +104,9 @@ public static partial class Artifacts
         /// </summary>
         public static global::Maps.Track GetOrCompute(global::Lineage.ArtifactStore? store = null)
         {
-            string inputsHash;
-            using (var hasher = new global::Lineage.InputHasher())
-            {
-                inputsHash = hasher.Finish();
-            }
+            using var hasher = new global::Lineage.InputHasher();
 
-            return (store ?? global::Lineage.ArtifactStore.Default).GetOrCompute<global::Maps.Track>(global::Maps.App.Artifacts.MorningRun.Name, global::Maps.App.Artifacts.MorningRun.Code, inputsHash, () => global::Maps.Tracks.MorningRun());
+            return (store ?? global::Lineage.ArtifactStore.Default).GetOrCompute<global::Maps.Track>(global::Maps.App.Artifacts.MorningRun.Name, global::Maps.App.Artifacts.MorningRun.Code, hasher, () => global::Maps.Tracks.MorningRun());
         }
     }
 
