@@ -9,6 +9,10 @@ public enum Species
     Virginica,
 }
 
+/// <summary>Measurements and targets, prepared from raw text: the pipeline's first artifact.</summary>
+[Artifact]
+public sealed record IrisDataset(float[][] Features, float[] Targets);
+
 /// <summary>A linear model. [Artifact] gives it a serializer: no partial, no [MemoryPackable].</summary>
 [Artifact]
 public sealed record IrisModel(float[] Weights, float Bias);

@@ -1,16 +1,26 @@
-// A pipeline with compile-time provenance: [Artifact] types get serializers, [Artifact("name")] methods get typed
-// accessors carrying their code, and GetOrCompute skips work whose code and inputs were already computed.
+// A three-step pipeline with compile-time provenance and exact lineage: prepare → train → evaluate. [Artifact] types get
+// serializers, [Artifact("name")] methods get typed accessors carrying their code, GetOrCompute skips work whose code and
+// inputs were already computed, and every argument that equals a stored version is recorded as that version's input.
 using IrisPipeline;
 using Lineage;
 
-float[][] features = [[1.4f, 0.2f], [4.7f, 1.4f], [6.0f, 2.5f], [1.3f, 0.2f], [4.5f, 1.5f], [5.1f, 1.9f]];
-float[] targets = [5.1f, 7.0f, 6.3f, 4.9f, 6.4f, 5.8f];
+const string Measurements = """
+    1.4, 0.2, 5.1
+    4.7, 1.4, 7.0
+    6.0, 2.5, 6.3
+    1.3, 0.2, 4.9
+    4.5, 1.5, 6.4
+    5.1, 1.9, 5.8
+    """;
 
 var store = ArtifactStore.Default;
 Console.WriteLine($"Store: {store.Options.MaskedDatabaseUrl}");
 
+var data = Artifacts.IrisData.GetOrCompute(Measurements);
+Console.WriteLine($"Prepared iris-data: {data.Features.Length} flowers");
+
 var before = store.List().FirstOrDefault(a => a.Name == Artifacts.IrisModel.Name)?.Version ?? 0;
-var model = Artifacts.IrisModel.GetOrCompute(features, targets);
+var model = Artifacts.IrisModel.GetOrCompute(data);
 var after = Artifacts.IrisModel.Versions()[^1];
 Console.WriteLine(after.Version > before
     ? $"Trained iris-model: computed and saved as v{after.Version}"
@@ -18,8 +28,15 @@ Console.WriteLine(after.Version > before
 Console.WriteLine($"  weights [{string.Join(", ", model.Weights.Select(w => w.ToString("F3")))}], bias {model.Bias:F3}");
 Console.WriteLine($"  code version {Artifacts.IrisModel.CodeVersion[..16]}…");
 
-var report = await Artifacts.IrisEvaluation.GetOrComputeAsync(model, features, targets, CancellationToken.None);
+var report = await Artifacts.IrisEvaluation.GetOrComputeAsync(model, data, CancellationToken.None);
 Console.WriteLine($"Evaluation: {report.Summary}");
+
+Console.WriteLine();
+Console.WriteLine("What iris-evaluation was computed from (lineage graph iris-evaluation):");
+foreach (var input in store.Lineage.Inputs(Artifacts.IrisEvaluation.Name))
+{
+    Console.WriteLine($"  {input}{(input.IsExact ? " (exact: an argument equal to this version)" : string.Empty)}");
+}
 
 var record = store.Get(Artifacts.IrisModel.Name);
 Console.WriteLine();

@@ -4,10 +4,21 @@ namespace IrisPipeline;
 
 public static class Training
 {
+    /// <summary>Parses "petal length, petal width, sepal length" lines into a dataset: step one of the pipeline.</summary>
+    [Artifact("iris-data", Description = "Petal measurements and sepal lengths")]
+    public static IrisDataset Prepare(string csv)
+    {
+        var rows = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(line => line.Split(',').Select(cell => float.Parse(cell, System.Globalization.CultureInfo.InvariantCulture)).ToArray())
+            .ToArray();
+        return new IrisDataset([.. rows.Select(r => r[..^1])], [.. rows.Select(r => r[^1])]);
+    }
+
     /// <summary>Fits a linear model by gradient descent. Its code, and every helper it calls, is the artifact's provenance.</summary>
     [Artifact("iris-model", Description = "Linear model of petal length")]
-    public static IrisModel Train(float[][] features, float[] targets, int epochs = 200)
+    public static IrisModel Train(IrisDataset data, int epochs = 200)
     {
+        var (features, targets) = (data.Features, data.Targets);
         var weights = new float[features[0].Length];
         var bias = 0f;
         for (var epoch = 0; epoch < epochs; epoch++)
@@ -44,8 +55,9 @@ public static class Training
 
     /// <summary>An async artifact: the accessor gets GetOrComputeAsync, and the token is passed through, not hashed.</summary>
     [Artifact("iris-evaluation")]
-    public static async Task<EvaluationReport> EvaluateAsync(IrisModel model, float[][] features, float[] targets, CancellationToken cancellationToken)
+    public static async Task<EvaluationReport> EvaluateAsync(IrisModel model, IrisDataset data, CancellationToken cancellationToken)
     {
+        var (features, targets) = (data.Features, data.Targets);
         await Task.Yield();
         cancellationToken.ThrowIfCancellationRequested();
         var losses = features.Select((f, i) => (double)Math.Abs(Maths.Predict(f, model.Weights, model.Bias) - targets[i])).ToList();

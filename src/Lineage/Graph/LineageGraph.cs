@@ -45,7 +45,10 @@ public enum LineageNodeKind
 }
 
 /// <summary>One node of a <see cref="LineageGraph"/>.</summary>
-/// <param name="Id">Stable within the graph: <c>v:UID</c> for a version, <c>d:NAME@VERSION</c> for a deleted one, <c>r:UID</c> for a run.</param>
+/// <param name="Id">
+/// Stable within the graph: <c>v:UID</c> for a version, <c>d:NAME@VERSION</c> for a deleted one, <c>r:UID</c> for a run, or
+/// <c>r:UID:N</c> when the run saved versions from different inputs (one node per distinct set of inputs).
+/// </param>
 /// <param name="Kind">Version, deleted version or run.</param>
 /// <param name="Label">What to show: <c>NAME@VERSION</c>, or the run's name.</param>
 /// <param name="Depth">Steps from the graph's root (0 for the root).</param>

@@ -105,6 +105,7 @@ public sealed class LineageQueries
         }
 
         var rootId = VersionNode(walk.IdsByUid[root.Uid]);
+        var inputsByOutput = new Dictionary<long, List<(string Input, bool IsExact)>>();
         foreach (var row in walk.Rows)
         {
             if (!walk.Versions.ContainsKey(row.ArtifactId))
@@ -112,8 +113,7 @@ public sealed class LineageQueries
                 continue;
             }
 
-            var output = VersionNode(row.ArtifactId);
-            var outputRecord = walk.Versions[row.ArtifactId];
+            VersionNode(row.ArtifactId);
             string input;
             if (row.InputId is { } inputId && walk.Versions.ContainsKey(inputId))
             {
@@ -126,17 +126,39 @@ public sealed class LineageQueries
                 nodes.TryAdd(input, new LineageNode(input, LineageNodeKind.DeletedVersion, label, depths.GetValueOrDefault(row.ArtifactId) + 1));
             }
 
-            // Runs sit between a version's inputs and the version; a version saved before runs were recorded links straight.
-            if (outputRecord.RunUid is { } runUid && runsByUid.TryGetValue(runUid, out var run))
+            (inputsByOutput.TryGetValue(row.ArtifactId, out var list) ? list : inputsByOutput[row.ArtifactId] = []).Add((input, row.IsExact));
+        }
+
+        // Runs sit between a version's inputs and the version. One run may save versions computed from different inputs (a
+        // script's implicit run saves a whole pipeline): it gets one node per distinct set of inputs, so every edge into a run
+        // node fed every version out of it, and the picture never shows a version feeding itself.
+        var stepsByRun = inputsByOutput
+            .Where(p => walk.Versions[p.Key].RunUid is { } uid && runsByUid.ContainsKey(uid))
+            .GroupBy(p => walk.Versions[p.Key].RunUid!, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(p => StepKey(p.Value)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
+        foreach (var (outputId, inputs) in inputsByOutput)
+        {
+            var output = walk.Versions[outputId];
+            var outputNode = "v:" + output.Uid;
+            if (output.RunUid is { } runUid && runsByUid.TryGetValue(runUid, out var run))
             {
-                var runNode = "r:" + run.Uid;
-                nodes.TryAdd(runNode, new LineageNode(runNode, LineageNodeKind.Run, run.Name, depths.GetValueOrDefault(row.ArtifactId), Run: run));
-                edges.Add(new LineageEdge(input, runNode, LineageEdgeKind.Input, row.IsExact));
-                edges.Add(new LineageEdge(runNode, output, LineageEdgeKind.Output));
+                var steps = stepsByRun[runUid];
+                var runNode = steps.Count == 1 ? "r:" + run.Uid : $"r:{run.Uid}:{(steps.IndexOf(StepKey(inputs)) + 1).ToString(CultureInfo.InvariantCulture)}";
+                nodes.TryAdd(runNode, new LineageNode(runNode, LineageNodeKind.Run, run.Name, depths.GetValueOrDefault(outputId), Run: run));
+                foreach (var (input, isExact) in inputs)
+                {
+                    edges.Add(new LineageEdge(input, runNode, LineageEdgeKind.Input, isExact));
+                }
+
+                edges.Add(new LineageEdge(runNode, outputNode, LineageEdgeKind.Output));
             }
             else
             {
-                edges.Add(new LineageEdge(input, output, LineageEdgeKind.Input, row.IsExact));
+                // A version saved before runs were recorded links straight to its inputs.
+                foreach (var (input, isExact) in inputs)
+                {
+                    edges.Add(new LineageEdge(input, outputNode, LineageEdgeKind.Input, isExact));
+                }
             }
         }
 
@@ -151,6 +173,9 @@ public sealed class LineageQueries
         var orderedEdges = edges.OrderBy(e => order[e.From]).ThenBy(e => order[e.To]).ToList();
         return new LineageGraph(nodes[rootId], direction, depth, ordered, orderedEdges);
     }
+
+    private static string StepKey(List<(string Input, bool IsExact)> inputs) =>
+        string.Join("\n", inputs.Select(i => $"{i.Input}|{i.IsExact}").Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
 
     /// <summary>Version-to-version steps from the root to each version reached, either way (breadth first over the rows).</summary>
     private static Dictionary<long, int> Depths(LineageWalk walk, long rootId)
