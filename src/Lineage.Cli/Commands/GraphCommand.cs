@@ -55,7 +55,7 @@ public static class GraphCommand
                     terminal.Out.Write(graph.ToDot());
                     break;
                 case Json:
-                    terminal.WriteJson(SnakeCase(JsonNode.Parse(graph.ToJson())));
+                    terminal.WriteJson(JsonNode.Parse(graph.ToJson()));
                     break;
                 default:
                     var runs = new Dictionary<string, RunRecord>(StringComparer.Ordinal);
@@ -75,31 +75,5 @@ public static class GraphCommand
             return 0;
         });
         return command;
-    }
-
-    /// <summary>
-    /// The runtime's graph JSON with the tool's snake_case property names (<c>createdAt</c> → <c>created_at</c>): the same
-    /// nodes and edges as <see cref="LineageGraph.ToJson"/>, named as every other <c>--json</c> output is.
-    /// </summary>
-    private static JsonNode? SnakeCase(JsonNode? node)
-    {
-        switch (node)
-        {
-            case JsonObject json:
-                var renamed = new JsonObject();
-                foreach (var (key, value) in json.ToList())
-                {
-                    json.Remove(key);
-                    renamed[JsonNamingPolicy.SnakeCaseLower.ConvertName(key)] = SnakeCase(value);
-                }
-
-                return renamed;
-            case JsonArray array:
-                var items = array.ToList();
-                array.Clear();
-                return new JsonArray([.. items.Select(SnakeCase)]);
-            default:
-                return node;
-        }
     }
 }

@@ -216,11 +216,11 @@ public sealed class LineageGraph
             json.WriteString("name", v.Name);
             json.WriteNumber("version", v.Version);
             json.WriteString("branch", v.Branch.ToString().ToLowerInvariant());
-            json.WriteString("createdAt", v.CreatedAt);
-            json.WriteString("createdBy", v.CreatedBy);
+            json.WriteString("created_at", v.CreatedAt);
+            json.WriteString("created_by", v.CreatedBy);
             json.WriteString("hash", v.Hash);
             json.WriteNumber("size", v.Size);
-            json.WriteString("codeVersion", v.CodeVersion);
+            json.WriteString("code_version", v.CodeVersion);
         }
 
         if (node.Run is { } r)
@@ -228,7 +228,7 @@ public sealed class LineageGraph
             json.WriteString("uid", r.Uid);
             json.WriteString("name", r.Name);
             json.WriteString("status", r.Status.ToString().ToLowerInvariant());
-            json.WriteString("startedAt", r.StartedAt);
+            json.WriteString("started_at", r.StartedAt);
             json.WriteBoolean("implicit", r.IsImplicit);
         }
 
