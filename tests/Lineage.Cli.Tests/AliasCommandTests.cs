@@ -17,6 +17,7 @@ public sealed class AliasCommandTests
 
         var created = await home.RunAsync("alias", "set", "model", "production", "1");
         var moved = await home.RunAsync("alias", "set", "model", "production", "2");
+        var again = await home.RunAsync("alias", "set", "model", "production", "2", "--json");
         var removed = await home.RunAsync("alias", "rm", "model", "production");
         var history = await home.RunAsync("alias", "history", "model", "production");
         var json = await home.RunAsync("alias", "history", "model", "production", "--json");
@@ -24,6 +25,9 @@ public sealed class AliasCommandTests
         Assert.True(created.ExitCode == 0, created.ToString());
         Assert.Contains("model@production now points at version 1 (created).", created.Output, StringComparison.Ordinal);
         Assert.Contains("model@production now points at version 2 (was 1).", moved.Output, StringComparison.Ordinal);
+        Assert.True(again.ExitCode == 0, again.ToString());
+        Assert.False(again.Json().GetProperty("changed").GetBoolean());
+        Assert.Equal(2, again.Json().GetProperty("previous_version").GetInt32());
         Assert.True(removed.ExitCode == 0, removed.ToString());
         Assert.Contains("Removed model@production (it pointed at version 2).", removed.Output, StringComparison.Ordinal);
         var lines = history.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);

@@ -66,6 +66,7 @@ public sealed class FindCommandTests
         var tagged = await home.RunAsync("find", "--tag", "iris", "--tag", "experimental", "--all-versions", "--json");
         var aliased = await home.RunAsync("find", "--alias", "production", "--all-versions", "--json");
         var nobody = await home.RunAsync("find", "--created-by", "somebody-else");
+        var aliasedLatestOnly = await home.RunAsync("find", "--alias", "production", "--json");
 
         Assert.True(latest.ExitCode == 0, latest.ToString());
         var only = Assert.Single(latest.Json().EnumerateArray().ToList());
@@ -74,8 +75,10 @@ public sealed class FindCommandTests
         var production = Assert.Single(aliased.Json().EnumerateArray().ToList());
         Assert.Equal(2, production.GetProperty("version").GetInt32());
         Assert.Equal(["production"], production.GetProperty("aliases").EnumerateArray().Select(a => a.GetString()));
+        // Without --all-versions only the latest of each name is looked at, and production points at an older one.
+        Assert.Empty(aliasedLatestOnly.Json().EnumerateArray());
         Assert.True(nobody.ExitCode == 0, nobody.ToString());
-        Assert.Equal("No versions match.", nobody.Output.Trim());
+        Assert.Equal("No versions match among the latest version of each name; --all-versions looks at every live version.", nobody.Output.Trim());
     }
 
     [Fact]

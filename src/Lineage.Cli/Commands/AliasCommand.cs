@@ -46,14 +46,14 @@ public static class AliasCommand
 
             if (terminal.IsJson)
             {
-                terminal.WriteJson(new { record.Name, record.Alias, record.Version, record.Uid, PreviousVersion = before?.Version, record.SetAt, record.SetBy });
+                terminal.WriteJson(new { record.Name, record.Alias, record.Version, record.Uid, PreviousVersion = before?.Version, Changed = before?.Version != record.Version, record.SetAt, record.SetBy });
                 return 0;
             }
 
             terminal.Line(before switch
             {
                 null => $"{record.Name}@{record.Alias} now points at version {Number(record.Version)} (created).",
-                { Version: var previous } when previous == record.Version => $"{record.Name}@{record.Alias} already pointed at version {Number(record.Version)} (recorded again).",
+                { Version: var previous } when previous == record.Version => $"{record.Name}@{record.Alias} already points at version {Number(record.Version)}; nothing changed.",
                 { Version: var previous } => $"{record.Name}@{record.Alias} now points at version {Number(record.Version)} (was {Number(previous)}).",
             });
             return 0;

@@ -76,7 +76,11 @@ public static class FindCommand
                 throw UsageException.From(e);
             }
 
-            ListCommand.Print(terminal, found, "No versions match.", MetadataSortKey(sortKey));
+            ListCommand.Print(
+                terminal,
+                found,
+                query.AllVersions ? "No versions match." : "No versions match among the latest version of each name; --all-versions looks at every live version.",
+                MetadataSortKey(sortKey));
             return 0;
         });
         return command;
