@@ -217,19 +217,26 @@ public sealed class AliasCommandTests
         {
             store.Save("model", 1);
             store.Save("model", 2);
+            store.Save("model", 3);
             store.Aliases.Set("model", "production", 2);
             store.Aliases.Set("model", "candidate", 2);
             store.Aliases.Set("model", "previous", 1);
+            store.Aliases.Set("model", "next", 3);
         }
 
-        var result = await home.RunAsync("rm", "model@2", "--remove-aliases", "--json");
+        var text = await home.RunAsync("rm", "model@2", "--remove-aliases");
+        var json = await home.RunAsync("rm", "model@previous", "--remove-aliases", "--json");
 
-        Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Equal("trash", result.Json().GetProperty("branch").GetString());
-        Assert.Equal(["candidate", "production"], result.Json().GetProperty("removed_aliases").EnumerateArray().Select(a => a.GetString()));
+        Assert.True(text.ExitCode == 0, text.ToString());
+        Assert.Contains("Moved model@2 to the trash", text.Output, StringComparison.Ordinal);
+        Assert.Contains("Removed aliases 'candidate' and 'production' (see 'lineage alias history model candidate').", text.Output, StringComparison.Ordinal);
+        Assert.True(json.ExitCode == 0, json.ToString());
+        Assert.Equal(1, json.Json().GetProperty("version").GetInt32());
+        Assert.Equal("trash", json.Json().GetProperty("branch").GetString());
+        Assert.Equal(["previous"], json.Json().GetProperty("removed_aliases").EnumerateArray().Select(a => a.GetString()));
         using var reopened = home.Open();
-        Assert.Equal(ArtifactBranch.Trash, Assert.Single(reopened.Trash()).Branch);
-        Assert.Equal(["previous"], reopened.Aliases.List("model").Select(a => a.Alias));
+        Assert.Equal([1, 2], reopened.Trash().Select(r => r.Version).Order());
+        Assert.Equal(["next"], reopened.Aliases.List("model").Select(a => a.Alias));
         Assert.Null(reopened.Aliases.History("model", "production")[^1].ToVersion);
     }
 }

@@ -52,7 +52,7 @@ public static class RemoveCommand
                     : $"Moved {text} to the trash; 'lineage restore {text}' brings it back.");
                 if (released.Count > 0)
                 {
-                    terminal.Line($"Removed alias {string.Join(", ", released.Select(a => $"'{a}'"))} (see 'lineage alias history {wanted.Name} {released[0]}').");
+                    terminal.Line($"Removed {(released.Count > 1 ? "aliases" : "alias")} {string.Join(" and ", released.Select(a => $"'{a}'"))} (see 'lineage alias history {wanted.Name} {released[0]}').");
                 }
             }
 
