@@ -60,6 +60,11 @@ public static class LineageCli
             await error.WriteLineAsync($"lineage: {e.Message}");
             return UsageError;
         }
+        catch (CommandFailedException e)
+        {
+            await error.WriteLineAsync($"error: {e.Message}");
+            return Failure;
+        }
         catch (Exception e) when (e is LineageException or IOException or UnauthorizedAccessException or OperationCanceledException)
         {
             // Lineage's messages are written for users: show them as they are, with commands where they advise a C# call.
@@ -72,6 +77,10 @@ public static class LineageCli
             return Failure;
         }
     }
+
+    /// <summary>An argument exception's message without the <c> (Parameter 'x')</c> .NET appends: the parameter is the API's, not the command line's.</summary>
+    internal static string MessageOf(ArgumentException e) =>
+        e.ParamName is { } name ? e.Message.Replace($" (Parameter '{name}')", string.Empty, StringComparison.Ordinal) : e.Message;
 
     /// <summary><c>lineage storage migrate FROM TO [options]</c>: the command's path, its arguments, and whether it has subcommands.</summary>
     private static string Usage(CommandResult command)
@@ -103,6 +112,7 @@ public static class LineageCli
         DoctorCommand.Create(globals),
         ListCommand.Create(globals),
         VersionsCommand.Create(globals),
+        FindCommand.Create(globals),
         ShowCommand.Create(globals),
         CodeCommand.Create(globals),
         GraphCommand.Create(globals),
@@ -110,6 +120,8 @@ public static class LineageCli
         RunsCommand.CreateShow(globals),
         DiffCommand.Create(globals),
         GetCommand.Create(globals),
+        AnnotateCommand.Create(globals),
+        AliasCommand.Create(globals),
         RemoveCommand.Create(globals),
         RestoreCommand.Create(globals),
         ArchiveCommand.Create(globals),
@@ -119,5 +131,16 @@ public static class LineageCli
     ];
 }
 
+/// <summary>A command that failed for a reason its message explains in full (exit 1, no stack trace).</summary>
+public sealed class CommandFailedException(string message) : Exception(message)
+{
+    /// <summary>The runtime's refusal, without the parameter name .NET appends (meant for C# callers).</summary>
+    public static CommandFailedException From(ArgumentException e) => new(LineageCli.MessageOf(e));
+}
+
 /// <summary>A command line that parsed but asks for something malformed (e.g. <c>rm NAME</c> without a version).</summary>
-public sealed class UsageException(string message) : Exception(message);
+public sealed class UsageException(string message) : Exception(message)
+{
+    /// <summary>The runtime's refusal of what the command line gave, without the parameter name .NET appends.</summary>
+    public static UsageException From(ArgumentException e) => new(LineageCli.MessageOf(e));
+}

@@ -23,10 +23,12 @@ public static class GetCommand
         var format = new Option<string>("--format") { Description = "bytes: the stored bytes as they are; json: the value rendered as JSON", DefaultValueFactory = _ => Bytes };
         format.AcceptOnlyFromAmong(Bytes, Json);
         var assemblies = new Option<string[]>("--assembly") { Description = "With --format json: a built assembly defining the value's type (repeatable), e.g. bin/Debug/net10.0/MyProject.dll" };
-        var command = new Command("get", "Write an artifact version to a file: its stored bytes, or its value as JSON; size and SHA-256 are verified first") { reference, output, format, assemblies };
+        var asOf = References.AsOfOption();
+        var command = new Command("get", "Write an artifact version to a file: its stored bytes, or its value as JSON; size and SHA-256 are verified first") { reference, output, format, assemblies, asOf };
         command.SetAction(async (parsed, ct) =>
         {
             var wanted = References.Parse(parsed.GetValue(reference)!);
+            var moment = References.AsOf(parsed, asOf);
             var asJson = parsed.GetValue(format) == Json;
             var paths = parsed.GetValue(assemblies) ?? [];
             var toStandardOutput = parsed.GetValue(output) == "-";
@@ -46,7 +48,7 @@ public static class GetCommand
             await using var store = await globals.OpenStoreAsync(parsed, ct);
 
             // Whether the version exists is the first thing worth knowing; where to write it comes after.
-            var record = await References.FindAsync(store, wanted, ct);
+            var record = await References.FindAsync(store, wanted, moment, ct);
             if (!outputGiven)
             {
                 throw new UsageException($"get needs -o FILE: where to write {Formats.Reference(record)} (or -o - with --format json for standard output).");

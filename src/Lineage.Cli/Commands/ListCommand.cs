@@ -32,8 +32,11 @@ public static class ListCommand
         return command;
     }
 
-    /// <summary>A listing of versions as a table (or JSON array).</summary>
-    public static void Print(Terminal terminal, IReadOnlyList<ArtifactRecord> records, string whenEmpty)
+    /// <summary>
+    /// A listing of versions as a table (or JSON array). ALIASES and TAGS columns appear when any listed version has one;
+    /// <paramref name="metadataKey"/> adds a column of that key's values after VERSION (<c>find --sort KEY</c>).
+    /// </summary>
+    public static void Print(Terminal terminal, IReadOnlyList<ArtifactRecord> records, string whenEmpty, string? metadataKey = null)
     {
         if (terminal.IsJson)
         {
@@ -47,9 +50,47 @@ public static class ListCommand
             return;
         }
 
-        terminal.Table(
-            ["NAME", "VERSION", "SIZE", "TYPE", "CODE", "CREATED", "BY"],
-            records.Select(r => (IReadOnlyList<string>)
-                [r.Name, r.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), Formats.Size(r.Size), Formats.ShortTypeName(r.TypeName), Formats.Abbreviated(r.CodeVersion), Formats.Time(r.CreatedAt), r.CreatedBy]));
+        var aliases = records.Any(r => r.Aliases.Count > 0);
+        var tags = records.Any(r => r.Tags.Count > 0);
+        var headers = new List<string> { "NAME", "VERSION" };
+        if (metadataKey is not null)
+        {
+            headers.Add(metadataKey);
+        }
+
+        headers.AddRange(["SIZE", "TYPE", "CODE", "CREATED", "BY"]);
+        if (aliases)
+        {
+            headers.Add("ALIASES");
+        }
+
+        if (tags)
+        {
+            headers.Add("TAGS");
+        }
+
+        terminal.Table(headers, records.Select(r => Row(r, metadataKey, aliases, tags)));
+    }
+
+    private static List<string> Row(ArtifactRecord r, string? metadataKey, bool aliases, bool tags)
+    {
+        var row = new List<string> { r.Name, r.Version.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        if (metadataKey is not null)
+        {
+            row.Add(r.Metadata.TryGetValue(metadataKey, out var value) ? Formats.Cut(Formats.MetadataValue(value), 40) : "-");
+        }
+
+        row.AddRange([Formats.Size(r.Size), Formats.ShortTypeName(r.TypeName), Formats.Abbreviated(r.CodeVersion), Formats.Time(r.CreatedAt), r.CreatedBy]);
+        if (aliases)
+        {
+            row.Add(Formats.List(r.Aliases));
+        }
+
+        if (tags)
+        {
+            row.Add(Formats.List(r.Tags));
+        }
+
+        return row;
     }
 }

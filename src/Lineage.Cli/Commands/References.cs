@@ -1,3 +1,5 @@
+using System.CommandLine;
+
 namespace Lineage.Cli.Commands;
 
 /// <summary>
@@ -40,4 +42,20 @@ public static class References
     /// <exception cref="ArtifactNotFoundException">No such version or alias, or it is in the trash.</exception>
     public static Task<ArtifactRecord> FindAsync(ArtifactStore store, ArtifactReference reference, CancellationToken cancellationToken) =>
         store.GetAsync(reference.ToString(), null, cancellationToken);
+
+    /// <summary>The version asked for as it stood at <paramref name="asOf"/> (an alias where it pointed then, a name its newest version by then), or now when null.</summary>
+    /// <exception cref="ArtifactNotFoundException">No such version or alias then (or now).</exception>
+    public static Task<ArtifactRecord> FindAsync(ArtifactStore store, ArtifactReference reference, DateTimeOffset? asOf, CancellationToken cancellationToken) =>
+        asOf is { } moment ? store.GetAsync(reference.ToString(), moment, cancellationToken) : FindAsync(store, reference, cancellationToken);
+
+    /// <summary><c>--as-of TIME</c>, for commands that read one version.</summary>
+    public static Option<string?> AsOfOption() => new("--as-of")
+    {
+        Description = "The version as it stood then: an alias where it pointed, a name its newest version saved by then (TIME: ISO 8601, UTC unless an offset is given, or ago: 30m, 12h, 7d)",
+    };
+
+    /// <summary>The moment <c>--as-of</c> gives, or null.</summary>
+    /// <exception cref="UsageException">Not a time.</exception>
+    public static DateTimeOffset? AsOf(ParseResult parsed, Option<string?> option) =>
+        parsed.GetValue(option) is { } text ? TimeArgument.Parse(text, "--as-of", DateTimeOffset.UtcNow) : null;
 }

@@ -11,13 +11,15 @@ public static class ShowCommand
     public static Command Create(GlobalOptions globals)
     {
         var reference = new Argument<string>("REF") { Description = "NAME (the latest version), NAME@VERSION or NAME@ALIAS" };
-        var command = new Command("show", "Show all metadata of an artifact version") { reference };
+        var asOf = References.AsOfOption();
+        var command = new Command("show", "Show all metadata of an artifact version") { reference, asOf };
         command.SetAction(async (parsed, ct) =>
         {
             var wanted = References.Parse(parsed.GetValue(reference)!);
+            var moment = References.AsOf(parsed, asOf);
             var terminal = Terminal.For(parsed, globals);
             await using var store = await globals.OpenStoreAsync(parsed, ct);
-            var record = await References.FindAsync(store, wanted, ct);
+            var record = await References.FindAsync(store, wanted, moment, ct);
             var lineage = await VersionLineage.ReadAsync(store, record, ct);
             if (terminal.IsJson)
             {
@@ -35,6 +37,13 @@ public static class ShowCommand
                 ("name", record.Name),
                 ("version", record.Version.ToString(CultureInfo.InvariantCulture)),
                 ("branch", record.Branch.ToString().ToLowerInvariant()),
+                ("aliases", record.Aliases.Count == 0 ? "-" : string.Join(", ", record.Aliases)),
+                ("tags", record.Tags.Count == 0 ? "-" : string.Join(", ", record.Tags)),
+            };
+            lines.AddRange(Fields.Several("description", Formats.Lines(record.Description)));
+            lines.AddRange(Fields.Several("metadata", record.Metadata.Select(m => Formats.MetadataEntry(m.Key, m.Value))));
+            lines.AddRange(
+            [
                 ("uid", record.Uid),
                 ("created_at", Formats.Time(record.CreatedAt)),
                 ("created_by", record.CreatedBy),
@@ -54,7 +63,7 @@ public static class ShowCommand
                     ? "not recorded"
                     : $"{record.SourceCode.Split('\n').Length.ToString(CultureInfo.InvariantCulture)} lines (lineage code {Formats.Reference(record)})"),
                 ("run", lineage.Run is null ? "-" : Formats.RunSummary(lineage.Run)),
-            };
+            ]);
             lines.AddRange(Fields.Several("inputs", lineage.Inputs.Select(Formats.Input)));
             lines.AddRange(Fields.Several("outputs", lineage.Outputs.Select(Formats.Output)));
             lines.Add(("declared_inputs", lineage.Declared.Count == 0 ? "-" : string.Join(", ", lineage.Declared)));

@@ -85,6 +85,74 @@ public static partial class Formats
     [GeneratedRegex(@"(?:[\p{L}_][\p{L}\p{Nd}_]*\.)+(?<name>[\p{L}_][\p{L}\p{Nd}_]*)")]
     private static partial Regex QualifiedName();
 
+    /// <summary>A metadata entry as a filter comparison would write it: <c>accuracy = 0.93</c>, <c>dataset = 'iris'</c>, <c>"my key" = true</c>.</summary>
+    public static string MetadataEntry(string key, object value)
+    {
+        try
+        {
+            return new FilterComparison(key, FilterOperator.Equal, FilterLiteral(value)).ToString();
+        }
+        catch (ArgumentException)
+        {
+            // Text no filter can hold (a NUL, a lone surrogate): shown as JSON instead.
+            return $"{key} = {System.Text.Json.JsonSerializer.Serialize(value)}";
+        }
+    }
+
+    /// <summary>A metadata value as a filter literal: numbers bare, strings in single quotes, <c>true</c>/<c>false</c>; so its type shows.</summary>
+    public static string MetadataValue(object value)
+    {
+        try
+        {
+            return FilterLiteral(value).ToString();
+        }
+        catch (ArgumentException)
+        {
+            return System.Text.Json.JsonSerializer.Serialize(value);
+        }
+    }
+
+    private static FilterValue FilterLiteral(object value) => value switch
+    {
+        long l => new FilterNumber(l),
+        double d => new FilterNumber(d),
+        bool b => b ? FilterBoolean.True : FilterBoolean.False,
+        _ => new FilterString(Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty),
+    };
+
+    /// <summary>The non-empty lines of <paramref name="text"/> (a description), for <see cref="Fields.Several"/>.</summary>
+    public static IEnumerable<string> Lines(string? text) =>
+        (text ?? string.Empty).Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Length > 0);
+
+    /// <summary><paramref name="text"/>, cut to <paramref name="width"/> characters with <c>…</c> when longer.</summary>
+    public static string Cut(string text, int width) => text.Length <= width ? text : text[..(width - 1)] + "…";
+
+    /// <summary>Items for a table cell, comma-separated, cut with <c>…</c> and how many more after about <paramref name="width"/> characters; <c>-</c> when none.</summary>
+    public static string List(IReadOnlyList<string> items, int width = 32)
+    {
+        if (items.Count == 0)
+        {
+            return "-";
+        }
+
+        var shown = new List<string>();
+        var length = 0;
+        foreach (var item in items)
+        {
+            if (shown.Count > 0 && length + 2 + item.Length > width)
+            {
+                break;
+            }
+
+            shown.Add(item);
+            length += (shown.Count > 1 ? 2 : 0) + item.Length;
+        }
+
+        var text = string.Join(", ", shown);
+        text = Cut(text, width);
+        return shown.Count == items.Count ? text : string.Create(CultureInfo.InvariantCulture, $"{text}, … (+{items.Count - shown.Count})");
+    }
+
     /// <summary>A setting source as the config file and JSON output name it: <c>user_config</c>, <c>environment</c>, ...</summary>
     public static string Source(SettingSource source) => source switch
     {
