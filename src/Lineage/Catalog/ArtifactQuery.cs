@@ -13,7 +13,7 @@ public sealed class ArtifactQuery
     /// <summary>Tags a version must all carry.</summary>
     public IReadOnlyList<string> Tags { get; init; } = [];
 
-    /// <summary>An alias that must point at the version.</summary>
+    /// <summary>An alias that must point at the version; the aliased version is found even when it is not the latest of its name.</summary>
     public string? Alias { get; init; }
 
     /// <summary>The user that saved it.</summary>

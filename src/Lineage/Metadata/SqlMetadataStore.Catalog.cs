@@ -219,7 +219,8 @@ internal abstract partial class SqlMetadataStore
         }
 
         var where = new List<string> { "a.branch = 'main'" };
-        if (!query.AllVersions)
+        // An alias names one version, which need not be the latest of its name.
+        if (!query.AllVersions && query.Alias is null)
         {
             where.Add("a.version = (SELECT MAX(b.version) FROM artifacts b WHERE b.name = a.name AND b.branch = 'main')");
         }
