@@ -28,7 +28,12 @@ Console.WriteLine(after.Version > before
 Console.WriteLine($"  weights [{string.Join(", ", model.Weights.Select(w => w.ToString("F3")))}], bias {model.Bias:F3}");
 Console.WriteLine($"  code version {Artifacts.IrisModel.CodeVersion[..16]}…");
 
-var report = await Artifacts.IrisEvaluation.GetOrComputeAsync(model, data, CancellationToken.None);
+// Mark the model in production: an alias, with history; loads by alias go wherever it points now.
+store.Aliases.Set(Artifacts.IrisModel.Name, "production", after.Version);
+var production = Artifacts.IrisModel.Load(alias: "production");
+Console.WriteLine($"  iris-model@production is v{store.Get("iris-model@production").Version}, tagged {string.Join(", ", after.Tags)}");
+
+var report = await Artifacts.IrisEvaluation.GetOrComputeAsync(production, data, CancellationToken.None);
 Console.WriteLine($"Evaluation: {report.Summary}");
 
 Console.WriteLine();

@@ -15,7 +15,7 @@ public static class Training
     }
 
     /// <summary>Fits a linear model by gradient descent. Its code, and every helper it calls, is the artifact's provenance.</summary>
-    [Artifact("iris-model", Description = "Linear model of petal length")]
+    [Artifact("iris-model", Description = "Linear model of petal length", Tags = ["iris", "linear"])]
     public static IrisModel Train(IrisDataset data, int epochs = 200)
     {
         var (features, targets) = (data.Features, data.Targets);

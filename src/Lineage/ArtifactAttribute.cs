@@ -19,6 +19,9 @@ public sealed class ArtifactAttribute : Attribute
     /// <summary>The artifact's name, for methods.</summary>
     public string? Name { get; }
 
-    /// <summary>What the artifact is, for people.</summary>
+    /// <summary>What the artifact is, for people; on a method, recorded with every version its accessor saves (unless the save gives its own).</summary>
     public string? Description { get; set; }
+
+    /// <summary>On a method: tags recorded with every version its accessor saves, besides those the save gives.</summary>
+    public string[]? Tags { get; set; }
 }

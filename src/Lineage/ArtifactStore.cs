@@ -212,7 +212,7 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
     {
         ThrowIfDisposed();
         name = ArtifactName.Validate(name);
-        var tags = Annotations.Tags(options?.Tags);
+        var tags = Annotations.Tags((options?.Tags ?? []).Concat(code?.Tags ?? []));
         var metadata = Annotations.Metadata(options?.Metadata);
         var plan = ValueSerializer.Plan(value);
         var target = LocalTarget ?? DefaultTarget;
@@ -259,7 +259,7 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
                 new NewArtifact(uid, name, UtcNowToMicroseconds(), Options.User, Options.Host,
                     digest.Size, digest.Hash, plan.TypeName, plan.Format, target.Storage.Id, target.Storage.Root, key, code, inputsHash, plan.TypeSchema,
                     target.Storage.Host, AccessUser: Options.User, Run: run, ExactInputs: exactInputs, LoadedInputUids: loaded,
-                    Description: options?.Description, Tags: tags, Metadata: metadata),
+                    Description: options?.Description ?? code?.Description, Tags: tags, Metadata: metadata),
                 cancellationToken).ConfigureAwait(false);
         }
         catch (MetadataDatabaseException e)

@@ -37,7 +37,7 @@ internal static class AccessorEmitter
         writer.Line($"public static readonly global::System.Collections.Generic.IReadOnlyList<string> Upstream = {StringList(upstream)};");
         writer.Line();
         writer.Line("/// <summary>The code record stored with every version saved through this accessor.</summary>");
-        writer.Line($"public static readonly global::Lineage.ArtifactCode Code = new global::Lineage.ArtifactCode(CodeVersion, SourceCode, {Literal(project.AssemblyName)}, {Literal(project.AssemblyVersion)}, {(project.SourceRevision is null ? "null" : Literal(project.SourceRevision))}) {{ Upstream = {self}.Upstream }};");
+        writer.Line($"public static readonly global::Lineage.ArtifactCode Code = new global::Lineage.ArtifactCode(CodeVersion, SourceCode, {Literal(project.AssemblyName)}, {Literal(project.AssemblyVersion)}, {(project.SourceRevision is null ? "null" : Literal(project.SourceRevision))}) {{ Upstream = {self}.Upstream{(method.Description is null ? string.Empty : ", Description = " + Literal(method.Description))}{(method.Tags.Count == 0 ? string.Empty : ", Tags = " + StringList(method.Tags.ToList()))} }};");
         writer.Line();
 
         writer.Line("/// <summary>Saves <paramref name=\"value\"/> as the next version, with the producing code.</summary>");
@@ -46,11 +46,23 @@ internal static class AccessorEmitter
         writer.Line("/// <summary>Saves <paramref name=\"value\"/> as the next version, with the producing code.</summary>");
         writer.Line($"public static global::System.Threading.Tasks.Task<global::Lineage.ArtifactRecord> SaveAsync({value} value, global::Lineage.ArtifactStore? {store} = null, global::System.Threading.CancellationToken cancellationToken = default) => {resolve}.SaveAsync({self}.Name, value, {self}.Code, cancellationToken);");
         writer.Line();
+        writer.Line("/// <summary>Saves <paramref name=\"value\"/> as the next version, with the producing code and a description, tags and metadata.</summary>");
+        writer.Line($"public static global::Lineage.ArtifactRecord Save({value} value, global::Lineage.SaveOptions options, global::Lineage.ArtifactStore? {store} = null) => {resolve}.Save({self}.Name, value, {self}.Code, options);");
+        writer.Line();
+        writer.Line("/// <summary>Saves <paramref name=\"value\"/> as the next version, with the producing code and a description, tags and metadata.</summary>");
+        writer.Line($"public static global::System.Threading.Tasks.Task<global::Lineage.ArtifactRecord> SaveAsync({value} value, global::Lineage.SaveOptions options, global::Lineage.ArtifactStore? {store} = null, global::System.Threading.CancellationToken cancellationToken = default) => {resolve}.SaveAsync({self}.Name, value, {self}.Code, options, cancellationToken);");
+        writer.Line();
         writer.Line("/// <summary>Loads a version (the latest when <paramref name=\"version\"/> is null).</summary>");
         writer.Line($"public static {value} Load(int? version = null, global::Lineage.ArtifactStore? {store} = null) => {resolve}.Load<{value}>({self}.Name, version);");
         writer.Line();
+        writer.Line("/// <summary>Loads the version <paramref name=\"alias\"/> points at (e.g. <c>production</c>).</summary>");
+        writer.Line($"public static {value} Load(string alias, global::Lineage.ArtifactStore? {store} = null) => {resolve}.Load<{value}>({self}.Name + \"@\" + alias);");
+        writer.Line();
         writer.Line("/// <summary>Loads a version (the latest when <paramref name=\"version\"/> is null).</summary>");
         writer.Line($"public static global::System.Threading.Tasks.Task<{value}> LoadAsync(int? version = null, global::Lineage.ArtifactStore? {store} = null, global::System.Threading.CancellationToken cancellationToken = default) => {resolve}.LoadAsync<{value}>({self}.Name, version, cancellationToken);");
+        writer.Line();
+        writer.Line("/// <summary>Loads the version <paramref name=\"alias\"/> points at (e.g. <c>production</c>).</summary>");
+        writer.Line($"public static global::System.Threading.Tasks.Task<{value}> LoadAsync(string alias, global::Lineage.ArtifactStore? {store} = null, global::System.Threading.CancellationToken cancellationToken = default) => {resolve}.LoadAsync<{value}>({self}.Name + \"@\" + alias, null, cancellationToken);");
         writer.Line();
         writer.Line("/// <summary>The live versions, oldest first.</summary>");
         writer.Line($"public static global::System.Collections.Generic.IReadOnlyList<global::Lineage.ArtifactRecord> Versions(global::Lineage.ArtifactStore? {store} = null) => {resolve}.Versions({self}.Name);");

@@ -31,6 +31,7 @@ internal sealed record ArtifactMethodSpec(
     string CodeVersion,
     string SourceCode,
     string? Description,
+    EquatableArray<string> Tags,
     EquatableArray<string> ReadNames,
     EquatableArray<string> ReadAccessors);
 

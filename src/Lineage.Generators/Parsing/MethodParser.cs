@@ -43,6 +43,9 @@ internal static class MethodParser
         var slice = SliceCache.GetOrSlice(context.SemanticModel, context.TargetNode, cancellationToken);
         var isPublic = Accessibility.IsPublic(method) && Accessibility.IsPublicType(valueType) && method.Parameters.All(p => Accessibility.IsPublicType(p.Type));
         var description = attribute.NamedArguments.FirstOrDefault(a => a.Key == "Description").Value.Value as string;
+        var tags = attribute.NamedArguments.FirstOrDefault(a => a.Key == "Tags").Value is { Kind: TypedConstantKind.Array, IsNull: false } array
+            ? array.Values.Select(v => v.Value as string).Where(t => !string.IsNullOrWhiteSpace(t)).Select(t => t!).Distinct().OrderBy(t => t, System.StringComparer.Ordinal).ToEquatableArray()
+            : System.Array.Empty<string>().ToEquatableArray();
 
         return new ArtifactMethodSpec(
             ArtifactName: name!,
@@ -57,6 +60,7 @@ internal static class MethodParser
             CodeVersion: slice.CodeVersion,
             SourceCode: slice.SourceCode,
             Description: description,
+            Tags: tags,
             ReadNames: slice.ReadNames,
             ReadAccessors: slice.ReadAccessors);
     }

@@ -17,4 +17,10 @@ public sealed record ArtifactCode(string CodeVersion, string SourceCode, string?
     /// <c>Artifacts.Y.GetOrCompute</c>, store loads with a constant name): names, sorted. Stored with the code record.
     /// </summary>
     public IReadOnlyList<string> Upstream { get; init; } = [];
+
+    /// <summary>The description declared with the code (<c>[Artifact(Description = ...)]</c>), recorded with each version saved with it unless the save gives one.</summary>
+    public string? Description { get; init; }
+
+    /// <summary>The tags declared with the code (<c>[Artifact(Tags = ...)]</c>), recorded with each version saved with it.</summary>
+    public IReadOnlyList<string> Tags { get; init; } = [];
 }

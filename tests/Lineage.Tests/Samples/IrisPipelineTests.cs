@@ -25,12 +25,17 @@ public sealed class IrisPipelineTests
 
         // The three steps' lineage is exact: each argument equal to a stored version is recorded as that version.
         Assert.Contains("Prepared iris-data: 6 flowers", first.Output);
+        Assert.Contains("  iris-model@production is v1, tagged iris, linear", first.Output);
         Assert.Contains("  iris-model@1 (exact: an argument equal to this version)", first.Output);
         Assert.Contains("  iris-data@1 (exact: an argument equal to this version)", first.Output);
         using var store = ArtifactStore.Open(new LineageOptions { Home = home.Path });
         var graph = store.Lineage.Graph("iris-evaluation");
         Assert.Equal(["iris-evaluation@1", "iris-data@1", "iris-model@1"], graph.Nodes.Where(n => n.Kind == LineageNodeKind.Version).Select(n => n.Label));
         Assert.Equal(["iris-data@1"], store.Lineage.Inputs("iris-model").Select(i => $"{i.Name}@{i.Version}"));
+        var model = store.Get("iris-model@production");
+        Assert.Equal("Linear model of petal length", model.Description);
+        Assert.Equal(["iris", "linear"], model.Tags);
+        Assert.Equal(["production"], model.Aliases);
 
         // One implicit run saved all three from different inputs: a run node per set of inputs, so no version feeds itself.
         Assert.Equal(2, graph.Nodes.Count(n => n.Kind == LineageNodeKind.Run));

@@ -37,7 +37,7 @@ public static partial class Artifacts
         public static readonly global::System.Collections.Generic.IReadOnlyList<string> Upstream = global::System.Array.Empty<string>();
 
         /// <summary>The code record stored with every version saved through this accessor.</summary>
-        public static readonly global::Lineage.ArtifactCode Code = new global::Lineage.ArtifactCode(CodeVersion, SourceCode, "Lab", "0.0.0.0", null) { Upstream = global::Lab.App.Artifacts.MeanSummary.Upstream };
+        public static readonly global::Lineage.ArtifactCode Code = new global::Lineage.ArtifactCode(CodeVersion, SourceCode, "Lab", "0.0.0.0", null) { Upstream = global::Lab.App.Artifacts.MeanSummary.Upstream, Description = "Mean of the samples" };
 
         /// <summary>Saves <paramref name="value"/> as the next version, with the producing code.</summary>
         public static global::Lineage.ArtifactRecord Save(global::Lab.Summary value, global::Lineage.ArtifactStore? store = null) => (store ?? global::Lineage.ArtifactStore.Default).Save(global::Lab.App.Artifacts.MeanSummary.Name, value, global::Lab.App.Artifacts.MeanSummary.Code);
@@ -45,11 +45,23 @@ public static partial class Artifacts
         /// <summary>Saves <paramref name="value"/> as the next version, with the producing code.</summary>
         public static global::System.Threading.Tasks.Task<global::Lineage.ArtifactRecord> SaveAsync(global::Lab.Summary value, global::Lineage.ArtifactStore? store = null, global::System.Threading.CancellationToken cancellationToken = default) => (store ?? global::Lineage.ArtifactStore.Default).SaveAsync(global::Lab.App.Artifacts.MeanSummary.Name, value, global::Lab.App.Artifacts.MeanSummary.Code, cancellationToken);
 
+        /// <summary>Saves <paramref name="value"/> as the next version, with the producing code and a description, tags and metadata.</summary>
+        public static global::Lineage.ArtifactRecord Save(global::Lab.Summary value, global::Lineage.SaveOptions options, global::Lineage.ArtifactStore? store = null) => (store ?? global::Lineage.ArtifactStore.Default).Save(global::Lab.App.Artifacts.MeanSummary.Name, value, global::Lab.App.Artifacts.MeanSummary.Code, options);
+
+        /// <summary>Saves <paramref name="value"/> as the next version, with the producing code and a description, tags and metadata.</summary>
+        public static global::System.Threading.Tasks.Task<global::Lineage.ArtifactRecord> SaveAsync(global::Lab.Summary value, global::Lineage.SaveOptions options, global::Lineage.ArtifactStore? store = null, global::System.Threading.CancellationToken cancellationToken = default) => (store ?? global::Lineage.ArtifactStore.Default).SaveAsync(global::Lab.App.Artifacts.MeanSummary.Name, value, global::Lab.App.Artifacts.MeanSummary.Code, options, cancellationToken);
+
         /// <summary>Loads a version (the latest when <paramref name="version"/> is null).</summary>
         public static global::Lab.Summary Load(int? version = null, global::Lineage.ArtifactStore? store = null) => (store ?? global::Lineage.ArtifactStore.Default).Load<global::Lab.Summary>(global::Lab.App.Artifacts.MeanSummary.Name, version);
 
+        /// <summary>Loads the version <paramref name="alias"/> points at (e.g. <c>production</c>).</summary>
+        public static global::Lab.Summary Load(string alias, global::Lineage.ArtifactStore? store = null) => (store ?? global::Lineage.ArtifactStore.Default).Load<global::Lab.Summary>(global::Lab.App.Artifacts.MeanSummary.Name + "@" + alias);
+
         /// <summary>Loads a version (the latest when <paramref name="version"/> is null).</summary>
         public static global::System.Threading.Tasks.Task<global::Lab.Summary> LoadAsync(int? version = null, global::Lineage.ArtifactStore? store = null, global::System.Threading.CancellationToken cancellationToken = default) => (store ?? global::Lineage.ArtifactStore.Default).LoadAsync<global::Lab.Summary>(global::Lab.App.Artifacts.MeanSummary.Name, version, cancellationToken);
+
+        /// <summary>Loads the version <paramref name="alias"/> points at (e.g. <c>production</c>).</summary>
+        public static global::System.Threading.Tasks.Task<global::Lab.Summary> LoadAsync(string alias, global::Lineage.ArtifactStore? store = null, global::System.Threading.CancellationToken cancellationToken = default) => (store ?? global::Lineage.ArtifactStore.Default).LoadAsync<global::Lab.Summary>(global::Lab.App.Artifacts.MeanSummary.Name + "@" + alias, null, cancellationToken);
 
         /// <summary>The live versions, oldest first.</summary>
         public static global::System.Collections.Generic.IReadOnlyList<global::Lineage.ArtifactRecord> Versions(global::Lineage.ArtifactStore? store = null) => (store ?? global::Lineage.ArtifactStore.Default).Versions(global::Lab.App.Artifacts.MeanSummary.Name);
@@ -93,11 +105,23 @@ public static partial class Artifacts
         /// <summary>Saves <paramref name="value"/> as the next version, with the producing code.</summary>
         public static global::System.Threading.Tasks.Task<global::Lineage.ArtifactRecord> SaveAsync(int value, global::Lineage.ArtifactStore? store = null, global::System.Threading.CancellationToken cancellationToken = default) => (store ?? global::Lineage.ArtifactStore.Default).SaveAsync(global::Lab.App.Artifacts.SampleCount.Name, value, global::Lab.App.Artifacts.SampleCount.Code, cancellationToken);
 
+        /// <summary>Saves <paramref name="value"/> as the next version, with the producing code and a description, tags and metadata.</summary>
+        public static global::Lineage.ArtifactRecord Save(int value, global::Lineage.SaveOptions options, global::Lineage.ArtifactStore? store = null) => (store ?? global::Lineage.ArtifactStore.Default).Save(global::Lab.App.Artifacts.SampleCount.Name, value, global::Lab.App.Artifacts.SampleCount.Code, options);
+
+        /// <summary>Saves <paramref name="value"/> as the next version, with the producing code and a description, tags and metadata.</summary>
+        public static global::System.Threading.Tasks.Task<global::Lineage.ArtifactRecord> SaveAsync(int value, global::Lineage.SaveOptions options, global::Lineage.ArtifactStore? store = null, global::System.Threading.CancellationToken cancellationToken = default) => (store ?? global::Lineage.ArtifactStore.Default).SaveAsync(global::Lab.App.Artifacts.SampleCount.Name, value, global::Lab.App.Artifacts.SampleCount.Code, options, cancellationToken);
+
         /// <summary>Loads a version (the latest when <paramref name="version"/> is null).</summary>
         public static int Load(int? version = null, global::Lineage.ArtifactStore? store = null) => (store ?? global::Lineage.ArtifactStore.Default).Load<int>(global::Lab.App.Artifacts.SampleCount.Name, version);
 
+        /// <summary>Loads the version <paramref name="alias"/> points at (e.g. <c>production</c>).</summary>
+        public static int Load(string alias, global::Lineage.ArtifactStore? store = null) => (store ?? global::Lineage.ArtifactStore.Default).Load<int>(global::Lab.App.Artifacts.SampleCount.Name + "@" + alias);
+
         /// <summary>Loads a version (the latest when <paramref name="version"/> is null).</summary>
         public static global::System.Threading.Tasks.Task<int> LoadAsync(int? version = null, global::Lineage.ArtifactStore? store = null, global::System.Threading.CancellationToken cancellationToken = default) => (store ?? global::Lineage.ArtifactStore.Default).LoadAsync<int>(global::Lab.App.Artifacts.SampleCount.Name, version, cancellationToken);
+
+        /// <summary>Loads the version <paramref name="alias"/> points at (e.g. <c>production</c>).</summary>
+        public static global::System.Threading.Tasks.Task<int> LoadAsync(string alias, global::Lineage.ArtifactStore? store = null, global::System.Threading.CancellationToken cancellationToken = default) => (store ?? global::Lineage.ArtifactStore.Default).LoadAsync<int>(global::Lab.App.Artifacts.SampleCount.Name + "@" + alias, null, cancellationToken);
 
         /// <summary>The live versions, oldest first.</summary>
         public static global::System.Collections.Generic.IReadOnlyList<global::Lineage.ArtifactRecord> Versions(global::Lineage.ArtifactStore? store = null) => (store ?? global::Lineage.ArtifactStore.Default).Versions(global::Lab.App.Artifacts.SampleCount.Name);
@@ -140,11 +164,23 @@ public static partial class Artifacts
         /// <summary>Saves <paramref name="value"/> as the next version, with the producing code.</summary>
         public static global::System.Threading.Tasks.Task<global::Lineage.ArtifactRecord> SaveAsync(double value, global::Lineage.ArtifactStore? store = null, global::System.Threading.CancellationToken cancellationToken = default) => (store ?? global::Lineage.ArtifactStore.Default).SaveAsync(global::Lab.App.Artifacts.ScaledSum.Name, value, global::Lab.App.Artifacts.ScaledSum.Code, cancellationToken);
 
+        /// <summary>Saves <paramref name="value"/> as the next version, with the producing code and a description, tags and metadata.</summary>
+        public static global::Lineage.ArtifactRecord Save(double value, global::Lineage.SaveOptions options, global::Lineage.ArtifactStore? store = null) => (store ?? global::Lineage.ArtifactStore.Default).Save(global::Lab.App.Artifacts.ScaledSum.Name, value, global::Lab.App.Artifacts.ScaledSum.Code, options);
+
+        /// <summary>Saves <paramref name="value"/> as the next version, with the producing code and a description, tags and metadata.</summary>
+        public static global::System.Threading.Tasks.Task<global::Lineage.ArtifactRecord> SaveAsync(double value, global::Lineage.SaveOptions options, global::Lineage.ArtifactStore? store = null, global::System.Threading.CancellationToken cancellationToken = default) => (store ?? global::Lineage.ArtifactStore.Default).SaveAsync(global::Lab.App.Artifacts.ScaledSum.Name, value, global::Lab.App.Artifacts.ScaledSum.Code, options, cancellationToken);
+
         /// <summary>Loads a version (the latest when <paramref name="version"/> is null).</summary>
         public static double Load(int? version = null, global::Lineage.ArtifactStore? store = null) => (store ?? global::Lineage.ArtifactStore.Default).Load<double>(global::Lab.App.Artifacts.ScaledSum.Name, version);
 
+        /// <summary>Loads the version <paramref name="alias"/> points at (e.g. <c>production</c>).</summary>
+        public static double Load(string alias, global::Lineage.ArtifactStore? store = null) => (store ?? global::Lineage.ArtifactStore.Default).Load<double>(global::Lab.App.Artifacts.ScaledSum.Name + "@" + alias);
+
         /// <summary>Loads a version (the latest when <paramref name="version"/> is null).</summary>
         public static global::System.Threading.Tasks.Task<double> LoadAsync(int? version = null, global::Lineage.ArtifactStore? store = null, global::System.Threading.CancellationToken cancellationToken = default) => (store ?? global::Lineage.ArtifactStore.Default).LoadAsync<double>(global::Lab.App.Artifacts.ScaledSum.Name, version, cancellationToken);
+
+        /// <summary>Loads the version <paramref name="alias"/> points at (e.g. <c>production</c>).</summary>
+        public static global::System.Threading.Tasks.Task<double> LoadAsync(string alias, global::Lineage.ArtifactStore? store = null, global::System.Threading.CancellationToken cancellationToken = default) => (store ?? global::Lineage.ArtifactStore.Default).LoadAsync<double>(global::Lab.App.Artifacts.ScaledSum.Name + "@" + alias, null, cancellationToken);
 
         /// <summary>The live versions, oldest first.</summary>
         public static global::System.Collections.Generic.IReadOnlyList<global::Lineage.ArtifactRecord> Versions(global::Lineage.ArtifactStore? store = null) => (store ?? global::Lineage.ArtifactStore.Default).Versions(global::Lab.App.Artifacts.ScaledSum.Name);
@@ -188,11 +224,23 @@ public static partial class Artifacts
         /// <summary>Saves <paramref name="value"/> as the next version, with the producing code.</summary>
         public static global::System.Threading.Tasks.Task<global::Lineage.ArtifactRecord> SaveAsync(global::Lab.Summary value, global::Lineage.ArtifactStore? store = null, global::System.Threading.CancellationToken cancellationToken = default) => (store ?? global::Lineage.ArtifactStore.Default).SaveAsync(global::Lab.App.Artifacts.SlowSummary.Name, value, global::Lab.App.Artifacts.SlowSummary.Code, cancellationToken);
 
+        /// <summary>Saves <paramref name="value"/> as the next version, with the producing code and a description, tags and metadata.</summary>
+        public static global::Lineage.ArtifactRecord Save(global::Lab.Summary value, global::Lineage.SaveOptions options, global::Lineage.ArtifactStore? store = null) => (store ?? global::Lineage.ArtifactStore.Default).Save(global::Lab.App.Artifacts.SlowSummary.Name, value, global::Lab.App.Artifacts.SlowSummary.Code, options);
+
+        /// <summary>Saves <paramref name="value"/> as the next version, with the producing code and a description, tags and metadata.</summary>
+        public static global::System.Threading.Tasks.Task<global::Lineage.ArtifactRecord> SaveAsync(global::Lab.Summary value, global::Lineage.SaveOptions options, global::Lineage.ArtifactStore? store = null, global::System.Threading.CancellationToken cancellationToken = default) => (store ?? global::Lineage.ArtifactStore.Default).SaveAsync(global::Lab.App.Artifacts.SlowSummary.Name, value, global::Lab.App.Artifacts.SlowSummary.Code, options, cancellationToken);
+
         /// <summary>Loads a version (the latest when <paramref name="version"/> is null).</summary>
         public static global::Lab.Summary Load(int? version = null, global::Lineage.ArtifactStore? store = null) => (store ?? global::Lineage.ArtifactStore.Default).Load<global::Lab.Summary>(global::Lab.App.Artifacts.SlowSummary.Name, version);
 
+        /// <summary>Loads the version <paramref name="alias"/> points at (e.g. <c>production</c>).</summary>
+        public static global::Lab.Summary Load(string alias, global::Lineage.ArtifactStore? store = null) => (store ?? global::Lineage.ArtifactStore.Default).Load<global::Lab.Summary>(global::Lab.App.Artifacts.SlowSummary.Name + "@" + alias);
+
         /// <summary>Loads a version (the latest when <paramref name="version"/> is null).</summary>
         public static global::System.Threading.Tasks.Task<global::Lab.Summary> LoadAsync(int? version = null, global::Lineage.ArtifactStore? store = null, global::System.Threading.CancellationToken cancellationToken = default) => (store ?? global::Lineage.ArtifactStore.Default).LoadAsync<global::Lab.Summary>(global::Lab.App.Artifacts.SlowSummary.Name, version, cancellationToken);
+
+        /// <summary>Loads the version <paramref name="alias"/> points at (e.g. <c>production</c>).</summary>
+        public static global::System.Threading.Tasks.Task<global::Lab.Summary> LoadAsync(string alias, global::Lineage.ArtifactStore? store = null, global::System.Threading.CancellationToken cancellationToken = default) => (store ?? global::Lineage.ArtifactStore.Default).LoadAsync<global::Lab.Summary>(global::Lab.App.Artifacts.SlowSummary.Name + "@" + alias, null, cancellationToken);
 
         /// <summary>The live versions, oldest first.</summary>
         public static global::System.Collections.Generic.IReadOnlyList<global::Lineage.ArtifactRecord> Versions(global::Lineage.ArtifactStore? store = null) => (store ?? global::Lineage.ArtifactStore.Default).Versions(global::Lab.App.Artifacts.SlowSummary.Name);

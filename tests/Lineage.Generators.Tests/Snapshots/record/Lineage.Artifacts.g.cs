@@ -42,11 +42,23 @@ public static partial class Artifacts
         /// <summary>Saves <paramref name="value"/> as the next version, with the producing code.</summary>
         public static global::System.Threading.Tasks.Task<global::Lineage.ArtifactRecord> SaveAsync(global::Shop.Order value, global::Lineage.ArtifactStore? store = null, global::System.Threading.CancellationToken cancellationToken = default) => (store ?? global::Lineage.ArtifactStore.Default).SaveAsync(global::Shop.App.Artifacts.LatestOrder.Name, value, global::Shop.App.Artifacts.LatestOrder.Code, cancellationToken);
 
+        /// <summary>Saves <paramref name="value"/> as the next version, with the producing code and a description, tags and metadata.</summary>
+        public static global::Lineage.ArtifactRecord Save(global::Shop.Order value, global::Lineage.SaveOptions options, global::Lineage.ArtifactStore? store = null) => (store ?? global::Lineage.ArtifactStore.Default).Save(global::Shop.App.Artifacts.LatestOrder.Name, value, global::Shop.App.Artifacts.LatestOrder.Code, options);
+
+        /// <summary>Saves <paramref name="value"/> as the next version, with the producing code and a description, tags and metadata.</summary>
+        public static global::System.Threading.Tasks.Task<global::Lineage.ArtifactRecord> SaveAsync(global::Shop.Order value, global::Lineage.SaveOptions options, global::Lineage.ArtifactStore? store = null, global::System.Threading.CancellationToken cancellationToken = default) => (store ?? global::Lineage.ArtifactStore.Default).SaveAsync(global::Shop.App.Artifacts.LatestOrder.Name, value, global::Shop.App.Artifacts.LatestOrder.Code, options, cancellationToken);
+
         /// <summary>Loads a version (the latest when <paramref name="version"/> is null).</summary>
         public static global::Shop.Order Load(int? version = null, global::Lineage.ArtifactStore? store = null) => (store ?? global::Lineage.ArtifactStore.Default).Load<global::Shop.Order>(global::Shop.App.Artifacts.LatestOrder.Name, version);
 
+        /// <summary>Loads the version <paramref name="alias"/> points at (e.g. <c>production</c>).</summary>
+        public static global::Shop.Order Load(string alias, global::Lineage.ArtifactStore? store = null) => (store ?? global::Lineage.ArtifactStore.Default).Load<global::Shop.Order>(global::Shop.App.Artifacts.LatestOrder.Name + "@" + alias);
+
         /// <summary>Loads a version (the latest when <paramref name="version"/> is null).</summary>
         public static global::System.Threading.Tasks.Task<global::Shop.Order> LoadAsync(int? version = null, global::Lineage.ArtifactStore? store = null, global::System.Threading.CancellationToken cancellationToken = default) => (store ?? global::Lineage.ArtifactStore.Default).LoadAsync<global::Shop.Order>(global::Shop.App.Artifacts.LatestOrder.Name, version, cancellationToken);
+
+        /// <summary>Loads the version <paramref name="alias"/> points at (e.g. <c>production</c>).</summary>
+        public static global::System.Threading.Tasks.Task<global::Shop.Order> LoadAsync(string alias, global::Lineage.ArtifactStore? store = null, global::System.Threading.CancellationToken cancellationToken = default) => (store ?? global::Lineage.ArtifactStore.Default).LoadAsync<global::Shop.Order>(global::Shop.App.Artifacts.LatestOrder.Name + "@" + alias, null, cancellationToken);
 
         /// <summary>The live versions, oldest first.</summary>
         public static global::System.Collections.Generic.IReadOnlyList<global::Lineage.ArtifactRecord> Versions(global::Lineage.ArtifactStore? store = null) => (store ?? global::Lineage.ArtifactStore.Default).Versions(global::Shop.App.Artifacts.LatestOrder.Name);

@@ -43,11 +43,23 @@ public static partial class Artifacts
         /// <summary>Saves <paramref name="value"/> as the next version, with the producing code.</summary>
         public static global::System.Threading.Tasks.Task<global::Lineage.ArtifactRecord> SaveAsync(global::Maps.Coordinate value, global::Lineage.ArtifactStore? store = null, global::System.Threading.CancellationToken cancellationToken = default) => (store ?? global::Lineage.ArtifactStore.Default).SaveAsync(global::Maps.App.Artifacts.Home.Name, value, global::Maps.App.Artifacts.Home.Code, cancellationToken);
 
+        /// <summary>Saves <paramref name="value"/> as the next version, with the producing code and a description, tags and metadata.</summary>
+        public static global::Lineage.ArtifactRecord Save(global::Maps.Coordinate value, global::Lineage.SaveOptions options, global::Lineage.ArtifactStore? store = null) => (store ?? global::Lineage.ArtifactStore.Default).Save(global::Maps.App.Artifacts.Home.Name, value, global::Maps.App.Artifacts.Home.Code, options);
+
+        /// <summary>Saves <paramref name="value"/> as the next version, with the producing code and a description, tags and metadata.</summary>
+        public static global::System.Threading.Tasks.Task<global::Lineage.ArtifactRecord> SaveAsync(global::Maps.Coordinate value, global::Lineage.SaveOptions options, global::Lineage.ArtifactStore? store = null, global::System.Threading.CancellationToken cancellationToken = default) => (store ?? global::Lineage.ArtifactStore.Default).SaveAsync(global::Maps.App.Artifacts.Home.Name, value, global::Maps.App.Artifacts.Home.Code, options, cancellationToken);
+
         /// <summary>Loads a version (the latest when <paramref name="version"/> is null).</summary>
         public static global::Maps.Coordinate Load(int? version = null, global::Lineage.ArtifactStore? store = null) => (store ?? global::Lineage.ArtifactStore.Default).Load<global::Maps.Coordinate>(global::Maps.App.Artifacts.Home.Name, version);
 
+        /// <summary>Loads the version <paramref name="alias"/> points at (e.g. <c>production</c>).</summary>
+        public static global::Maps.Coordinate Load(string alias, global::Lineage.ArtifactStore? store = null) => (store ?? global::Lineage.ArtifactStore.Default).Load<global::Maps.Coordinate>(global::Maps.App.Artifacts.Home.Name + "@" + alias);
+
         /// <summary>Loads a version (the latest when <paramref name="version"/> is null).</summary>
         public static global::System.Threading.Tasks.Task<global::Maps.Coordinate> LoadAsync(int? version = null, global::Lineage.ArtifactStore? store = null, global::System.Threading.CancellationToken cancellationToken = default) => (store ?? global::Lineage.ArtifactStore.Default).LoadAsync<global::Maps.Coordinate>(global::Maps.App.Artifacts.Home.Name, version, cancellationToken);
+
+        /// <summary>Loads the version <paramref name="alias"/> points at (e.g. <c>production</c>).</summary>
+        public static global::System.Threading.Tasks.Task<global::Maps.Coordinate> LoadAsync(string alias, global::Lineage.ArtifactStore? store = null, global::System.Threading.CancellationToken cancellationToken = default) => (store ?? global::Lineage.ArtifactStore.Default).LoadAsync<global::Maps.Coordinate>(global::Maps.App.Artifacts.Home.Name + "@" + alias, null, cancellationToken);
 
         /// <summary>The live versions, oldest first.</summary>
         public static global::System.Collections.Generic.IReadOnlyList<global::Lineage.ArtifactRecord> Versions(global::Lineage.ArtifactStore? store = null) => (store ?? global::Lineage.ArtifactStore.Default).Versions(global::Maps.App.Artifacts.Home.Name);
@@ -89,11 +101,23 @@ public static partial class Artifacts
         /// <summary>Saves <paramref name="value"/> as the next version, with the producing code.</summary>
         public static global::System.Threading.Tasks.Task<global::Lineage.ArtifactRecord> SaveAsync(global::Maps.Track value, global::Lineage.ArtifactStore? store = null, global::System.Threading.CancellationToken cancellationToken = default) => (store ?? global::Lineage.ArtifactStore.Default).SaveAsync(global::Maps.App.Artifacts.MorningRun.Name, value, global::Maps.App.Artifacts.MorningRun.Code, cancellationToken);
 
+        /// <summary>Saves <paramref name="value"/> as the next version, with the producing code and a description, tags and metadata.</summary>
+        public static global::Lineage.ArtifactRecord Save(global::Maps.Track value, global::Lineage.SaveOptions options, global::Lineage.ArtifactStore? store = null) => (store ?? global::Lineage.ArtifactStore.Default).Save(global::Maps.App.Artifacts.MorningRun.Name, value, global::Maps.App.Artifacts.MorningRun.Code, options);
+
+        /// <summary>Saves <paramref name="value"/> as the next version, with the producing code and a description, tags and metadata.</summary>
+        public static global::System.Threading.Tasks.Task<global::Lineage.ArtifactRecord> SaveAsync(global::Maps.Track value, global::Lineage.SaveOptions options, global::Lineage.ArtifactStore? store = null, global::System.Threading.CancellationToken cancellationToken = default) => (store ?? global::Lineage.ArtifactStore.Default).SaveAsync(global::Maps.App.Artifacts.MorningRun.Name, value, global::Maps.App.Artifacts.MorningRun.Code, options, cancellationToken);
+
         /// <summary>Loads a version (the latest when <paramref name="version"/> is null).</summary>
         public static global::Maps.Track Load(int? version = null, global::Lineage.ArtifactStore? store = null) => (store ?? global::Lineage.ArtifactStore.Default).Load<global::Maps.Track>(global::Maps.App.Artifacts.MorningRun.Name, version);
 
+        /// <summary>Loads the version <paramref name="alias"/> points at (e.g. <c>production</c>).</summary>
+        public static global::Maps.Track Load(string alias, global::Lineage.ArtifactStore? store = null) => (store ?? global::Lineage.ArtifactStore.Default).Load<global::Maps.Track>(global::Maps.App.Artifacts.MorningRun.Name + "@" + alias);
+
         /// <summary>Loads a version (the latest when <paramref name="version"/> is null).</summary>
         public static global::System.Threading.Tasks.Task<global::Maps.Track> LoadAsync(int? version = null, global::Lineage.ArtifactStore? store = null, global::System.Threading.CancellationToken cancellationToken = default) => (store ?? global::Lineage.ArtifactStore.Default).LoadAsync<global::Maps.Track>(global::Maps.App.Artifacts.MorningRun.Name, version, cancellationToken);
+
+        /// <summary>Loads the version <paramref name="alias"/> points at (e.g. <c>production</c>).</summary>
+        public static global::System.Threading.Tasks.Task<global::Maps.Track> LoadAsync(string alias, global::Lineage.ArtifactStore? store = null, global::System.Threading.CancellationToken cancellationToken = default) => (store ?? global::Lineage.ArtifactStore.Default).LoadAsync<global::Maps.Track>(global::Maps.App.Artifacts.MorningRun.Name + "@" + alias, null, cancellationToken);
 
         /// <summary>The live versions, oldest first.</summary>
         public static global::System.Collections.Generic.IReadOnlyList<global::Lineage.ArtifactRecord> Versions(global::Lineage.ArtifactStore? store = null) => (store ?? global::Lineage.ArtifactStore.Default).Versions(global::Maps.App.Artifacts.MorningRun.Name);
