@@ -14,7 +14,7 @@ public sealed class PipelineSampleTests
 
         Assert.True(pipeline.ExitCode == 0, pipeline.ToString());
         Assert.True(text.ExitCode == 0, text.ToString());
-        Assert.Contains("public static IrisModel Train(float[][] features, float[] targets, int epochs = 200)", text.Output);
+        Assert.Contains("public static IrisModel Train(IrisDataset data, int epochs = 200)", text.Output);
         Assert.Contains("(weights, bias) = Step(features, targets, weights, bias);", text.Output);
         Assert.Contains("private static (float[] Weights, float Bias) Step(", text.Output);
         Assert.Contains("public static float Predict(", text.Output);
