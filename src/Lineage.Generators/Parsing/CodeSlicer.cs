@@ -221,7 +221,13 @@ internal sealed partial class CodeSlicer
             }
 
             // `[Artifact]`, `[Obsolete]`: a package's attribute does not compute the value, so its version is not recorded.
-            var receiver = ReceiverOf(node, model, out var nonVirtual);
+            ITypeSymbol? receiver = null;
+            var nonVirtual = false;
+            if (IsDispatched(symbol.OriginalDefinition))
+            {
+                receiver = ReceiverOf(node, model, out nonVirtual);
+            }
+
             Reach(symbol, recordAssembly: !IsAttributeName(node), receiver, nonVirtual);
         }
 
