@@ -210,19 +210,23 @@ public class CatalogBenchmarks
 
         // The newest live version of each name, one index seek per name (artifact_names holds every name, artifacts_by_branch
         // orders each name's versions); faster on both databases than a correlated MAX per row or a grouped MAX joined back.
-        private const string LatestOnly = "a.id IN (SELECT (SELECT b.id FROM artifacts b WHERE b.name = n.name AND b.branch = 'main' ORDER BY b.version DESC LIMIT 1) FROM artifact_names n)";
+        // PostgreSQL evaluates a scalar subquery in IN twice per name (hash key and index condition); LATERAL runs it once.
+        private const string SqliteLatest = "a.id IN (SELECT (SELECT b.id FROM artifacts b WHERE b.name = n.name AND b.branch = 'main' ORDER BY b.version DESC LIMIT 1) FROM artifact_names n)";
+        private const string PostgresLatest = "a.id IN (SELECT l.id FROM artifact_names n CROSS JOIN LATERAL (SELECT b.id FROM artifacts b WHERE b.name = n.name AND b.branch = 'main' ORDER BY b.version DESC LIMIT 1) l)";
 
         public static readonly HandWritten Sqlite = Build(
             "a.tags, a.metadata, (SELECT group_concat(x.alias, ',') FROM (SELECT alias FROM aliases WHERE artifact_id = a.id ORDER BY alias) x)",
             accuracy: "json_extract(a.metadata, '$.accuracy')",
-            dataset: "json_extract(a.metadata, '$.dataset') = @dataset");
+            dataset: "json_extract(a.metadata, '$.dataset') = @dataset",
+            latestOnly: SqliteLatest);
 
         public static readonly HandWritten Postgres = Build(
             "a.tags::text, a.metadata::text, (SELECT string_agg(x.alias, ',' ORDER BY x.alias) FROM aliases x WHERE x.artifact_id = a.id)",
             accuracy: "(a.metadata ->> 'accuracy')::numeric",
-            dataset: "a.metadata @> CAST(@dataset AS jsonb)");
+            dataset: "a.metadata @> CAST(@dataset AS jsonb)",
+            latestOnly: PostgresLatest);
 
-        private static HandWritten Build(string catalogColumns, string accuracy, string dataset)
+        private static HandWritten Build(string catalogColumns, string accuracy, string dataset, string latestOnly)
         {
             var select = $"""
                 SELECT a.uid, a.name, a.version, a.created_at, a.created_by, a.host, a.size, a.hash,
@@ -234,8 +238,8 @@ public class CatalogBenchmarks
             var min = accuracy.StartsWith("json", StringComparison.Ordinal) ? "@min" : "CAST(@min AS numeric)";
             var accurate = $"a.branch = 'main' AND {accuracy} > {min}";
             return new HandWritten(
-                Latest: $"{select} WHERE {LatestOnly} AND {accurate} ORDER BY a.name, a.version;",
-                LatestTop: $"{select} WHERE {LatestOnly} AND {accurate} ORDER BY {accuracy} DESC, a.name, a.version LIMIT @limit;",
+                Latest: $"{select} WHERE {latestOnly} AND {accurate} ORDER BY a.name, a.version;",
+                LatestTop: $"{select} WHERE {latestOnly} AND {accurate} ORDER BY {accuracy} DESC, a.name, a.version LIMIT @limit;",
                 All: $"{select} WHERE {accurate} ORDER BY a.name, a.version;",
                 AllTop: $"{select} WHERE {accurate} ORDER BY {accuracy} DESC, a.name, a.version LIMIT @limit;",
                 Equality: $"{select} WHERE a.branch = 'main' AND {dataset} ORDER BY a.name, a.version;");
