@@ -208,6 +208,14 @@ internal abstract partial class SqlMetadataStore
 
     protected abstract object TagParameter(string tag);
 
+    /// <summary>
+    /// The ids of the newest live version of each name: one index seek per name (artifact_names holds every name ever saved;
+    /// artifacts_by_branch orders its versions), so a latest-only Find filters 1 row per name instead of evaluating a correlated
+    /// MAX for every row of the table.
+    /// </summary>
+    protected virtual string LatestIdsSql =>
+        "SELECT (SELECT b.id FROM artifacts b WHERE b.name = n.name AND b.branch = 'main' ORDER BY b.version DESC LIMIT 1) FROM artifact_names n";
+
     public Task<IReadOnlyList<ArtifactRecord>> FindAsync(ArtifactQuery query, FilterExpression? filter, CancellationToken cancellationToken)
     {
         var parameters = new List<(string Name, object? Value)>();
@@ -222,7 +230,7 @@ internal abstract partial class SqlMetadataStore
         // An alias names one version, which need not be the latest of its name.
         if (!query.AllVersions && query.Alias is null)
         {
-            where.Add("a.version = (SELECT MAX(b.version) FROM artifacts b WHERE b.name = a.name AND b.branch = 'main')");
+            where.Add($"a.id IN ({LatestIdsSql})");
         }
 
         if (query.Name is { } name)

@@ -65,6 +65,21 @@ public sealed class FindTests(PostgresServer postgres, S3Server s3)
         Assert.Equal(1L, await environment.ArtifactRowCountAsync());
     }
 
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task Latest_only_skips_a_trashed_latest_version_and_names_with_no_version_left(Backend backend)
+    {
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        using var store = environment.Open();
+        store.Save("a", 1);
+        store.Save("a", 2);
+        store.Save("gone", 1);
+        store.Delete("a", 2);
+        store.Delete("gone", 1, permanent: true);
+
+        Assert.Equal(["a@1"], Names(store.Find(new ArtifactQuery())));
+    }
+
     private static void Save(ArtifactStore store, string name, string[] tags, params (string Key, object Value)[] metadata)
     {
         var options = new SaveOptions { Tags = tags };

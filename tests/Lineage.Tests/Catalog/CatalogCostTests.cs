@@ -1,0 +1,112 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Lineage.Tests.Servers;
+using Npgsql;
+
+namespace Lineage.Tests.Catalog;
+
+/// <summary>What resolving a reference costs on PostgreSQL, in statements sent to the server.</summary>
+public sealed class CatalogCostTests(PostgresServer postgres)
+{
+    [Fact]
+    public async Task Resolving_name_at_alias_costs_one_statement_as_name_at_version_does()
+    {
+        var url = await postgres.CreateDatabaseAsync();
+        using var home = new TestHome();
+        using var store = home.Open(url);
+        store.Save("model", 1);
+        store.Save("model", 2);
+        store.Save("model", 3);
+        store.Aliases.Set("model", "production", 2);
+        using var statements = new StatementCounter(DatabaseOf(url));
+
+        var (byVersion, versionStatements) = statements.During(() => store.Get("model@3"));
+        var (byAlias, aliasStatements) = statements.During(() => store.Get("model@production"));
+
+        Assert.Equal(3, byVersion.Version);
+        Assert.Equal(2, byAlias.Version);
+        Assert.Equal(["production"], byAlias.Aliases);
+        Assert.Single(versionStatements);
+        Assert.Single(aliasStatements);
+    }
+
+    [Fact]
+    public async Task The_counter_sees_every_statement_on_its_database_and_none_on_another()
+    {
+        var url = await postgres.CreateDatabaseAsync();
+        var other = await postgres.CreateDatabaseAsync();
+        using var statements = new StatementCounter(DatabaseOf(url));
+
+        var (_, counted) = statements.During(() =>
+        {
+            Execute(url, "SELECT 1;", "SELECT 2;");
+            Execute(other, "SELECT 3;");
+            return 0;
+        });
+
+        Assert.Equal(["SELECT 1;", "SELECT 2;"], counted);
+    }
+
+    private static string DatabaseOf(string url) => new NpgsqlConnectionStringBuilder(PostgresServer.ToConnectionString(url)).Database!;
+
+    private static void Execute(string url, params string[] sql)
+    {
+        using var connection = new NpgsqlConnection(PostgresServer.ToConnectionString(url));
+        connection.Open();
+        foreach (var text in sql)
+        {
+            using var command = new NpgsqlCommand(text, connection);
+            command.ExecuteScalar();
+        }
+    }
+
+    /// <summary>
+    /// Counts the commands Npgsql sends to one database, from its own tracing: one activity per command, tagged with the
+    /// database and the SQL. Connection opens (activities without SQL) and other tests' databases are left out.
+    /// </summary>
+    private sealed class StatementCounter : IDisposable
+    {
+        private readonly string _database;
+        private readonly ActivityListener _listener;
+        private ConcurrentQueue<string>? _recording;
+
+        public StatementCounter(string database)
+        {
+            _database = database;
+            _listener = new ActivityListener
+            {
+                ShouldListenTo = source => source.Name == "Npgsql",
+                Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+                ActivityStopped = Record,
+            };
+            ActivitySource.AddActivityListener(_listener);
+        }
+
+        /// <summary>Runs <paramref name="action"/> and returns its result with the SQL of each command it sent to the database.</summary>
+        public (T Result, IReadOnlyList<string> Statements) During<T>(Func<T> action)
+        {
+            var recording = new ConcurrentQueue<string>();
+            _recording = recording;
+            try
+            {
+                return (action(), recording.ToArray());
+            }
+            finally
+            {
+                _recording = null;
+            }
+        }
+
+        public void Dispose() => _listener.Dispose();
+
+        private void Record(Activity activity)
+        {
+            if (_recording is { } recording
+                && activity.GetTagItem("db.query.text") is string sql
+                && string.Equals(activity.GetTagItem("db.namespace") as string, _database, StringComparison.Ordinal))
+            {
+                recording.Enqueue(sql);
+            }
+        }
+    }
+}
