@@ -1,53 +1,71 @@
 using System.Text;
-using System.Text.Json;
 
 namespace Lineage.Catalog;
 
-/// <summary>The SQL a metadata database speaks for JSON.</summary>
+/// <summary>The SQL dialect of a metadata database.</summary>
 internal enum FilterDialect
 {
-    /// <summary>Metadata as TEXT JSON, read with <c>json_type</c> and <c>json_extract</c>.</summary>
+    /// <summary>SQLite: <c>artifact_metadata.flag</c> is 0 or 1; strings compare by the BINARY collation.</summary>
     Sqlite,
 
-    /// <summary>Metadata as <c>jsonb</c>, read with <c>-&gt;</c>, <c>-&gt;&gt;</c>, <c>jsonb_typeof</c> and <c>@&gt;</c> (which a GIN index serves).</summary>
+    /// <summary>PostgreSQL: numbers compare as <c>numeric</c>, strings by the <c>"C"</c> collation of <c>artifact_metadata.string</c>.</summary>
     Postgres,
 }
 
+/// <summary>Which typed column of <c>artifact_metadata</c> a key's value is in.</summary>
+internal enum MetadataKind
+{
+    Number,
+    String,
+    Boolean,
+}
+
+/// <summary>What sorting by a metadata key adds to a query: a join of <c>artifact_metadata</c> and the ORDER BY terms over it.</summary>
+internal sealed record FilterOrdering(string Join, string Terms);
+
 /// <summary>
-/// Turns a <see cref="FilterExpression"/> into a SQL boolean expression over a JSON metadata column. Every key and value becomes a
-/// parameter; the only text spliced in is <c>metadataColumn</c>, which callers pass as a constant of their own.
+/// Turns a <see cref="FilterExpression"/> into a SQL boolean expression over <c>artifact_metadata (artifact_id, key, number, string,
+/// flag)</c>, the typed copy of each version's metadata, one row per key (migration 6). Every key and value becomes a parameter; the
+/// only text spliced in is the id column, which callers pass as a constant of their own.
 /// </summary>
 /// <remarks>
-/// A comparison is true only when the key holds a value of the literal's JSON type and the comparison holds, so for a version that
-/// lacks the key (or holds null or another type there) it is false for every operator, <c>!=</c> included, and its <c>NOT</c> is
-/// true. Each comparison's SQL is two-valued (never NULL), so <c>NOT</c> behaves as in the filter.
+/// A comparison is a semi-join, <c>id IN (SELECT artifact_id FROM artifact_metadata WHERE key = @k AND number &gt; @v)</c>, which
+/// the index on <c>(key, number)</c> (or <c>string</c>, <c>flag</c>) serves. A version whose key is missing, null or of another type
+/// has no row in that column, so the comparison is false for every operator, <c>!=</c> included, and its <c>NOT</c> is true; the
+/// semi-join is two-valued (never NULL), so <c>NOT</c> behaves as in the filter.
 /// Numbers compare numerically (PostgreSQL: as <c>numeric</c>, exactly; SQLite: integers exactly, others as doubles); strings by
 /// Unicode code point (SQLite's BINARY collation, PostgreSQL's <c>"C"</c>), the same order on both.
 /// </remarks>
 internal static class FilterSql
 {
+    /// <summary>How many characters of a string PostgreSQL's index on <c>artifact_metadata.string</c> holds (migration 6).</summary>
+    internal const int PostgresIndexedPrefix = 400;
+
     /// <summary>Compiles <paramref name="expression"/> to a SQL boolean expression.</summary>
     /// <param name="expression">The filter.</param>
     /// <param name="dialect">The database's SQL.</param>
-    /// <param name="metadataColumn">The metadata column as SQL, e.g. <c>a.metadata</c>; trusted text.</param>
+    /// <param name="idColumn">The artifact id the metadata rows belong to, e.g. <c>a.id</c>; trusted text.</param>
     /// <param name="addParameter">Adds a parameter with the given value and returns its name as written in SQL (e.g. <c>@f0</c>).</param>
-    public static string Compile(FilterExpression expression, FilterDialect dialect, string metadataColumn, Func<object, string> addParameter)
+    public static string Compile(FilterExpression expression, FilterDialect dialect, string idColumn, Func<object, string> addParameter)
     {
         ArgumentNullException.ThrowIfNull(expression);
-        ArgumentException.ThrowIfNullOrWhiteSpace(metadataColumn);
+        ArgumentException.ThrowIfNullOrWhiteSpace(idColumn);
         ArgumentNullException.ThrowIfNull(addParameter);
         var builder = new StringBuilder();
-        Write(builder, expression, dialect, metadataColumn, addParameter);
+        Write(builder, expression, dialect, idColumn, addParameter);
         return builder.ToString();
     }
 
     /// <summary>
-    /// ORDER BY terms (comma-separated, without the keywords) that sort rows by the metadata value under <paramref name="key"/>:
-    /// numbers numerically, then strings by code point, then booleans (false before true), then rows without the key (or with
-    /// null) last, whatever the direction; <paramref name="descending"/> reverses the order within each kind. Callers append
-    /// their own tie-breaker.
+    /// A join of <c>artifact_metadata</c> (as <c>o</c>) and ORDER BY terms (comma-separated, without the keywords) that sort rows by
+    /// the value under <paramref name="key"/>: numbers numerically, then strings by code point, then booleans (false before true),
+    /// then rows without the key (or with null) last, whatever the direction; <paramref name="descending"/> reverses the order
+    /// within each kind. When <paramref name="filter"/> lets only values of one kind through (a comparison on the key, joined to
+    /// the rest with <c>and</c>), the join keeps that kind's rows and the order is its column alone, which the index on
+    /// <c>(key, number)</c> or <c>(key, string)</c> gives in order, so a limit stops early. Callers append their own tie-breaker.
     /// </summary>
-    public static string OrderBy(string key, bool descending, FilterDialect dialect, string metadataColumn, Func<object, string> addParameter)
+    public static FilterOrdering OrderBy(
+        string key, bool descending, FilterExpression? filter, FilterDialect dialect, string idColumn, Func<object, string> addParameter)
     {
         ArgumentNullException.ThrowIfNull(key);
         if (FilterText.KeyProblem(key) is { } problem)
@@ -55,52 +73,63 @@ internal static class FilterSql
             throw new ArgumentException(problem, nameof(key));
         }
 
-        ArgumentException.ThrowIfNullOrWhiteSpace(metadataColumn);
+        ArgumentException.ThrowIfNullOrWhiteSpace(idColumn);
         ArgumentNullException.ThrowIfNull(addParameter);
         var direction = descending ? "DESC" : "ASC";
-        if (dialect == FilterDialect.Sqlite)
+        var on = $"o.artifact_id = {idColumn} AND o.key = {addParameter(key)}";
+        switch (filter is null ? null : ImpliedKind(filter, key))
         {
-            var path = addParameter(JsonPath(key));
-            var type = $"json_type({metadataColumn}, {path})";
-            var value = $"json_extract({metadataColumn}, {path})";
-            return $"CASE {type} WHEN 'integer' THEN 0 WHEN 'real' THEN 0 WHEN 'text' THEN 1 WHEN 'false' THEN 2 WHEN 'true' THEN 2 ELSE 3 END, "
-                + $"CASE WHEN {type} IN ('integer', 'real') THEN {value} END {direction}, "
-                + $"CASE WHEN {type} = 'text' THEN {value} END COLLATE BINARY {direction}, "
-                + $"CASE {type} WHEN 'false' THEN 0 WHEN 'true' THEN 1 END {direction}";
+            case MetadataKind.Number:
+                return new($"JOIN artifact_metadata o ON {on} AND o.number IS NOT NULL", $"o.number {direction}");
+            case MetadataKind.String:
+                return new($"JOIN artifact_metadata o ON {on} AND o.string IS NOT NULL", $"o.string {direction}");
+            case MetadataKind.Boolean:
+                return new($"JOIN artifact_metadata o ON {on} AND o.flag IS NOT NULL", $"o.flag {direction}");
+            default:
+                return new($"LEFT JOIN artifact_metadata o ON {on}",
+                    "CASE WHEN o.number IS NOT NULL THEN 0 WHEN o.string IS NOT NULL THEN 1 WHEN o.flag IS NOT NULL THEN 2 ELSE 3 END, "
+                    + $"o.number {direction}, o.string {direction}, o.flag {direction}");
         }
-
-        var parameter = addParameter(key);
-        var field = $"({metadataColumn} -> CAST({parameter} AS text))";
-        var typeOf = $"jsonb_typeof({field})";
-        return $"CASE {typeOf} WHEN 'number' THEN 0 WHEN 'string' THEN 1 WHEN 'boolean' THEN 2 ELSE 3 END, "
-            + $"CASE WHEN {typeOf} = 'number' THEN {field}::numeric END {direction}, "
-            + $"CASE WHEN {typeOf} = 'string' THEN ({metadataColumn} ->> CAST({parameter} AS text)) COLLATE \"C\" END {direction}, "
-            + $"CASE WHEN {typeOf} = 'boolean' THEN {field}::boolean END {direction}";
     }
 
-    /// <summary>A SQLite JSON path to the top-level key, quoted so that dots, brackets and spaces are part of the key.</summary>
-    internal static string JsonPath(string key) =>
-        "$.\"" + key.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+    /// <summary>
+    /// The kind every version <paramref name="filter"/> matches holds under <paramref name="key"/>, when a comparison on the key is
+    /// one of the conditions joined by <c>and</c> at the top (not under <c>or</c> or <c>not</c>); null otherwise.
+    /// </summary>
+    internal static MetadataKind? ImpliedKind(FilterExpression filter, string key) => filter switch
+    {
+        FilterAnd and => ImpliedKind(and.Left, key) ?? ImpliedKind(and.Right, key),
+        FilterComparison comparison when string.Equals(comparison.Key, key, StringComparison.Ordinal) => KindOf(comparison.Value),
+        _ => null,
+    };
 
-    private static void Write(StringBuilder builder, FilterExpression expression, FilterDialect dialect, string column, Func<object, string> addParameter)
+    private static MetadataKind KindOf(FilterValue value) => value switch
+    {
+        FilterNumber => MetadataKind.Number,
+        FilterString => MetadataKind.String,
+        FilterBoolean => MetadataKind.Boolean,
+        _ => throw new ArgumentOutOfRangeException(nameof(value), value, "Not a filter value."),
+    };
+
+    private static void Write(StringBuilder builder, FilterExpression expression, FilterDialect dialect, string id, Func<object, string> addParameter)
     {
         switch (expression)
         {
             case FilterAnd and:
-                Binary(builder, and.Left, " AND ", and.Right, dialect, column, addParameter);
+                Binary(builder, and.Left, " AND ", and.Right, dialect, id, addParameter);
                 break;
             case FilterOr or:
-                Binary(builder, or.Left, " OR ", or.Right, dialect, column, addParameter);
+                Binary(builder, or.Left, " OR ", or.Right, dialect, id, addParameter);
                 break;
             case FilterNot not:
                 builder.Append("(NOT ");
-                Write(builder, not.Operand, dialect, column, addParameter);
+                Write(builder, not.Operand, dialect, id, addParameter);
                 builder.Append(')');
                 break;
             case FilterComparison comparison:
-                builder.Append(dialect == FilterDialect.Sqlite
-                    ? Sqlite(comparison, column, addParameter)
-                    : Postgres(comparison, column, addParameter));
+                var key = addParameter(comparison.Key);
+                builder.Append(id).Append(" IN (SELECT m.artifact_id FROM artifact_metadata m WHERE m.key = ").Append(key)
+                    .Append(" AND ").Append(Condition(comparison, dialect, addParameter)).Append(')');
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(expression), expression, "Not a filter expression.");
@@ -108,53 +137,46 @@ internal static class FilterSql
     }
 
     private static void Binary(
-        StringBuilder builder, FilterExpression left, string op, FilterExpression right, FilterDialect dialect, string column, Func<object, string> addParameter)
+        StringBuilder builder, FilterExpression left, string op, FilterExpression right, FilterDialect dialect, string id, Func<object, string> addParameter)
     {
         builder.Append('(');
-        Write(builder, left, dialect, column, addParameter);
+        Write(builder, left, dialect, id, addParameter);
         builder.Append(op);
-        Write(builder, right, dialect, column, addParameter);
+        Write(builder, right, dialect, id, addParameter);
         builder.Append(')');
     }
 
-    private static string Sqlite(FilterComparison comparison, string column, Func<object, string> addParameter)
+    /// <summary>The condition on one <c>artifact_metadata</c> row <c>m</c> of the comparison's key; NULL columns never pass it.</summary>
+    private static string Condition(FilterComparison comparison, FilterDialect dialect, Func<object, string> addParameter)
     {
-        var path = addParameter(JsonPath(comparison.Key));
-        var type = $"COALESCE(json_type({column}, {path}), '')";
-        var value = $"json_extract({column}, {path})";
         var op = SqlOperator(comparison.Operator);
-        return comparison.Value switch
-        {
-            // json_type says 'integer' or 'real'; a JSON string "10" is 'text' and never meets a number.
-            FilterNumber number => $"({type} IN ('integer', 'real') AND {value} {op} {addParameter(SqliteNumber(number))})",
-            FilterString text => $"({type} = 'text' AND {value} {op} {addParameter(text.Value)})",
-            // json_type is 'true' or 'false' for a boolean; != true means "is false", since other types never compare.
-            FilterBoolean boolean => $"({type} = {addParameter(Matches(boolean, comparison.Operator) ? "true" : "false")})",
-            _ => throw new ArgumentOutOfRangeException(nameof(comparison), comparison.Value, "Not a filter value."),
-        };
-    }
-
-    private static string Postgres(FilterComparison comparison, string column, Func<object, string> addParameter)
-    {
-        var key = addParameter(comparison.Key);
-        var field = $"({column} -> CAST({key} AS text))";
-        var type = $"COALESCE(jsonb_typeof({field}), '')";
-        var op = SqlOperator(comparison.Operator);
+        var postgres = dialect == FilterDialect.Postgres;
         switch (comparison.Value)
         {
-            // Equality as containment, which the GIN index on the column serves; jsonb containment compares numbers as numeric (1 = 1.0).
-            case FilterNumber number when comparison.Operator == FilterOperator.Equal:
-                return $"({column} @> CAST({addParameter(Containment(comparison.Key, number))} AS jsonb) AND {type} = 'number')";
-            case FilterString text when comparison.Operator == FilterOperator.Equal:
-                return $"({column} @> CAST({addParameter(Containment(comparison.Key, text))} AS jsonb) AND {type} = 'string')";
-            case FilterBoolean boolean:
-                var expected = Matches(boolean, comparison.Operator) ? FilterBoolean.True : FilterBoolean.False;
-                return $"({column} @> CAST({addParameter(Containment(comparison.Key, expected))} AS jsonb) AND {type} = 'boolean')";
-            // CASE, not AND: PostgreSQL may evaluate AND's operands in any order, and a string cast to numeric fails.
             case FilterNumber number:
-                return $"(CASE WHEN {type} = 'number' THEN {field}::numeric {op} CAST({addParameter(number.Text)} AS numeric) ELSE false END)";
+                return postgres
+                    ? $"m.number {op} CAST({addParameter(number.Text)} AS numeric)"
+                    : $"m.number {op} {addParameter(SqliteNumber(number))}";
+            case FilterString text when postgres:
+                // The index holds a prefix of each string (long strings would not fit a B-tree entry): the prefix condition, implied
+                // by the exact one, lets the index narrow the rows; the exact one decides.
+                var value = addParameter(text.Value);
+                var prefix = comparison.Operator switch
+                {
+                    FilterOperator.Equal => "=",
+                    FilterOperator.LessThan or FilterOperator.LessThanOrEqual => "<=",
+                    FilterOperator.GreaterThan or FilterOperator.GreaterThanOrEqual => ">=",
+                    _ => null,
+                };
+                var indexed = prefix is null
+                    ? "m.string IS NOT NULL"
+                    : $"left(m.string, {PostgresIndexedPrefix}) {prefix} left(CAST({value} AS text), {PostgresIndexedPrefix})";
+                return $"{indexed} AND m.string {op} CAST({value} AS text)";
             case FilterString text:
-                return $"({type} = 'string' AND ({column} ->> CAST({key} AS text)) COLLATE \"C\" {op} {addParameter(text.Value)})";
+                return $"m.string {op} {addParameter(text.Value)}";
+            case FilterBoolean boolean:
+                var expected = Matches(boolean, comparison.Operator);
+                return postgres ? $"m.flag = CAST({addParameter(expected)} AS boolean)" : $"m.flag = {addParameter(expected ? 1L : 0L)}";
             default:
                 throw new ArgumentOutOfRangeException(nameof(comparison), comparison.Value, "Not a filter value.");
         }
@@ -170,33 +192,6 @@ internal static class FilterSql
 
     // Integers stay integers so SQLite compares them exactly beyond 2^53; anything else compares as a double.
     private static object SqliteNumber(FilterNumber number) => number.AsInt64() is { } integer ? integer : (object)number.Value;
-
-    /// <summary>The JSON object <c>{"key": value}</c> for <c>@&gt;</c>, with the number written exactly as in the filter.</summary>
-    private static string Containment(string key, FilterValue value)
-    {
-        using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream))
-        {
-            writer.WriteStartObject();
-            writer.WritePropertyName(key);
-            switch (value)
-            {
-                case FilterNumber number:
-                    writer.WriteRawValue(number.Text);
-                    break;
-                case FilterString text:
-                    writer.WriteStringValue(text.Value);
-                    break;
-                case FilterBoolean boolean:
-                    writer.WriteBooleanValue(boolean.Value);
-                    break;
-            }
-
-            writer.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(stream.GetBuffer(), 0, (int)stream.Length);
-    }
 
     private static string SqlOperator(FilterOperator op) => op switch
     {

@@ -175,8 +175,13 @@ internal abstract partial class SqlMetadataStore
                     metadata[key] = value;
                 }
 
-                await ExecuteAsync(connection, transaction, $"UPDATE artifacts SET description = @description, tags = {JsonParameter("@tags")}, metadata = {JsonParameter("@metadata")} WHERE uid = @uid;", cancellationToken,
-                    ("@description", change.Description ?? description), ("@tags", Annotations.TagsJson(Annotations.Tags(tags))), ("@metadata", Annotations.MetadataJson(metadata)), ("@uid", uid)).ConfigureAwait(false);
+                // The indexed copy is rewritten in the same command when the metadata changed (a command of two more statements).
+                var json = Annotations.MetadataJson(metadata);
+                var reindex = change.SetMetadata.Count > 0 || change.RemoveMetadata.Count > 0
+                    ? $" DELETE FROM artifact_metadata WHERE artifact_id = (SELECT id FROM artifacts WHERE uid = @uid); {InsertMetadataRowsSql("(SELECT id FROM artifacts WHERE uid = @uid)", JsonParameter("@metadata"))}"
+                    : string.Empty;
+                await ExecuteAsync(connection, transaction, $"UPDATE artifacts SET description = @description, tags = {JsonParameter("@tags")}, metadata = {JsonParameter("@metadata")} WHERE uid = @uid;{reindex}", cancellationToken,
+                    ("@description", change.Description ?? description), ("@tags", Annotations.TagsJson(Annotations.Tags(tags))), ("@metadata", json), ("@uid", uid)).ConfigureAwait(false);
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                 return (await QueryAsync(connection, null, $"SELECT {ArtifactColumns} {ArtifactFrom} WHERE a.uid = @uid;", cancellationToken, ("@uid", uid)).ConfigureAwait(false))[0];
             }
@@ -207,6 +212,12 @@ internal abstract partial class SqlMetadataStore
     protected abstract string HasTagSql(string parameter);
 
     protected abstract object TagParameter(string tag);
+
+    /// <summary>
+    /// An INSERT of the <c>artifact_metadata</c> rows (one per key holding a number, string or boolean) of the artifact whose id is
+    /// <paramref name="artifactId"/>, from the JSON object <paramref name="json"/> (both SQL; null JSON inserts nothing), ending in ';'.
+    /// </summary>
+    protected abstract string InsertMetadataRowsSql(string artifactId, string json);
 
     /// <summary>
     /// The ids of the newest live version of each name: one index seek per name (artifact_names holds every name ever saved;
@@ -263,21 +274,33 @@ internal abstract partial class SqlMetadataStore
 
         if (filter is not null)
         {
-            where.Add($"({Catalog.FilterSql.Compile(filter, Dialect, "a.metadata", Add)})");
+            where.Add($"({Catalog.FilterSql.Compile(filter, Dialect, "a.id", Add)})");
         }
 
         var order = (query.OrderBy ?? "name").Trim();
         var descending = order.StartsWith('-');
         var key = order.TrimStart('-', '+');
         var direction = descending ? "DESC" : "ASC";
-        var orderBy = key switch
+        var join = string.Empty;
+        string orderBy;
+        switch (key)
         {
-            "name" => $"a.name {direction}, a.version {direction}",
-            "created" => $"a.created_at {direction}, a.id {direction}",
-            "version" => $"a.version {direction}, a.name",
-            _ => $"{Catalog.FilterSql.OrderBy(key.StartsWith("metadata.", StringComparison.Ordinal) ? key["metadata.".Length..] : key, descending, Dialect, "a.metadata", Add)}, a.name, a.version",
-        };
+            case "name":
+                orderBy = $"a.name {direction}, a.version {direction}";
+                break;
+            case "created":
+                orderBy = $"a.created_at {direction}, a.id {direction}";
+                break;
+            case "version":
+                orderBy = $"a.version {direction}, a.name";
+                break;
+            default:
+                var ordering = Catalog.FilterSql.OrderBy(key.StartsWith("metadata.", StringComparison.Ordinal) ? key["metadata.".Length..] : key, descending, filter, Dialect, "a.id", Add);
+                (join, orderBy) = ($"\n{ordering.Join}", $"{ordering.Terms}, a.name, a.version");
+                break;
+        }
+
         var limit = query.Limit is { } l ? $" LIMIT {Add(l)}" : string.Empty;
-        return QueryAsync("find artifacts", $"SELECT {ArtifactColumns} {ArtifactFrom} WHERE {string.Join(" AND ", where)} ORDER BY {orderBy}{limit};", cancellationToken, [.. parameters]);
+        return QueryAsync("find artifacts", $"SELECT {ArtifactColumns} {ArtifactFrom}{join} WHERE {string.Join(" AND ", where)} ORDER BY {orderBy}{limit};", cancellationToken, [.. parameters]);
     }
 }

@@ -420,9 +420,11 @@ internal abstract partial class SqlMetadataStore : IMetadataStore
                 RETURNING last_version;
                 """, cancellationToken, ("@name", artifact.Name)).ConfigureAwait(false), CultureInfo.InvariantCulture);
 
-            await ExecuteAsync(connection, transaction, """
+            // With metadata, its indexed copy goes in the same command: one more statement.
+            var indexMetadata = artifact.Metadata is { Count: > 0 } ? "\n" + InsertMetadataRowsSql("(SELECT id FROM artifacts WHERE uid = @uid)", JsonParameter("@metadata")) : string.Empty;
+            await ExecuteAsync(connection, transaction, $"""
                 INSERT INTO artifacts (uid, name, version, created_at, created_by, host, size, hash, type_name, format, storage_id, key, code_record_id, inputs_hash, type_schema, is_managed, run_id, description, tags, metadata)
-                VALUES (@uid, @name, @version, @created_at, @created_by, @host, @size, @hash, @type_name, @format, @storage_id, @key, @code_record_id, @inputs_hash, @type_schema, @is_managed, @run_id, @description, @tags, @metadata);
+                VALUES (@uid, @name, @version, @created_at, @created_by, @host, @size, @hash, @type_name, @format, @storage_id, @key, @code_record_id, @inputs_hash, @type_schema, @is_managed, @run_id, @description, @tags, @metadata);{indexMetadata}
                 """, cancellationToken, [("@version", version), .. ArtifactParameters(artifact, codeRecordId)]).ConfigureAwait(false);
             if (InputEdges(artifact, "(SELECT id FROM artifacts WHERE uid = @uid)") is { } edges)
             {

@@ -13,8 +13,9 @@ public enum FilterDatabase
 }
 
 /// <summary>
-/// Compiled filters run on real databases (SQLite TEXT JSON, PostgreSQL <c>jsonb</c> with a GIN index) over a table
-/// <c>t(id, metadata)</c>, asserting which rows match: typed comparisons, missing keys, != and not, odd keys, SQL metacharacters.
+/// Compiled filters run on real databases over a table <c>artifacts(id, metadata)</c> (SQLite TEXT JSON, PostgreSQL <c>jsonb</c>)
+/// and the typed <c>artifact_metadata</c> that the store's migration 6 creates and fills from it, asserting which rows match: typed
+/// comparisons, missing keys, != and not, odd keys, SQL metacharacters.
 /// </summary>
 public sealed class FilterSqlTests(PostgresServer postgres)
 {
@@ -26,7 +27,7 @@ public sealed class FilterSqlTests(PostgresServer postgres)
         (3, """{"accuracy": "0.99", "dataset": "iris", "epochs": "10", "archived": "true"}"""),
         (4, """{"epochs": 10.0, "model.kind": "cnn", "dataset": "Iris"}"""),
         (5, """{}"""),
-        (6, """{"weird \"key\" with spaces": "x", "it's": 1, "a[0]": 2, "'; DROP TABLE t; --": "'; DROP TABLE t; --", "back\\slash": true, "model": {"kind": "rnn"}}"""),
+        (6, """{"weird \"key\" with spaces": "x", "it's": 1, "a[0]": 2, "'; DROP TABLE artifacts; --": "'; DROP TABLE artifacts; --", "back\\slash": true, "model": {"kind": "rnn"}}"""),
         (7, """{"big": 9007199254740993, "neg": -1500, "uni": "é", "nothing": null, "clé": 1, "line\nbreak": "two\nlines"}"""),
         (8, null), // a version saved before metadata existed
     ];
@@ -127,7 +128,7 @@ public sealed class FilterSqlTests(PostgresServer postgres)
     public async Task SQL_metacharacters_in_keys_and_values_are_data(FilterDatabase database)
     {
         await using var table = await FilterTable.CreateAsync(database, postgres);
-        const string Filter = "\"'; DROP TABLE t; --\" = '''; DROP TABLE t; --' and \"'; DROP TABLE t; --\" >= \"'\"";
+        const string Filter = "\"'; DROP TABLE artifacts; --\" = '''; DROP TABLE artifacts; --' and \"'; DROP TABLE artifacts; --\" >= \"'\"";
         var (sql, _) = table.Compile(Lineage.Filter.Parse(Filter));
         Assert.DoesNotContain("DROP", sql, StringComparison.OrdinalIgnoreCase);
         await table.ExpectAsync(Filter, 6);
@@ -172,12 +173,61 @@ public sealed class FilterSqlTests(PostgresServer postgres)
         Assert.Equal(new[] { 1, 10, 4, 7, 2, 6, 5, 8, 3, 9, 11 }, await table.SortAsync("score", descending: true));
     }
 
-    [Fact]
-    public async Task On_PostgreSQL_equality_is_served_by_the_GIN_index()
+    [Theory]
+    [MemberData(nameof(Databases))]
+    public async Task Sorting_by_a_key_the_filter_compares_orders_the_matches_by_its_column_alone(FilterDatabase database)
     {
-        await using var table = await FilterTable.CreateAsync(FilterDatabase.Postgres, postgres);
-        var plan = await table.ExplainAsync("dataset = 'iris' and epochs = 10");
-        Assert.Contains("t_metadata_gin", plan, StringComparison.Ordinal);
+        await using var table = await FilterTable.CreateAsync(database, postgres,
+        [
+            (1, """{"score": 10, "other": 1}"""),
+            (2, """{"score": "b"}"""),
+            (3, """{"other": 2}"""),
+            (4, """{"score": 2.5}"""),
+            (5, """{"score": true}"""),
+            (6, """{"score": "B"}"""),
+            (7, """{"score": -1}"""),
+            (8, """{"score": false}"""),
+        ]);
+        Assert.Equal(new[] { 1, 4, 7 }, await table.SortAsync("score", descending: true, "score > -5"));
+        Assert.Equal(new[] { 7, 4 }, await table.SortAsync("score", descending: false, "score < 5 and score != 0"));
+        Assert.Equal(new[] { 6, 2 }, await table.SortAsync("score", descending: false, "score >= 'A'"));
+        Assert.Equal(new[] { 5, 8 }, await table.SortAsync("score", descending: true, "score = true or score = false and score = false"));
+        // Under "or", a version may match without the key: it is not dropped, and sorts last.
+        Assert.Equal(new[] { 7, 4, 1, 3 }, await table.SortAsync("score", descending: false, "score < 20 or other = 2"));
+        Assert.Equal(new[] { 1, 2, 3, 4, 5, 6, 7, 8 }, (await table.SortAsync("score", descending: false, "not score = 'x'")).Order());
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases))]
+    public async Task Comparisons_are_served_by_the_index_of_their_type(FilterDatabase database)
+    {
+        await using var table = await FilterTable.CreateAsync(database, postgres);
+        Assert.Contains("artifact_metadata_by_number", await table.ExplainAsync("accuracy > 0.9"), StringComparison.Ordinal);
+        Assert.Contains("artifact_metadata_by_string", await table.ExplainAsync("dataset = 'iris'"), StringComparison.Ordinal);
+        Assert.Contains("artifact_metadata_by_string", await table.ExplainAsync("dataset < 'j'"), StringComparison.Ordinal);
+        Assert.Contains("artifact_metadata_by_flag", await table.ExplainAsync("archived = true"), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Databases))]
+    public async Task Strings_longer_than_the_indexed_prefix_compare_in_full(FilterDatabase database)
+    {
+        // PostgreSQL's index holds the first 400 characters; these strings share them and differ after.
+        var prefix = new string('p', 450);
+        await using var table = await FilterTable.CreateAsync(database, postgres,
+        [
+            (1, $$"""{"note": "{{prefix}}a"}"""),
+            (2, $$"""{"note": "{{prefix}}b"}"""),
+            (3, $$"""{"note": "{{prefix}}"}"""),
+            (4, $$"""{"note": "{{new string('q', 10_000)}}"}"""),
+        ]);
+        await table.ExpectAsync($"note = '{prefix}a'", 1);
+        await table.ExpectAsync($"note > '{prefix}a'", 2, 4);
+        await table.ExpectAsync($"note >= '{prefix}a'", 1, 2, 4);
+        await table.ExpectAsync($"note < '{prefix}a'", 3);
+        await table.ExpectAsync($"note <= '{prefix}b'", 1, 2, 3);
+        await table.ExpectAsync($"note != '{prefix}'", 1, 2, 4);
+        await table.ExpectAsync($"note < 'q'", 1, 2, 3);
     }
 
     [Fact]
@@ -188,14 +238,10 @@ public sealed class FilterSqlTests(PostgresServer postgres)
         Assert.Contains("true and false compare only with = and !=", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void A_SQLite_path_quotes_the_key()
-    {
-        Assert.Equal("$.\"model.kind\"", FilterSql.JsonPath("model.kind"));
-        Assert.Equal("$.\"say \\\"hi\\\" \\\\\"", FilterSql.JsonPath("say \"hi\" \\"));
-    }
-
-    /// <summary>A table <c>t(id, metadata)</c> on one database, with the rows a test starts from.</summary>
+    /// <summary>
+    /// A table <c>artifacts(id, metadata)</c> on one database, with the rows a test starts from, then the store's migration 6,
+    /// which creates <c>artifact_metadata</c> and fills it from them.
+    /// </summary>
     private sealed class FilterTable : IAsyncDisposable
     {
         private readonly DbConnection _connection;
@@ -218,13 +264,20 @@ public sealed class FilterSqlTests(PostgresServer postgres)
             await connection.OpenAsync(TestContext.Current.CancellationToken);
             var table = new FilterTable(database, connection);
             await table.ExecuteAsync(database == FilterDatabase.Sqlite
-                ? "CREATE TABLE t (id INTEGER PRIMARY KEY, metadata TEXT);"
-                : "CREATE TABLE t (id integer PRIMARY KEY, metadata jsonb); CREATE INDEX t_metadata_gin ON t USING gin (metadata);");
+                ? "CREATE TABLE artifacts (id INTEGER PRIMARY KEY, metadata TEXT);"
+                : "CREATE TABLE artifacts (id bigint PRIMARY KEY, metadata jsonb); CREATE INDEX artifacts_by_metadata ON artifacts USING gin (metadata);");
             foreach (var (id, metadata) in rows ?? Rows)
             {
                 await table.ExecuteAsync(
-                    database == FilterDatabase.Sqlite ? "INSERT INTO t VALUES (@id, json(@m));" : "INSERT INTO t VALUES (@id, CAST(@m AS jsonb));",
+                    database == FilterDatabase.Sqlite ? "INSERT INTO artifacts VALUES (@id, json(@m));" : "INSERT INTO artifacts VALUES (@id, CAST(@m AS jsonb));",
                     ("@id", id), ("@m", (object?)metadata ?? DBNull.Value));
+            }
+
+            var migrations = database == FilterDatabase.Sqlite ? Lineage.Metadata.Sqlite.SqliteSchema.Migrations : Lineage.Metadata.Postgres.PostgresSchema.Migrations;
+            await table.ExecuteAsync(migrations.Single(m => m.Version == 6).Sql);
+            if (database == FilterDatabase.Postgres)
+            {
+                await table.ExecuteAsync("ANALYZE;");
             }
 
             return table;
@@ -233,7 +286,7 @@ public sealed class FilterSqlTests(PostgresServer postgres)
         public (string Sql, List<object> Parameters) Compile(FilterExpression expression)
         {
             var parameters = new List<object>();
-            var sql = FilterSql.Compile(expression, Dialect, "t.metadata", value =>
+            var sql = FilterSql.Compile(expression, Dialect, "t.id", value =>
             {
                 parameters.Add(value);
                 return "@f" + (parameters.Count - 1);
@@ -251,30 +304,44 @@ public sealed class FilterSqlTests(PostgresServer postgres)
         public async Task<int[]> MatchAsync(string filter)
         {
             var (sql, parameters) = Compile(Filter.Parse(filter));
-            return await IdsAsync($"SELECT id FROM t WHERE {sql} ORDER BY id;", parameters);
+            return await IdsAsync($"SELECT t.id FROM artifacts t WHERE {sql} ORDER BY t.id;", parameters);
         }
 
-        public async Task<int[]> SortAsync(string key, bool descending)
+        public async Task<int[]> SortAsync(string key, bool descending, string? filter = null)
         {
             var parameters = new List<object>();
-            var terms = FilterSql.OrderBy(key, descending, Dialect, "t.metadata", value =>
+            var ordering = FilterSql.OrderBy(key, descending, filter is null ? null : Filter.Parse(filter), Dialect, "t.id", value =>
             {
                 parameters.Add(value);
                 return "@f" + (parameters.Count - 1);
             });
-            return await IdsAsync($"SELECT id FROM t ORDER BY {terms}, id;", parameters);
+            var where = string.Empty;
+            if (filter is not null)
+            {
+                where = " WHERE " + FilterSql.Compile(Filter.Parse(filter), Dialect, "t.id", value =>
+                {
+                    parameters.Add(value);
+                    return "@f" + (parameters.Count - 1);
+                });
+            }
+
+            return await IdsAsync($"SELECT t.id FROM artifacts t {ordering.Join}{where} ORDER BY {ordering.Terms}, t.id;", parameters);
         }
 
         public async Task<string> ExplainAsync(string filter)
         {
-            await ExecuteAsync("SET enable_seqscan = off;");
+            if (Database == FilterDatabase.Postgres)
+            {
+                await ExecuteAsync("SET enable_seqscan = off;");
+            }
+
             var (sql, parameters) = Compile(Filter.Parse(filter));
-            using var command = Command($"EXPLAIN SELECT id FROM t WHERE {sql};", parameters);
+            using var command = Command($"{(Database == FilterDatabase.Sqlite ? "EXPLAIN QUERY PLAN" : "EXPLAIN")} SELECT t.id FROM artifacts t WHERE {sql};", parameters);
             var lines = new List<string>();
             await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
             while (await reader.ReadAsync(TestContext.Current.CancellationToken))
             {
-                lines.Add(reader.GetString(0));
+                lines.Add(reader.GetString(Database == FilterDatabase.Sqlite ? 3 : 0));
             }
 
             return string.Join('\n', lines);
@@ -282,7 +349,7 @@ public sealed class FilterSqlTests(PostgresServer postgres)
 
         public async Task<long> CountAsync()
         {
-            using var command = Command("SELECT COUNT(*) FROM t;", []);
+            using var command = Command("SELECT COUNT(*) FROM artifacts;", []);
             return Convert.ToInt64(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken), System.Globalization.CultureInfo.InvariantCulture);
         }
 

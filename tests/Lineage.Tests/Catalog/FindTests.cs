@@ -80,6 +80,46 @@ public sealed class FindTests(PostgresServer postgres, S3Server s3)
         Assert.Equal(["a@1"], Names(store.Find(new ArtifactQuery())));
     }
 
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task The_indexed_metadata_follows_saves_annotations_and_deletes(Backend backend)
+    {
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        using var store = environment.Open();
+        Save(store, "m", [], ("accuracy", 0.9), ("dataset", "iris"), ("quantized", true));
+        store.Save("m", 2);
+        Save(store, "other", [], ("accuracy", 0.7));
+        Assert.Equal(4L, await MetadataRowsAsync(environment));
+        Assert.Equal(["m@1"], Names(store.Find(new ArtifactQuery { Where = "accuracy > 0.8 and dataset = 'iris' and quantized = true", AllVersions = true })));
+
+        // Annotate rewrites the version's rows: a changed value, a removed key, a new key.
+        store.Annotate("m@1", metadata: new Dictionary<string, object> { ["accuracy"] = 0.5, ["epochs"] = 10 }, removeMetadata: ["dataset"]);
+        Assert.Empty(store.Find(new ArtifactQuery { Where = "accuracy > 0.8", AllVersions = true }));
+        Assert.Empty(store.Find(new ArtifactQuery { Where = "dataset = 'iris'", AllVersions = true }));
+        Assert.Equal(["m@1", "other@1"], Names(store.Find(new ArtifactQuery { Where = "accuracy < 0.8", AllVersions = true, OrderBy = "accuracy" })));
+        Assert.Equal(["m@1"], Names(store.Find(new ArtifactQuery { Where = "epochs = 10 and quantized != false", AllVersions = true })));
+
+        // A version saved without metadata gains it; changing only its tags leaves its rows as they are.
+        store.Annotate("m@2", metadata: new Dictionary<string, object> { ["accuracy"] = 0.95 });
+        store.Annotate("m@2", addTags: ["best"]);
+        Assert.Equal(["m@2", "other@1", "m@1"], Names(store.Find(new ArtifactQuery { Where = "accuracy >= 0.5", AllVersions = true, OrderBy = "-accuracy" })));
+        Assert.Equal(5L, await MetadataRowsAsync(environment));
+
+        // Unsetting every key leaves no row; a trashed version keeps its rows (restored, it is found again), a deleted one loses them.
+        store.Annotate("m@2", removeMetadata: ["accuracy"]);
+        Assert.Equal(4L, await MetadataRowsAsync(environment));
+        store.Delete("other", 1);
+        Assert.Empty(store.Find(new ArtifactQuery { Where = "accuracy = 0.7", AllVersions = true }));
+        Assert.Equal(4L, await MetadataRowsAsync(environment));
+        store.Delete("m", 1, permanent: true);
+        Assert.Equal(1L, await MetadataRowsAsync(environment));
+        store.Restore("other", 1);
+        Assert.Equal(["other@1"], Names(store.Find(new ArtifactQuery { Where = "accuracy = 0.7" })));
+    }
+
+    private static async Task<long> MetadataRowsAsync(BackendEnvironment environment) =>
+        Convert.ToInt64(await environment.SqlAsync("SELECT COUNT(*) FROM artifact_metadata"), System.Globalization.CultureInfo.InvariantCulture);
+
     private static void Save(ArtifactStore store, string name, string[] tags, params (string Key, object Value)[] metadata)
     {
         var options = new SaveOptions { Tags = tags };

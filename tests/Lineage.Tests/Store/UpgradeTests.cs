@@ -6,7 +6,7 @@ using MemoryPack;
 
 namespace Lineage.Tests.Store;
 
-/// <summary>A store made by the previous release (schema 3, before runs and lineage) upgrades in place, its data intact.</summary>
+/// <summary>Stores made by earlier releases (schema 3, before runs and lineage; schema 5, before indexed metadata) upgrade in place, their data intact.</summary>
 public sealed class UpgradeTests(PostgresServer postgres, S3Server s3)
 {
     public static TheoryData<Backend> LocalBackends => new(Backend.SqliteLocal, new Backend(MetadataBackend.Postgres, ValueBackend.Local));
@@ -58,5 +58,62 @@ public sealed class UpgradeTests(PostgresServer postgres, S3Server s3)
             Assert.Equal(["old@1"], store.Lineage.Inputs("new").Select(i => i.ToString()));
             Assert.Equal(["new"], store.Lineage.Outputs("old").Select(o => o.Name));
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(LocalBackends))]
+    public async Task A_schema_5_store_with_metadata_gains_its_indexed_copy_and_finds_by_it(Backend backend)
+    {
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        var resolved = ArtifactStore.ResolveOptions(environment.Options());
+        var isSqlite = backend.Metadata == MetadataBackend.Sqlite;
+        var migrations = isSqlite ? SqliteSchema.Migrations : PostgresSchema.Migrations;
+        var time = isSqlite ? "'2026-01-02T03:04:05.000000Z'" : "TIMESTAMPTZ '2026-01-02 03:04:05Z'";
+        await environment.SqlAsync($"""
+            CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at {(isSqlite ? "TEXT" : "TIMESTAMPTZ")} NOT NULL);
+            {string.Join("\n", migrations.Where(m => m.Version <= 5).Select(m => m.Sql + $"\nINSERT INTO schema_migrations VALUES ({m.Version}, '{m.Name}', {time});"))}
+            INSERT INTO instance (id, uid, created_at) VALUES (1, 'oldinstance1', {time});
+            INSERT INTO storages (uid, root, type, host, instance_uid, created_at, created_by)
+            VALUES ('oldstorage01', '{resolved.ArtifactStorageDir}', 'local', '{resolved.Host}', 'oldinstance1', {time}, 'ann');
+            INSERT INTO artifact_names (name, last_version) VALUES ('model', 4);
+            """);
+        // As schema 5 saves wrote them: numbers (an integer beyond 2^53 among them), strings, booleans; a version without metadata.
+        var metadata = new[]
+        {
+            """{"accuracy": 0.91, "big": 9007199254740993, "dataset": "iris", "epochs": 10, "quantized": true}""",
+            """{"accuracy": 0.85, "dataset": "wine", "epochs": "10", "quantized": false}""",
+            """{"accuracy": 0.97, "note": "it's; DROP TABLE artifacts; --"}""",
+            null,
+        };
+        for (var i = 0; i < metadata.Length; i++)
+        {
+            var json = metadata[i] is { } m ? $"'{m.Replace("'", "''", StringComparison.Ordinal)}'" : "NULL";
+            await environment.SqlAsync($"""
+                INSERT INTO artifacts (uid, name, version, created_at, created_by, host, size, hash, type_name, format, storage_id, key, metadata)
+                SELECT 'olduid000000000{i}', 'model', {i + 1}, {time}, 'ann', 'box', 1, 'hash{i}', 'System.Int32', 'memorypack', s.id, '.lineage/olduid000000000{i}.mpk', {json}
+                FROM storages s;
+                """);
+        }
+
+        using var store = environment.Open();
+        Assert.Equal((long)migrations.Max(m => m.Version), Convert.ToInt64(await environment.SqlAsync("SELECT MAX(version) FROM schema_migrations;")));
+        Assert.Equal(11L, Convert.ToInt64(await environment.SqlAsync("SELECT COUNT(*) FROM artifact_metadata;")));
+        List<string> Find(string where, string? orderBy = null) =>
+            [.. store.Find(new ArtifactQuery { Where = where, AllVersions = true, OrderBy = orderBy }).Select(r => $"{r.Name}@{r.Version}")];
+
+        Assert.Equal(["model@3", "model@1", "model@2"], Find("accuracy > 0.8", "-accuracy"));
+        Assert.Equal(["model@1"], Find("epochs = 10"));
+        Assert.Equal(["model@2"], Find("epochs = '10'"));
+        Assert.Equal(["model@1"], Find("big = 9007199254740993"));
+        Assert.Empty(Find("big = 9007199254740992"));
+        Assert.Equal(["model@2"], Find("dataset != 'iris'"));
+        Assert.Equal(["model@2"], Find("quantized = false"));
+        Assert.Equal(["model@3"], Find("note = 'it''s; DROP TABLE artifacts; --'"));
+        Assert.Equal(["model@3", "model@4"], Find("not dataset > 'a'"));
+        Assert.Equal(0.91, store.Get("model@1").Metadata["accuracy"]);
+
+        // The upgraded store keeps the copy in step.
+        store.Annotate("model@4", metadata: new Dictionary<string, object> { ["accuracy"] = 0.99 });
+        Assert.Equal(["model@4", "model@3"], Find("accuracy > 0.95", "-accuracy"));
     }
 }

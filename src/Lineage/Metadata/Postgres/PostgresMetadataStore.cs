@@ -77,6 +77,10 @@ internal sealed class PostgresMetadataStore : SqlMetadataStore
         // Without a user to check, everyone may use the location: the access row always exists.
         // The version's input edges go in the same statement: a save inside a run costs no extra round trip.
         var edges = InputEdges(artifact, "(SELECT id FROM inserted)");
+        // So does the indexed copy of its metadata.
+        var indexed = artifact.Metadata is { Count: > 0 }
+            ? $", indexed AS (INSERT INTO artifact_metadata (artifact_id, key, number, string, flag) {MetadataRowsSql("(SELECT id FROM inserted)", "CAST(@metadata AS JSONB)")})"
+            : string.Empty;
         var version = await ScalarAsync(connection, null, $"""
             WITH access AS (
                 SELECT 1 FROM storages s WHERE s.id = @storage_id AND (CAST(@access_user AS TEXT) IS NULL OR {MayUseStorage})),
@@ -88,7 +92,7 @@ internal sealed class PostgresMetadataStore : SqlMetadataStore
                 INSERT INTO artifacts (uid, name, version, created_at, created_by, host, size, hash, type_name, format, storage_id, key, code_record_id, inputs_hash, type_schema, is_managed, run_id, description, tags, metadata)
                 SELECT @uid, @name, last_version, @created_at, @created_by, @host, @size, @hash, @type_name, @format, @storage_id, @key, CAST(@code_record_id AS BIGINT), CAST(@inputs_hash AS TEXT), CAST(@type_schema AS TEXT), @is_managed, CAST(@run_id AS BIGINT),
                     CAST(@description AS TEXT), CAST(@tags AS JSONB), CAST(@metadata AS JSONB) FROM allocated
-                RETURNING id, version){(edges is { } e ? $", {e.With}, edges AS ({e.Insert})" : string.Empty)}
+                RETURNING id, version){(edges is { } e ? $", {e.With}, edges AS ({e.Insert})" : string.Empty)}{indexed}
             SELECT version FROM inserted;
             """, cancellationToken, [.. ArtifactParameters(artifact, codeRecordId), ("@access_user", artifact.AccessUser), .. edges?.Parameters ?? []]).ConfigureAwait(false);
         return version is null or DBNull ? null : Convert.ToInt32(version, System.Globalization.CultureInfo.InvariantCulture);
@@ -131,6 +135,20 @@ internal sealed class PostgresMetadataStore : SqlMetadataStore
     protected override string HasTagSql(string parameter) => $"a.tags @> CAST({parameter} AS JSONB)";
 
     protected override object TagParameter(string tag) => JsonText.Array([tag]);
+
+    // As migration 6 fills the table; CASE evaluates a cast only for a value of its type.
+    protected override string InsertMetadataRowsSql(string artifactId, string json) => $"""
+        INSERT INTO artifact_metadata (artifact_id, key, number, string, flag)
+        {MetadataRowsSql(artifactId, json)};
+        """;
+
+    private static string MetadataRowsSql(string artifactId, string json) => $$"""
+        SELECT {{artifactId}}, j.key,
+            CASE WHEN jsonb_typeof(j.value) = 'number' THEN j.value::numeric END,
+            CASE WHEN jsonb_typeof(j.value) = 'string' THEN j.value #>> '{}' END,
+            CASE WHEN jsonb_typeof(j.value) = 'boolean' THEN j.value::boolean END
+        FROM jsonb_each({{json}}) j WHERE jsonb_typeof(j.value) IN ('number', 'string', 'boolean')
+        """;
 
     // LATERAL: PostgreSQL evaluates the base form's scalar subquery twice per name (hash key, then index condition).
     protected override string LatestIdsSql =>

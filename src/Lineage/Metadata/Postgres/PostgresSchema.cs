@@ -165,5 +165,31 @@ internal static class PostgresSchema
             );
             CREATE INDEX alias_history_by_alias ON alias_history (name, alias, moved_at);
             """),
+        new(6, "metadata_index", """
+            -- Metadata one row per key, typed (see the SQLite schema). string is compared by code point ("C"); its index holds the
+            -- first 400 characters, so that a long string (up to 10,000) never exceeds a B-tree entry's size.
+            CREATE TABLE artifact_metadata (
+                artifact_id BIGINT NOT NULL REFERENCES artifacts (id) ON DELETE CASCADE,
+                key         TEXT NOT NULL,
+                number      NUMERIC,
+                string      TEXT COLLATE "C",
+                flag        BOOLEAN,
+                PRIMARY KEY (artifact_id, key)
+            );
+            CREATE INDEX artifact_metadata_by_number ON artifact_metadata (key, number, artifact_id) WHERE number IS NOT NULL;
+            CREATE INDEX artifact_metadata_by_string ON artifact_metadata (key, left(string, 400), artifact_id) WHERE string IS NOT NULL;
+            CREATE INDEX artifact_metadata_by_flag ON artifact_metadata (key, flag, artifact_id) WHERE flag IS NOT NULL;
+
+            INSERT INTO artifact_metadata (artifact_id, key, number, string, flag)
+            SELECT a.id, j.key,
+                CASE WHEN jsonb_typeof(j.value) = 'number' THEN j.value::numeric END,
+                CASE WHEN jsonb_typeof(j.value) = 'string' THEN j.value #>> '{}' END,
+                CASE WHEN jsonb_typeof(j.value) = 'boolean' THEN j.value::boolean END
+            FROM artifacts a CROSS JOIN LATERAL jsonb_each(a.metadata) j
+            WHERE jsonb_typeof(a.metadata) = 'object' AND jsonb_typeof(j.value) IN ('number', 'string', 'boolean');
+
+            -- Find no longer reads metadata through jsonb containment.
+            DROP INDEX artifacts_by_metadata;
+            """),
     ];
 }

@@ -103,6 +103,16 @@ internal sealed class SqliteMetadataStore : SqlMetadataStore
 
     protected override object TagParameter(string tag) => tag;
 
+    // As migration 6 fills the table: json_each says 'integer', 'real', 'text', 'true' or 'false' (null and nested values have no row).
+    protected override string InsertMetadataRowsSql(string artifactId, string json) => $"""
+        INSERT INTO artifact_metadata (artifact_id, key, number, string, flag)
+        SELECT {artifactId}, j.key,
+            CASE WHEN j.type IN ('integer', 'real') THEN j.value END,
+            CASE WHEN j.type = 'text' THEN j.value END,
+            CASE j.type WHEN 'true' THEN 1 WHEN 'false' THEN 0 END
+        FROM json_each({json}) j WHERE j.type IN ('integer', 'real', 'text', 'true', 'false');
+        """;
+
     protected override string JsonParameter(string parameter) => parameter;
 
     protected override string AliasListSql => "(SELECT group_concat(x.alias, ',') FROM (SELECT alias FROM aliases WHERE artifact_id = a.id ORDER BY alias) x)";

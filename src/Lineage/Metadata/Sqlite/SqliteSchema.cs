@@ -178,5 +178,29 @@ internal static class SqliteSchema
             );
             CREATE INDEX alias_history_by_alias ON alias_history (name, alias, moved_at);
             """),
+        new(6, "metadata_index", """
+            -- Metadata one row per key, typed, so that an index serves Find's comparisons and orderings; artifacts.metadata stays what
+            -- a record reads. Exactly one of number, string, flag is set (a JSON number, string, boolean); a key that is missing or
+            -- holds null has no row. Saves and annotations write both in one transaction; deleting the version deletes its rows.
+            CREATE TABLE artifact_metadata (
+                artifact_id INTEGER NOT NULL REFERENCES artifacts (id) ON DELETE CASCADE,
+                key         TEXT NOT NULL,
+                number      NUMERIC,
+                string      TEXT,
+                flag        INTEGER,
+                PRIMARY KEY (artifact_id, key)
+            ) WITHOUT ROWID;
+            CREATE INDEX artifact_metadata_by_number ON artifact_metadata (key, number, artifact_id) WHERE number IS NOT NULL;
+            CREATE INDEX artifact_metadata_by_string ON artifact_metadata (key, string, artifact_id) WHERE string IS NOT NULL;
+            CREATE INDEX artifact_metadata_by_flag ON artifact_metadata (key, flag, artifact_id) WHERE flag IS NOT NULL;
+
+            INSERT INTO artifact_metadata (artifact_id, key, number, string, flag)
+            SELECT a.id, j.key,
+                CASE WHEN j.type IN ('integer', 'real') THEN j.value END,
+                CASE WHEN j.type = 'text' THEN j.value END,
+                CASE j.type WHEN 'true' THEN 1 WHEN 'false' THEN 0 END
+            FROM artifacts a, json_each(a.metadata) j
+            WHERE a.metadata IS NOT NULL AND json_type(a.metadata) = 'object' AND j.type IN ('integer', 'real', 'text', 'true', 'false');
+            """),
     ];
 }
