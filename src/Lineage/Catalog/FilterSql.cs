@@ -30,7 +30,7 @@ internal sealed record FilterOrdering(string Join, string Terms);
 /// </summary>
 /// <remarks>
 /// A comparison is a semi-join, <c>id IN (SELECT artifact_id FROM artifact_metadata WHERE key = @k AND number &gt; @v)</c>, which
-/// the index on <c>(key, number)</c> (or <c>string</c>, <c>flag</c>) serves. A version whose key is missing, null or of another type
+/// the index on <c>(key, number)</c> (or <c>string</c>, <c>flag</c>) serves, or, over few rows, the same as a correlated <c>EXISTS</c>. A version whose key is missing, null or of another type
 /// has no row in that column, so the comparison is false for every operator, <c>!=</c> included, and its <c>NOT</c> is true; the
 /// semi-join is two-valued (never NULL), so <c>NOT</c> behaves as in the filter.
 /// Numbers compare numerically (PostgreSQL: as <c>numeric</c>, exactly; SQLite: integers exactly, others as doubles); strings by
@@ -46,13 +46,17 @@ internal static class FilterSql
     /// <param name="dialect">The database's SQL.</param>
     /// <param name="idColumn">The artifact id the metadata rows belong to, e.g. <c>a.id</c>; trusted text.</param>
     /// <param name="addParameter">Adds a parameter with the given value and returns its name as written in SQL (e.g. <c>@f0</c>).</param>
-    public static string Compile(FilterExpression expression, FilterDialect dialect, string idColumn, Func<object, string> addParameter)
+    /// <param name="fewRows">
+    /// True when the rest of the query leaves few rows (e.g. the latest version of each name): each comparison is then a correlated
+    /// <c>EXISTS</c>, one primary-key seek per row, instead of a semi-join that SQLite evaluates over every matching version first.
+    /// </param>
+    public static string Compile(FilterExpression expression, FilterDialect dialect, string idColumn, Func<object, string> addParameter, bool fewRows = false)
     {
         ArgumentNullException.ThrowIfNull(expression);
         ArgumentException.ThrowIfNullOrWhiteSpace(idColumn);
         ArgumentNullException.ThrowIfNull(addParameter);
         var builder = new StringBuilder();
-        Write(builder, expression, dialect, idColumn, addParameter);
+        Write(builder, expression, new Target(dialect, idColumn, fewRows), addParameter);
         return builder.ToString();
     }
 
@@ -111,40 +115,51 @@ internal static class FilterSql
         _ => throw new ArgumentOutOfRangeException(nameof(value), value, "Not a filter value."),
     };
 
-    private static void Write(StringBuilder builder, FilterExpression expression, FilterDialect dialect, string id, Func<object, string> addParameter)
+    private static void Write(StringBuilder builder, FilterExpression expression, Target target, Func<object, string> addParameter)
     {
         switch (expression)
         {
             case FilterAnd and:
-                Binary(builder, and.Left, " AND ", and.Right, dialect, id, addParameter);
+                Binary(builder, and.Left, " AND ", and.Right, target, addParameter);
                 break;
             case FilterOr or:
-                Binary(builder, or.Left, " OR ", or.Right, dialect, id, addParameter);
+                Binary(builder, or.Left, " OR ", or.Right, target, addParameter);
                 break;
             case FilterNot not:
                 builder.Append("(NOT ");
-                Write(builder, not.Operand, dialect, id, addParameter);
+                Write(builder, not.Operand, target, addParameter);
                 builder.Append(')');
                 break;
             case FilterComparison comparison:
                 var key = addParameter(comparison.Key);
-                builder.Append(id).Append(" IN (SELECT m.artifact_id FROM artifact_metadata m WHERE m.key = ").Append(key)
-                    .Append(" AND ").Append(Condition(comparison, dialect, addParameter)).Append(')');
+                var condition = Condition(comparison, target.Dialect, addParameter);
+                if (target.FewRows)
+                {
+                    builder.Append("EXISTS (SELECT 1 FROM artifact_metadata m WHERE m.artifact_id = ").Append(target.Id)
+                        .Append(" AND m.key = ").Append(key).Append(" AND ").Append(condition).Append(')');
+                }
+                else
+                {
+                    builder.Append(target.Id).Append(" IN (SELECT m.artifact_id FROM artifact_metadata m WHERE m.key = ").Append(key)
+                        .Append(" AND ").Append(condition).Append(')');
+                }
+
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(expression), expression, "Not a filter expression.");
         }
     }
 
-    private static void Binary(
-        StringBuilder builder, FilterExpression left, string op, FilterExpression right, FilterDialect dialect, string id, Func<object, string> addParameter)
+    private static void Binary(StringBuilder builder, FilterExpression left, string op, FilterExpression right, Target target, Func<object, string> addParameter)
     {
         builder.Append('(');
-        Write(builder, left, dialect, id, addParameter);
+        Write(builder, left, target, addParameter);
         builder.Append(op);
-        Write(builder, right, dialect, id, addParameter);
+        Write(builder, right, target, addParameter);
         builder.Append(')');
     }
+
+    private sealed record Target(FilterDialect Dialect, string Id, bool FewRows);
 
     /// <summary>The condition on one <c>artifact_metadata</c> row <c>m</c> of the comparison's key; NULL columns never pass it.</summary>
     private static string Condition(FilterComparison comparison, FilterDialect dialect, Func<object, string> addParameter)

@@ -239,7 +239,8 @@ internal abstract partial class SqlMetadataStore
 
         var where = new List<string> { "a.branch = 'main'" };
         // An alias names one version, which need not be the latest of its name.
-        if (!query.AllVersions && query.Alias is null)
+        var latestOnly = !query.AllVersions && query.Alias is null;
+        if (latestOnly)
         {
             where.Add($"a.id IN ({LatestIdsSql})");
         }
@@ -274,7 +275,8 @@ internal abstract partial class SqlMetadataStore
 
         if (filter is not null)
         {
-            where.Add($"({Catalog.FilterSql.Compile(filter, Dialect, "a.id", Add)})");
+            // The latest versions (one per name) or an alias's are few: a seek per row beats reading every version that matches.
+            where.Add($"({Catalog.FilterSql.Compile(filter, Dialect, "a.id", Add, fewRows: latestOnly || query.Alias is not null)})");
         }
 
         var order = (query.OrderBy ?? "name").Trim();
@@ -295,7 +297,9 @@ internal abstract partial class SqlMetadataStore
                 orderBy = $"a.version {direction}, a.name";
                 break;
             default:
-                var ordering = Catalog.FilterSql.OrderBy(key.StartsWith("metadata.", StringComparison.Ordinal) ? key["metadata.".Length..] : key, descending, filter, Dialect, "a.id", Add);
+                // Over all versions, a sort by the key the filter compares walks its index; the latest versions are few enough to sort.
+                var ordering = Catalog.FilterSql.OrderBy(key.StartsWith("metadata.", StringComparison.Ordinal) ? key["metadata.".Length..] : key, descending,
+                    latestOnly ? null : filter, Dialect, "a.id", Add);
                 (join, orderBy) = ($"\n{ordering.Join}", $"{ordering.Terms}, a.name, a.version");
                 break;
         }

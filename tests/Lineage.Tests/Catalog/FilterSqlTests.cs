@@ -283,27 +283,30 @@ public sealed class FilterSqlTests(PostgresServer postgres)
             return table;
         }
 
-        public (string Sql, List<object> Parameters) Compile(FilterExpression expression)
+        public (string Sql, List<object> Parameters) Compile(FilterExpression expression, bool fewRows = false)
         {
             var parameters = new List<object>();
             var sql = FilterSql.Compile(expression, Dialect, "t.id", value =>
             {
                 parameters.Add(value);
                 return "@f" + (parameters.Count - 1);
-            });
+            }, fewRows);
             return (sql, parameters);
         }
 
-        /// <summary>Asserts that exactly the rows <paramref name="ids"/> match <paramref name="filter"/>.</summary>
+        /// <summary>Asserts that exactly the rows <paramref name="ids"/> match <paramref name="filter"/>, compiled as semi-joins and as correlated EXISTS.</summary>
         public async Task ExpectAsync(string filter, params int[] ids)
         {
-            var matched = await MatchAsync(filter);
-            Assert.True(ids.SequenceEqual(matched), $"{Database}: {filter} matched [{string.Join(", ", matched)}], expected [{string.Join(", ", ids)}]");
+            foreach (var fewRows in new[] { false, true })
+            {
+                var matched = await MatchAsync(filter, fewRows);
+                Assert.True(ids.SequenceEqual(matched), $"{Database} (few rows: {fewRows}): {filter} matched [{string.Join(", ", matched)}], expected [{string.Join(", ", ids)}]");
+            }
         }
 
-        public async Task<int[]> MatchAsync(string filter)
+        public async Task<int[]> MatchAsync(string filter, bool fewRows)
         {
-            var (sql, parameters) = Compile(Filter.Parse(filter));
+            var (sql, parameters) = Compile(Filter.Parse(filter), fewRows);
             return await IdsAsync($"SELECT t.id FROM artifacts t WHERE {sql} ORDER BY t.id;", parameters);
         }
 
