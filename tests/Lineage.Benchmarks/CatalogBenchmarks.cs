@@ -355,8 +355,12 @@ internal static class CatalogSeed
         }
 
         // What autovacuum would do within a minute of a bulk load; done here so every run plans with statistics.
-        using var analyze = new NpgsqlCommand("VACUUM ANALYZE artifacts; VACUUM ANALYZE artifact_metadata; ANALYZE artifact_names;", connection);
-        analyze.ExecuteNonQuery();
+        // One VACUUM per command: PostgreSQL refuses it inside a batch of several.
+        foreach (var sql in new[] { "VACUUM ANALYZE artifacts;", "VACUUM ANALYZE artifact_metadata;", "ANALYZE artifact_names;" })
+        {
+            using var analyze = new NpgsqlCommand(sql, connection);
+            analyze.ExecuteNonQuery();
+        }
     }
 
     /// <summary>The indexed copy of the loaded metadata, as a save writes it (and as migration 6 fills it).</summary>

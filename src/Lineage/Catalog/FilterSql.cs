@@ -46,17 +46,20 @@ internal static class FilterSql
     /// <param name="dialect">The database's SQL.</param>
     /// <param name="idColumn">The artifact id the metadata rows belong to, e.g. <c>a.id</c>; trusted text.</param>
     /// <param name="addParameter">Adds a parameter with the given value and returns its name as written in SQL (e.g. <c>@f0</c>).</param>
-    /// <param name="fewRows">
-    /// True when the rest of the query leaves few rows (e.g. the latest version of each name): each comparison is then a correlated
-    /// <c>EXISTS</c>, one primary-key seek per row, instead of a semi-join that SQLite evaluates over every matching version first.
+    /// <param name="fewRowsMetadata">
+    /// Set when the rest of the query leaves few rows (e.g. the latest version of each name), to the rows' JSON metadata column
+    /// (trusted text): SQLite then reads each row's JSON (<c>json_type</c>, <c>json_extract</c>) and PostgreSQL seeks each row's key
+    /// (a correlated <c>EXISTS</c>), instead of a semi-join over every version that matches. (SQLite planned the correlated
+    /// <c>EXISTS</c> over 100,000 versions at 1–3 s in the benchmark, its JSON over the 1,000 latest at 5 ms.)
     /// </param>
-    public static string Compile(FilterExpression expression, FilterDialect dialect, string idColumn, Func<object, string> addParameter, bool fewRows = false)
+    public static string Compile(
+        FilterExpression expression, FilterDialect dialect, string idColumn, Func<object, string> addParameter, string? fewRowsMetadata = null)
     {
         ArgumentNullException.ThrowIfNull(expression);
         ArgumentException.ThrowIfNullOrWhiteSpace(idColumn);
         ArgumentNullException.ThrowIfNull(addParameter);
         var builder = new StringBuilder();
-        Write(builder, expression, new Target(dialect, idColumn, fewRows), addParameter);
+        Write(builder, expression, new Target(dialect, idColumn, fewRowsMetadata), addParameter);
         return builder.ToString();
     }
 
@@ -131,9 +134,15 @@ internal static class FilterSql
                 builder.Append(')');
                 break;
             case FilterComparison comparison:
+                if (target.FewRowsMetadata is { } json && target.Dialect == FilterDialect.Sqlite)
+                {
+                    builder.Append(SqliteJson(comparison, json, addParameter));
+                    break;
+                }
+
                 var key = addParameter(comparison.Key);
                 var condition = Condition(comparison, target.Dialect, addParameter);
-                if (target.FewRows)
+                if (target.FewRowsMetadata is not null)
                 {
                     builder.Append("EXISTS (SELECT 1 FROM artifact_metadata m WHERE m.artifact_id = ").Append(target.Id)
                         .Append(" AND m.key = ").Append(key).Append(" AND ").Append(condition).Append(')');
@@ -159,7 +168,29 @@ internal static class FilterSql
         builder.Append(')');
     }
 
-    private sealed record Target(FilterDialect Dialect, string Id, bool FewRows);
+    private sealed record Target(FilterDialect Dialect, string Id, string? FewRowsMetadata);
+
+    /// <summary>A comparison on the JSON in <paramref name="column"/>, with the same meaning as on <c>artifact_metadata</c>.</summary>
+    private static string SqliteJson(FilterComparison comparison, string column, Func<object, string> addParameter)
+    {
+        var path = addParameter(JsonPath(comparison.Key));
+        var type = $"COALESCE(json_type({column}, {path}), '')";
+        var value = $"json_extract({column}, {path})";
+        var op = SqlOperator(comparison.Operator);
+        return comparison.Value switch
+        {
+            // json_type says 'integer' or 'real'; a JSON string "10" is 'text' and never meets a number.
+            FilterNumber number => $"({type} IN ('integer', 'real') AND {value} {op} {addParameter(SqliteNumber(number))})",
+            FilterString text => $"({type} = 'text' AND {value} {op} {addParameter(text.Value)})",
+            // json_type is 'true' or 'false' for a boolean; != true means "is false", since other types never compare.
+            FilterBoolean boolean => $"({type} = {addParameter(Matches(boolean, comparison.Operator) ? "true" : "false")})",
+            _ => throw new ArgumentOutOfRangeException(nameof(comparison), comparison.Value, "Not a filter value."),
+        };
+    }
+
+    /// <summary>A SQLite JSON path to the top-level key, quoted so that dots, brackets and spaces are part of the key.</summary>
+    internal static string JsonPath(string key) =>
+        "$.\"" + key.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 
     /// <summary>The condition on one <c>artifact_metadata</c> row <c>m</c> of the comparison's key; NULL columns never pass it.</summary>
     private static string Condition(FilterComparison comparison, FilterDialect dialect, Func<object, string> addParameter)

@@ -276,7 +276,7 @@ internal abstract partial class SqlMetadataStore
         if (filter is not null)
         {
             // The latest versions (one per name) or an alias's are few: a seek per row beats reading every version that matches.
-            where.Add($"({Catalog.FilterSql.Compile(filter, Dialect, "a.id", Add, fewRows: latestOnly || query.Alias is not null)})");
+            where.Add($"({Catalog.FilterSql.Compile(filter, Dialect, "a.id", Add, latestOnly || query.Alias is not null ? "a.metadata" : null)})");
         }
 
         var order = (query.OrderBy ?? "name").Trim();

@@ -197,6 +197,13 @@ public sealed class FilterSqlTests(PostgresServer postgres)
         Assert.Equal(new[] { 1, 2, 3, 4, 5, 6, 7, 8 }, (await table.SortAsync("score", descending: false, "not score = 'x'")).Order());
     }
 
+    [Fact]
+    public void A_SQLite_path_quotes_the_key()
+    {
+        Assert.Equal("$.\"model.kind\"", FilterSql.JsonPath("model.kind"));
+        Assert.Equal("$.\"say \\\"hi\\\" \\\\\"", FilterSql.JsonPath("say \"hi\" \\"));
+    }
+
     [Theory]
     [MemberData(nameof(Databases))]
     public async Task Comparisons_are_served_by_the_index_of_their_type(FilterDatabase database)
@@ -290,11 +297,14 @@ public sealed class FilterSqlTests(PostgresServer postgres)
             {
                 parameters.Add(value);
                 return "@f" + (parameters.Count - 1);
-            }, fewRows);
+            }, fewRows ? "t.metadata" : null);
             return (sql, parameters);
         }
 
-        /// <summary>Asserts that exactly the rows <paramref name="ids"/> match <paramref name="filter"/>, compiled as semi-joins and as correlated EXISTS.</summary>
+        /// <summary>
+        /// Asserts that exactly the rows <paramref name="ids"/> match <paramref name="filter"/>, compiled as semi-joins and as over few
+        /// rows (SQLite: on the JSON; PostgreSQL: correlated EXISTS).
+        /// </summary>
         public async Task ExpectAsync(string filter, params int[] ids)
         {
             foreach (var fewRows in new[] { false, true })

@@ -65,6 +65,8 @@ public sealed class SpaceAndUserTests(PostgresServer postgres, S3Server s3)
         var refused = Assert.Throws<SpaceAccessDeniedException>(() => bob.Save("x", 2));
 
         Assert.Equal(("bob", "team"), (refused.User, refused.Space));
+        // With metadata too: its indexed copy goes only with a version that was written.
+        Assert.Throws<SpaceAccessDeniedException>(() => bob.Save("x", 3, new SaveOptions { Metadata = { ["accuracy"] = 0.5 } }));
         Assert.Equal([1], alice.Versions("x").Select(v => v.Version));
         Assert.Equal(2, (await sandbox.LineageEntriesAsync(sandbox.Root)).Count);
     }

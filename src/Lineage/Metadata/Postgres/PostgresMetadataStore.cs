@@ -79,7 +79,7 @@ internal sealed class PostgresMetadataStore : SqlMetadataStore
         var edges = InputEdges(artifact, "(SELECT id FROM inserted)");
         // So does the indexed copy of its metadata.
         var indexed = artifact.Metadata is { Count: > 0 }
-            ? $", indexed AS (INSERT INTO artifact_metadata (artifact_id, key, number, string, flag) {MetadataRowsSql("(SELECT id FROM inserted)", "CAST(@metadata AS JSONB)")})"
+            ? $", indexed AS (INSERT INTO artifact_metadata (artifact_id, key, number, string, flag) {MetadataRowsSql("i.id", "CAST(@metadata AS JSONB)", "inserted i CROSS JOIN ")})"
             : string.Empty;
         var version = await ScalarAsync(connection, null, $"""
             WITH access AS (
@@ -142,12 +142,13 @@ internal sealed class PostgresMetadataStore : SqlMetadataStore
         {MetadataRowsSql(artifactId, json)};
         """;
 
-    private static string MetadataRowsSql(string artifactId, string json) => $$"""
+    // from: what the id comes from ("inserted i CROSS JOIN "), so that no row is written when no version was inserted.
+    private static string MetadataRowsSql(string artifactId, string json, string from = "") => $$"""
         SELECT {{artifactId}}, j.key,
             CASE WHEN jsonb_typeof(j.value) = 'number' THEN j.value::numeric END,
             CASE WHEN jsonb_typeof(j.value) = 'string' THEN j.value #>> '{}' END,
             CASE WHEN jsonb_typeof(j.value) = 'boolean' THEN j.value::boolean END
-        FROM jsonb_each({{json}}) j WHERE jsonb_typeof(j.value) IN ('number', 'string', 'boolean')
+        FROM {{from}}jsonb_each({{json}}) j WHERE jsonb_typeof(j.value) IN ('number', 'string', 'boolean')
         """;
 
     // LATERAL: PostgreSQL evaluates the base form's scalar subquery twice per name (hash key, then index condition).
