@@ -20,8 +20,11 @@ internal enum MetadataKind
     Boolean,
 }
 
-/// <summary>What sorting by a metadata key adds to a query: a join of <c>artifact_metadata</c> and the ORDER BY terms over it.</summary>
-internal sealed record FilterOrdering(string Join, string Terms);
+/// <summary>
+/// What sorting by a metadata key adds to a query: a join of <c>artifact_metadata</c> and the ORDER BY terms over it, and what is
+/// left of the filter for the WHERE clause (null: nothing) once a comparison on the sort key moved into the join.
+/// </summary>
+internal sealed record FilterOrdering(string Join, string Terms, FilterExpression? Remaining);
 
 /// <summary>
 /// Turns a <see cref="FilterExpression"/> into a SQL boolean expression over <c>artifact_metadata (artifact_id, key, number, string,
@@ -67,9 +70,10 @@ internal static class FilterSql
     /// A join of <c>artifact_metadata</c> (as <c>o</c>) and ORDER BY terms (comma-separated, without the keywords) that sort rows by
     /// the value under <paramref name="key"/>: numbers numerically, then strings by code point, then booleans (false before true),
     /// then rows without the key (or with null) last, whatever the direction; <paramref name="descending"/> reverses the order
-    /// within each kind. When <paramref name="filter"/> lets only values of one kind through (a comparison on the key, joined to
-    /// the rest with <c>and</c>), the join keeps that kind's rows and the order is its column alone, which the index on
-    /// <c>(key, number)</c> or <c>(key, string)</c> gives in order, so a limit stops early. Callers append their own tie-breaker.
+    /// within each kind. When <paramref name="filter"/> compares the key (a comparison joined to the rest with <c>and</c>), that
+    /// comparison moves into the join, which keeps only the rows passing it, and the order is the compared column alone: the index
+    /// on <c>(key, number)</c> or <c>(key, string)</c> gives them in order, so a limit stops early. Callers append their own
+    /// tie-breaker and filter with <see cref="FilterOrdering.Remaining"/>.
     /// </summary>
     public static FilterOrdering OrderBy(
         string key, bool descending, FilterExpression? filter, FilterDialect dialect, string idColumn, Func<object, string> addParameter)
@@ -84,31 +88,48 @@ internal static class FilterSql
         ArgumentNullException.ThrowIfNull(addParameter);
         var direction = descending ? "DESC" : "ASC";
         var on = $"o.artifact_id = {idColumn} AND o.key = {addParameter(key)}";
-        switch (filter is null ? null : ImpliedKind(filter, key))
+        if (filter is not null && ComparisonOn(filter, key) is { } comparison)
         {
-            case MetadataKind.Number:
-                return new($"JOIN artifact_metadata o ON {on} AND o.number IS NOT NULL", $"o.number {direction}");
-            case MetadataKind.String:
-                return new($"JOIN artifact_metadata o ON {on} AND o.string IS NOT NULL", $"o.string {direction}");
-            case MetadataKind.Boolean:
-                return new($"JOIN artifact_metadata o ON {on} AND o.flag IS NOT NULL", $"o.flag {direction}");
-            default:
-                return new($"LEFT JOIN artifact_metadata o ON {on}",
-                    "CASE WHEN o.number IS NOT NULL THEN 0 WHEN o.string IS NOT NULL THEN 1 WHEN o.flag IS NOT NULL THEN 2 ELSE 3 END, "
-                    + $"o.number {direction}, o.string {direction}, o.flag {direction}");
+            var column = KindOf(comparison.Value) switch
+            {
+                MetadataKind.Number => "o.number",
+                MetadataKind.String => "o.string",
+                _ => "o.flag",
+            };
+            return new($"JOIN artifact_metadata o ON {on} AND {Condition(comparison, dialect, addParameter, "o")}", $"{column} {direction}", Without(filter, comparison));
         }
+
+        return new($"LEFT JOIN artifact_metadata o ON {on}",
+            "CASE WHEN o.number IS NOT NULL THEN 0 WHEN o.string IS NOT NULL THEN 1 WHEN o.flag IS NOT NULL THEN 2 ELSE 3 END, "
+            + $"o.number {direction}, o.string {direction}, o.flag {direction}",
+            filter);
     }
 
-    /// <summary>
-    /// The kind every version <paramref name="filter"/> matches holds under <paramref name="key"/>, when a comparison on the key is
-    /// one of the conditions joined by <c>and</c> at the top (not under <c>or</c> or <c>not</c>); null otherwise.
-    /// </summary>
-    internal static MetadataKind? ImpliedKind(FilterExpression filter, string key) => filter switch
+    /// <summary>The first comparison on <paramref name="key"/> among the conditions joined by <c>and</c> at the top; null when none.</summary>
+    private static FilterComparison? ComparisonOn(FilterExpression filter, string key) => filter switch
     {
-        FilterAnd and => ImpliedKind(and.Left, key) ?? ImpliedKind(and.Right, key),
-        FilterComparison comparison when string.Equals(comparison.Key, key, StringComparison.Ordinal) => KindOf(comparison.Value),
+        FilterAnd and => ComparisonOn(and.Left, key) ?? ComparisonOn(and.Right, key),
+        FilterComparison comparison when string.Equals(comparison.Key, key, StringComparison.Ordinal) => comparison,
         _ => null,
     };
+
+    /// <summary>The filter without <paramref name="condition"/> (one of its top-level <c>and</c> conditions); null when nothing is left.</summary>
+    private static FilterExpression? Without(FilterExpression filter, FilterExpression condition)
+    {
+        if (ReferenceEquals(filter, condition))
+        {
+            return null;
+        }
+
+        if (filter is FilterAnd and)
+        {
+            var left = Without(and.Left, condition);
+            var right = Without(and.Right, condition);
+            return left is null ? right : right is null ? left : new FilterAnd(left, right);
+        }
+
+        return filter;
+    }
 
     private static MetadataKind KindOf(FilterValue value) => value switch
     {
@@ -141,7 +162,7 @@ internal static class FilterSql
                 }
 
                 var key = addParameter(comparison.Key);
-                var condition = Condition(comparison, target.Dialect, addParameter);
+                var condition = Condition(comparison, target.Dialect, addParameter, "m");
                 if (target.FewRowsMetadata is not null)
                 {
                     builder.Append("EXISTS (SELECT 1 FROM artifact_metadata m WHERE m.artifact_id = ").Append(target.Id)
@@ -192,8 +213,8 @@ internal static class FilterSql
     internal static string JsonPath(string key) =>
         "$.\"" + key.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
 
-    /// <summary>The condition on one <c>artifact_metadata</c> row <c>m</c> of the comparison's key; NULL columns never pass it.</summary>
-    private static string Condition(FilterComparison comparison, FilterDialect dialect, Func<object, string> addParameter)
+    /// <summary>The condition on one <c>artifact_metadata</c> row (named <paramref name="row"/>) of the comparison's key; NULL columns never pass it.</summary>
+    private static string Condition(FilterComparison comparison, FilterDialect dialect, Func<object, string> addParameter, string row)
     {
         var op = SqlOperator(comparison.Operator);
         var postgres = dialect == FilterDialect.Postgres;
@@ -201,8 +222,8 @@ internal static class FilterSql
         {
             case FilterNumber number:
                 return postgres
-                    ? $"m.number {op} CAST({addParameter(number.Text)} AS numeric)"
-                    : $"m.number {op} {addParameter(SqliteNumber(number))}";
+                    ? $"{row}.number {op} CAST({addParameter(number.Text)} AS numeric)"
+                    : $"{row}.number {op} {addParameter(SqliteNumber(number))}";
             case FilterString text when postgres:
                 // The index holds a prefix of each string (long strings would not fit a B-tree entry): the prefix condition, implied
                 // by the exact one, lets the index narrow the rows; the exact one decides.
@@ -215,14 +236,14 @@ internal static class FilterSql
                     _ => null,
                 };
                 var indexed = prefix is null
-                    ? "m.string IS NOT NULL"
-                    : $"left(m.string, {PostgresIndexedPrefix}) {prefix} left(CAST({value} AS text), {PostgresIndexedPrefix})";
-                return $"{indexed} AND m.string {op} CAST({value} AS text)";
+                    ? $"{row}.string IS NOT NULL"
+                    : $"left({row}.string, {PostgresIndexedPrefix}) {prefix} left(CAST({value} AS text), {PostgresIndexedPrefix})";
+                return $"{indexed} AND {row}.string {op} CAST({value} AS text)";
             case FilterString text:
-                return $"m.string {op} {addParameter(text.Value)}";
+                return $"{row}.string {op} {addParameter(text.Value)}";
             case FilterBoolean boolean:
                 var expected = Matches(boolean, comparison.Operator);
-                return postgres ? $"m.flag = CAST({addParameter(expected)} AS boolean)" : $"m.flag = {addParameter(expected ? 1L : 0L)}";
+                return postgres ? $"{row}.flag = CAST({addParameter(expected)} AS boolean)" : $"{row}.flag = {addParameter(expected ? 1L : 0L)}";
             default:
                 throw new ArgumentOutOfRangeException(nameof(comparison), comparison.Value, "Not a filter value.");
         }

@@ -273,12 +273,6 @@ internal abstract partial class SqlMetadataStore
             where.Add($"a.created_at < {Add(TimeValue(before))}");
         }
 
-        if (filter is not null)
-        {
-            // The latest versions (one per name) or an alias's are few: a seek per row beats reading every version that matches.
-            where.Add($"({Catalog.FilterSql.Compile(filter, Dialect, "a.id", Add, latestOnly || query.Alias is not null ? "a.metadata" : null)})");
-        }
-
         var order = (query.OrderBy ?? "name").Trim();
         var descending = order.StartsWith('-');
         var key = order.TrimStart('-', '+');
@@ -301,7 +295,14 @@ internal abstract partial class SqlMetadataStore
                 var ordering = Catalog.FilterSql.OrderBy(key.StartsWith("metadata.", StringComparison.Ordinal) ? key["metadata.".Length..] : key, descending,
                     latestOnly ? null : filter, Dialect, "a.id", Add);
                 (join, orderBy) = ($"\n{ordering.Join}", $"{ordering.Terms}, a.name, a.version");
+                filter = latestOnly ? filter : ordering.Remaining;
                 break;
+        }
+
+        if (filter is not null)
+        {
+            // The latest versions (one per name) or an alias's are few: a seek per row beats reading every version that matches.
+            where.Add($"({Catalog.FilterSql.Compile(filter, Dialect, "a.id", Add, latestOnly || query.Alias is not null ? "a.metadata" : null)})");
         }
 
         var limit = query.Limit is { } l ? $" LIMIT {Add(l)}" : string.Empty;

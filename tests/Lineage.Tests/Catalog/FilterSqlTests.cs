@@ -329,9 +329,9 @@ public sealed class FilterSqlTests(PostgresServer postgres)
                 return "@f" + (parameters.Count - 1);
             });
             var where = string.Empty;
-            if (filter is not null)
+            if (ordering.Remaining is { } remaining)
             {
-                where = " WHERE " + FilterSql.Compile(Filter.Parse(filter), Dialect, "t.id", value =>
+                where = " WHERE " + FilterSql.Compile(remaining, Dialect, "t.id", value =>
                 {
                     parameters.Add(value);
                     return "@f" + (parameters.Count - 1);
