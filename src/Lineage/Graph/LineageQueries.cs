@@ -146,10 +146,11 @@ public sealed class LineageQueries
         // Runs sit between a version's inputs and the version. One run may save versions computed from different inputs (a
         // script's implicit run saves a whole pipeline): it gets one node per distinct set of inputs, so every edge into a run
         // node fed every version out of it, and the picture never shows a version feeding itself.
+        var stepKeys = inputsByOutput.ToDictionary(p => p.Key, p => StepKey(p.Value));
         var stepsByRun = inputsByOutput
             .Where(p => walk.Versions[p.Key].Run is not null)
             .GroupBy(p => walk.Versions[p.Key].Run!.Uid, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.Select(p => StepKey(p.Value)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
+            .ToDictionary(g => g.Key, g => g.Select(p => stepKeys[p.Key]).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
         foreach (var (outputId, inputs) in inputsByOutput)
         {
             var output = walk.Versions[outputId];
@@ -157,7 +158,7 @@ public sealed class LineageQueries
             if (output.Run is { } run)
             {
                 var steps = stepsByRun[run.Uid];
-                var runNode = steps.Count == 1 ? "r:" + run.Uid : $"r:{run.Uid}:{(steps.IndexOf(StepKey(inputs)) + 1).ToString(CultureInfo.InvariantCulture)}";
+                var runNode = steps.Count == 1 ? "r:" + run.Uid : $"r:{run.Uid}:{(steps.IndexOf(stepKeys[outputId]) + 1).ToString(CultureInfo.InvariantCulture)}";
                 nodes.TryAdd(runNode, new LineageNode(runNode, LineageNodeKind.Run, run.Name, depths.GetValueOrDefault(outputId), Run: run));
                 foreach (var (input, isExact) in inputs)
                 {

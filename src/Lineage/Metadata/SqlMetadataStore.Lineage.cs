@@ -183,6 +183,7 @@ internal abstract partial class SqlMetadataStore
             long? rootId = null;
             var rows = new HashSet<InputRow>();
             var versions = new Dictionary<long, LineageVersion>();
+            var runs = new Dictionary<string, LineageRun>(StringComparer.Ordinal);
             var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
@@ -198,7 +199,7 @@ internal abstract partial class SqlMetadataStore
 
                         if (!versions.ContainsKey(id))
                         {
-                            versions[id] = ReadWalkVersion(reader);
+                            versions[id] = ReadWalkVersion(reader, runs);
                         }
 
                         if (!reader.IsDBNull(WalkEdgeColumn))
@@ -250,23 +251,34 @@ internal abstract partial class SqlMetadataStore
         LEFT JOIN artifact_inputs e ON e.{(upstream ? "artifact_id" : "input_id")} = a.id AND w.depth < @depth;
         """;
 
-    private LineageVersion ReadWalkVersion(DbDataReader reader) => new(
-        Uid: reader.GetString(2),
-        Name: reader.GetString(3),
-        Version: reader.GetInt32(4),
-        Branch: ParseBranch(reader.GetString(5)),
-        CreatedAt: ReadTime(reader, 6),
-        CreatedBy: reader.GetString(7),
-        Size: reader.GetInt64(8),
-        Hash: reader.GetString(9),
-        CodeVersion: NullableString(reader, 10),
-        Run: reader.IsDBNull(11) ? null : new LineageRun(
-            Uid: reader.GetString(11),
-            Name: reader.GetString(12),
-            Status: ParseStatus(reader.GetString(13)),
-            StartedAt: ReadTime(reader, 14),
-            FinishedAt: reader.IsDBNull(15) ? null : ReadTime(reader, 15),
-            IsImplicit: Convert.ToInt64(reader.GetValue(16), CultureInfo.InvariantCulture) != 0));
+    /// <summary>A version of a walk's row; its run is read once per walk, however many versions it saved (<paramref name="runs"/>, by uid).</summary>
+    private LineageVersion ReadWalkVersion(DbDataReader reader, Dictionary<string, LineageRun> runs)
+    {
+        LineageRun? run = null;
+        if (!reader.IsDBNull(11) && !runs.TryGetValue(reader.GetString(11), out run))
+        {
+            run = new LineageRun(
+                Uid: reader.GetString(11),
+                Name: reader.GetString(12),
+                Status: ParseStatus(reader.GetString(13)),
+                StartedAt: ReadTime(reader, 14),
+                FinishedAt: reader.IsDBNull(15) ? null : ReadTime(reader, 15),
+                IsImplicit: Convert.ToInt64(reader.GetValue(16), CultureInfo.InvariantCulture) != 0);
+            runs[run.Uid] = run;
+        }
+
+        return new LineageVersion(
+            Uid: reader.GetString(2),
+            Name: reader.GetString(3),
+            Version: reader.GetInt32(4),
+            Branch: ParseBranch(reader.GetString(5)),
+            CreatedAt: ReadTime(reader, 6),
+            CreatedBy: reader.GetString(7),
+            Size: reader.GetInt64(8),
+            Hash: reader.GetString(9),
+            CodeVersion: NullableString(reader, 10),
+            Run: run);
+    }
 
     private async Task<Dictionary<long, ArtifactRecord>> RecordsByIdAsync(DbConnection connection, IReadOnlyList<long> ids, CancellationToken cancellationToken)
     {

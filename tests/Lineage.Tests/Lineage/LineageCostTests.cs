@@ -9,6 +9,11 @@ namespace Lineage.Tests.LineageGraphs;
 /// What recording lineage costs a save, counted in database statements: a save inside a run sends no statement per input,
 /// and at most one more than a save outside any run (none on PostgreSQL, where the edges go in the insert statement).
 /// </summary>
+/// <remarks>
+/// Alone, after the parallel classes: the SQLite counter traces pooled connections, and another class's environment clearing
+/// every SQLite pool as it ends would take them away mid-count.
+/// </remarks>
+[Collection(nameof(LineageCostTests))]
 public sealed class LineageCostTests(PostgresServer postgres, S3Server s3)
 {
     private const int ManyInputs = 20;
@@ -258,3 +263,6 @@ public sealed class LineageCostTests(PostgresServer postgres, S3Server s3)
         }
     }
 }
+
+[CollectionDefinition(nameof(LineageCostTests), DisableParallelization = true)]
+public sealed class LineageCostsAlone;
