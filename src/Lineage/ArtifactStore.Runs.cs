@@ -94,6 +94,13 @@ public sealed partial class ArtifactStore
     }
 
     /// <summary>Resolves a reference (<c>NAME</c>, <c>NAME@VERSION</c>, <c>NAME@ALIAS</c>) and an explicit version into a name and version (null: the latest).</summary>
+    /// <summary>The parts of a reference, checked as every API taking one checks it.</summary>
+    internal (string Name, int? Version, string? Alias) ParseReference(string reference)
+    {
+        ThrowIfDisposed();
+        return Resolve(reference, null);
+    }
+
     private static (string Name, int? Version, string? Alias) Resolve(string reference, int? version)
     {
         ArgumentNullException.ThrowIfNull(reference);

@@ -182,6 +182,8 @@ public sealed partial class LineageCommandTests
         var report = nodes.Values.Single(n => n.GetProperty("label").GetString() == "iris-report@1");
         Assert.True(report.TryGetProperty("created_at", out _));
         Assert.False(report.TryGetProperty("createdAt", out _));
+        Assert.Equal(p.Evaluate, report.GetProperty("run_uid").GetString());
+        Assert.False(report.TryGetProperty("source_code", out _));
         var edges = graph.GetProperty("edges").EnumerateArray().ToList();
         Assert.Equal(5, edges.Count);
         var exact = Assert.Single(edges, e => e.TryGetProperty("exact", out var x) && x.GetBoolean());

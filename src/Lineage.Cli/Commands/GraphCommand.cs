@@ -58,13 +58,7 @@ public static class GraphCommand
                     terminal.WriteJson(JsonNode.Parse(graph.ToJson()));
                     break;
                 default:
-                    var runs = new Dictionary<string, RunRecord>(StringComparer.Ordinal);
-                    foreach (var uid in LineageTree.RunsOutsideTheGraph(graph))
-                    {
-                        runs[uid] = await store.Runs.GetAsync(uid, ct);
-                    }
-
-                    foreach (var line in LineageTree.Render(graph, runs))
+                    foreach (var line in LineageTree.Render(graph))
                     {
                         terminal.Line(line);
                     }

@@ -21,7 +21,12 @@ public static partial class Formats
         $"{input.Name}@{input.Version.ToString(CultureInfo.InvariantCulture)} ({(input.IsExact ? "exact" : "loaded in run")}{(input.IsDeleted ? ", deleted" : string.Empty)})";
 
     /// <summary>A run in one phrase: <c>run train (UID, succeeded)</c>, <c>implicit run IrisPipeline (UID, running)</c>.</summary>
-    public static string Run(RunRecord run) => $"{(run.IsImplicit ? "implicit run" : "run")} {run.Name} ({run.Uid}, {Status(run.Status)})";
+    public static string Run(RunRecord run) => Run(run.IsImplicit, run.Name, run.Uid, run.Status);
+
+    /// <inheritdoc cref="Run(RunRecord)"/>
+    public static string Run(LineageRun run) => Run(run.IsImplicit, run.Name, run.Uid, run.Status);
+
+    private static string Run(bool isImplicit, string name, string uid, RunStatus status) => $"{(isImplicit ? "implicit run" : "run")} {name} ({uid}, {Status(status)})";
 
     /// <summary>A run named from a version: <c>train (UID, succeeded)</c>, <c>IrisPipeline (UID, succeeded, implicit)</c>.</summary>
     public static string RunSummary(RunRecord run) => $"{run.Name} ({run.Uid}, {Status(run.Status)}{(run.IsImplicit ? ", implicit" : string.Empty)})";

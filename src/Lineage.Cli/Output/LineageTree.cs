@@ -12,37 +12,19 @@ public sealed class LineageTree
     private readonly Dictionary<string, LineageNode> _nodes;
     private readonly ILookup<string, LineageEdge> _into;
     private readonly ILookup<string, LineageEdge> _outOf;
-    private readonly IReadOnlyDictionary<string, RunRecord> _runs;
 
-    private LineageTree(LineageGraph graph, IReadOnlyDictionary<string, RunRecord> runs)
+    private LineageTree(LineageGraph graph)
     {
         _nodes = graph.Nodes.ToDictionary(n => n.Id, StringComparer.Ordinal);
         _into = graph.Edges.ToLookup(e => e.To, StringComparer.Ordinal);
         _outOf = graph.Edges.ToLookup(e => e.From, StringComparer.Ordinal);
-        _runs = runs;
     }
 
-    /// <summary>
-    /// The uids of the runs that saved the graph's versions but are not nodes of it (a version with no recorded inputs
-    /// has no run node): <see cref="Render"/> names them too when given.
-    /// </summary>
-    public static IReadOnlyList<string> RunsOutsideTheGraph(LineageGraph graph)
+    /// <summary>The tree's lines. Each version names the run that saved it, which the graph carries with the version.</summary>
+    public static IReadOnlyList<string> Render(LineageGraph graph)
     {
-        var inGraph = graph.Nodes.Where(n => n.Run is not null).Select(n => n.Run!.Uid).ToHashSet(StringComparer.Ordinal);
-        return [.. graph.Nodes.Select(n => n.Version?.RunUid).OfType<string>().Where(uid => !inGraph.Contains(uid)).Distinct(StringComparer.Ordinal)];
-    }
-
-    /// <summary>The tree's lines; <paramref name="runs"/> holds the runs outside the graph by uid (the graph's own are read from it).</summary>
-    public static IReadOnlyList<string> Render(LineageGraph graph, IReadOnlyDictionary<string, RunRecord> runs)
-    {
-        var known = new Dictionary<string, RunRecord>(runs, StringComparer.Ordinal);
-        foreach (var run in graph.Nodes.Select(n => n.Run).OfType<RunRecord>())
-        {
-            known[run.Uid] = run;
-        }
-
-        var tree = new LineageTree(graph, known);
-        var lines = new List<string> { tree.Line(graph.Root, exact: false, seen: false) };
+        var tree = new LineageTree(graph);
+        var lines = new List<string> { Line(graph.Root, exact: false, seen: false) };
         switch (graph.Direction)
         {
             case LineageDirection.Upstream:
@@ -121,7 +103,7 @@ public sealed class LineageTree
         return children;
     }
 
-    private string Line(LineageNode node, bool exact, bool seen)
+    private static string Line(LineageNode node, bool exact, bool seen)
     {
         var marks = new List<string>();
         if (exact)
@@ -135,9 +117,9 @@ public sealed class LineageTree
         }
 
         var text = node.Label + (marks.Count > 0 ? $" ({string.Join(", ", marks)})" : string.Empty);
-        if (node.Version?.RunUid is { } uid)
+        if (node.Version?.Run is { } run)
         {
-            text += "  ← " + (_runs.TryGetValue(uid, out var run) ? Formats.Run(run) : $"run {uid}");
+            text += "  ← " + Formats.Run(run);
         }
 
         return seen ? text + "  (see above)" : text;

@@ -44,6 +44,48 @@ public enum LineageNodeKind
     Run,
 }
 
+/// <summary>
+/// An artifact version as a lineage graph shows it: the columns a graph prints, read by the walk itself. The whole record
+/// (source code, storage, annotations) is one call away: <c>store.Get(version.Reference)</c>.
+/// </summary>
+/// <param name="Uid">Unique id of the version.</param>
+/// <param name="Name">The artifact's name.</param>
+/// <param name="Version">Its version number.</param>
+/// <param name="Branch">Main, trash or archive.</param>
+/// <param name="CreatedAt">When it was saved (UTC).</param>
+/// <param name="CreatedBy">The user that saved it.</param>
+/// <param name="Size">Size of the stored value in bytes.</param>
+/// <param name="Hash">SHA-256 of the stored value, lowercase hex.</param>
+/// <param name="CodeVersion">Hash of the code that produced it, when known.</param>
+/// <param name="Run">The run that saved it; null for versions saved before runs were recorded.</param>
+public sealed record LineageVersion(
+    string Uid,
+    string Name,
+    int Version,
+    ArtifactBranch Branch,
+    DateTimeOffset CreatedAt,
+    string CreatedBy,
+    long Size,
+    string Hash,
+    string? CodeVersion,
+    LineageRun? Run)
+{
+    /// <summary><c>NAME@VERSION</c>: what <c>store.Get</c> takes to read the whole record.</summary>
+    public string Reference => $"{Name}@{Version.ToString(CultureInfo.InvariantCulture)}";
+}
+
+/// <summary>
+/// A run as a lineage graph shows it. The whole record (parameters, command line, entry assembly, error) is one call away:
+/// <c>store.Runs.Get(run.Uid)</c>.
+/// </summary>
+/// <param name="Uid">Unique id of the run.</param>
+/// <param name="Name">Its name; for an implicit run, the entry assembly's (or process's) name.</param>
+/// <param name="Status">Running, succeeded or failed.</param>
+/// <param name="StartedAt">When it started (UTC).</param>
+/// <param name="FinishedAt">When it finished (UTC), or null while running.</param>
+/// <param name="IsImplicit">True for the run a store records for its process at its first save outside any explicit run.</param>
+public sealed record LineageRun(string Uid, string Name, RunStatus Status, DateTimeOffset StartedAt, DateTimeOffset? FinishedAt, bool IsImplicit);
+
 /// <summary>One node of a <see cref="LineageGraph"/>.</summary>
 /// <param name="Id">
 /// Stable within the graph: <c>v:UID</c> for a version, <c>d:NAME@VERSION</c> for a deleted one, <c>r:UID</c> for a run, or
@@ -52,9 +94,9 @@ public enum LineageNodeKind
 /// <param name="Kind">Version, deleted version or run.</param>
 /// <param name="Label">What to show: <c>NAME@VERSION</c>, or the run's name.</param>
 /// <param name="Depth">Steps from the graph's root (0 for the root).</param>
-/// <param name="Version">The version's metadata, for a live (main, archive or trash) version.</param>
+/// <param name="Version">The version, with the run that saved it, for a live (main, archive or trash) version.</param>
 /// <param name="Run">The run, for a run node.</param>
-public sealed record LineageNode(string Id, LineageNodeKind Kind, string Label, int Depth, ArtifactRecord? Version = null, RunRecord? Run = null);
+public sealed record LineageNode(string Id, LineageNodeKind Kind, string Label, int Depth, LineageVersion? Version = null, LineageRun? Run = null);
 
 /// <summary>What an edge of a lineage graph says.</summary>
 public enum LineageEdgeKind
@@ -221,6 +263,7 @@ public sealed class LineageGraph
             json.WriteString("hash", v.Hash);
             json.WriteNumber("size", v.Size);
             json.WriteString("code_version", v.CodeVersion);
+            json.WriteString("run_uid", v.Run?.Uid);
         }
 
         if (node.Run is { } r)

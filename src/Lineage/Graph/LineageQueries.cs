@@ -84,17 +84,31 @@ public sealed class LineageQueries
             throw new ArgumentOutOfRangeException(nameof(direction), direction, null);
         }
 
-        var record = await _store.FindVersionAsync(reference, cancellationToken).ConfigureAwait(false);
-        var walk = await _metadata.WalkAsync(record.Uid, direction, depth, cancellationToken).ConfigureAwait(false);
-        return Build(record, direction, depth, walk);
+        // NAME and NAME@VERSION are resolved by the walk itself: the whole graph is one round trip. An alias is resolved first.
+        var (name, version, alias) = _store.ParseReference(reference);
+        if (alias is not null)
+        {
+            var aliased = await _store.FindVersionAsync(reference, cancellationToken).ConfigureAwait(false);
+            (name, version) = (aliased.Name, aliased.Version);
+        }
+
+        var walk = await _metadata.WalkAsync(name, version, direction, depth, cancellationToken).ConfigureAwait(false);
+        if (walk is null)
+        {
+            // Missing, or deleted since the alias was read: the store says which, in its own words.
+            var found = await _store.FindVersionAsync(alias is null ? reference : $"{name}@{version!.Value.ToString(CultureInfo.InvariantCulture)}", cancellationToken).ConfigureAwait(false);
+            walk = await _metadata.WalkAsync(found.Name, found.Version, direction, depth, cancellationToken).ConfigureAwait(false)
+                ?? throw new ArtifactNotFoundException(found.Name, found.Version, $"Artifact '{found.Name}' version {found.Version.ToString(CultureInfo.InvariantCulture)} was deleted while its lineage was read.");
+        }
+
+        return Build(direction, depth, walk);
     }
 
-    private static LineageGraph Build(ArtifactRecord root, LineageDirection direction, int depth, LineageWalk walk)
+    private static LineageGraph Build(LineageDirection direction, int depth, LineageWalk walk)
     {
         var nodes = new Dictionary<string, LineageNode>(StringComparer.Ordinal);
         var edges = new HashSet<LineageEdge>();
-        var depths = Depths(walk, walk.IdsByUid[root.Uid]);
-        var runsByUid = walk.Runs.Values.ToDictionary(r => r.Uid, StringComparer.Ordinal);
+        var depths = Depths(walk, walk.RootId);
 
         string VersionNode(long id)
         {
@@ -104,7 +118,7 @@ public sealed class LineageQueries
             return nodeId;
         }
 
-        var rootId = VersionNode(walk.IdsByUid[root.Uid]);
+        var rootId = VersionNode(walk.RootId);
         var inputsByOutput = new Dictionary<long, List<(string Input, bool IsExact)>>();
         foreach (var row in walk.Rows)
         {
@@ -132,18 +146,19 @@ public sealed class LineageQueries
         // Runs sit between a version's inputs and the version. One run may save versions computed from different inputs (a
         // script's implicit run saves a whole pipeline): it gets one node per distinct set of inputs, so every edge into a run
         // node fed every version out of it, and the picture never shows a version feeding itself.
+        var stepKeys = inputsByOutput.ToDictionary(p => p.Key, p => StepKey(p.Value));
         var stepsByRun = inputsByOutput
-            .Where(p => walk.Versions[p.Key].RunUid is { } uid && runsByUid.ContainsKey(uid))
-            .GroupBy(p => walk.Versions[p.Key].RunUid!, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.Select(p => StepKey(p.Value)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
+            .Where(p => walk.Versions[p.Key].Run is not null)
+            .GroupBy(p => walk.Versions[p.Key].Run!.Uid, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Select(p => stepKeys[p.Key]).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
         foreach (var (outputId, inputs) in inputsByOutput)
         {
             var output = walk.Versions[outputId];
             var outputNode = "v:" + output.Uid;
-            if (output.RunUid is { } runUid && runsByUid.TryGetValue(runUid, out var run))
+            if (output.Run is { } run)
             {
-                var steps = stepsByRun[runUid];
-                var runNode = steps.Count == 1 ? "r:" + run.Uid : $"r:{run.Uid}:{(steps.IndexOf(StepKey(inputs)) + 1).ToString(CultureInfo.InvariantCulture)}";
+                var steps = stepsByRun[run.Uid];
+                var runNode = steps.Count == 1 ? "r:" + run.Uid : $"r:{run.Uid}:{(steps.IndexOf(stepKeys[outputId]) + 1).ToString(CultureInfo.InvariantCulture)}";
                 nodes.TryAdd(runNode, new LineageNode(runNode, LineageNodeKind.Run, run.Name, depths.GetValueOrDefault(outputId), Run: run));
                 foreach (var (input, isExact) in inputs)
                 {

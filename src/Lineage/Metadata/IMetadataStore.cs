@@ -52,12 +52,8 @@ internal sealed record NewRun(
 /// <summary>One row of <c>artifact_inputs</c>: <paramref name="InputId"/> is null when the input was deleted permanently.</summary>
 internal sealed record InputRow(long ArtifactId, int Position, long? InputId, string Name, int Version, bool IsExact);
 
-/// <summary>What a lineage walk found: the input rows between the versions it reached, and those versions and their runs by id.</summary>
-internal sealed record LineageWalk(
-    IReadOnlyList<InputRow> Rows,
-    IReadOnlyDictionary<long, ArtifactRecord> Versions,
-    IReadOnlyDictionary<long, RunRecord> Runs,
-    IReadOnlyDictionary<string, long> IdsByUid);
+/// <summary>What a lineage walk found: the version it started from, the input rows between the versions it reached, and those versions (each with its run) by id.</summary>
+internal sealed record LineageWalk(long RootId, IReadOnlyList<InputRow> Rows, IReadOnlyDictionary<long, LineageVersion> Versions);
 
 /// <summary>What became of an insert whose answer was lost.</summary>
 internal enum LostInsertState
@@ -206,6 +202,9 @@ internal interface IMetadataStore : IAsyncDisposable
     /// <summary>The live versions matching <paramref name="query"/> and <paramref name="filter"/> (parsed from its Where), in its order.</summary>
     Task<IReadOnlyList<ArtifactRecord>> FindAsync(ArtifactQuery query, FilterExpression? filter, CancellationToken cancellationToken);
 
-    /// <summary>Walks the input edges from version <paramref name="uid"/> up to <paramref name="depth"/> steps, inside the database.</summary>
-    Task<LineageWalk> WalkAsync(string uid, LineageDirection direction, int depth, CancellationToken cancellationToken);
+    /// <summary>
+    /// Walks the input edges from <paramref name="name"/> version <paramref name="version"/> (the latest live one when null) up to
+    /// <paramref name="depth"/> steps, inside the database; null when there is no such version.
+    /// </summary>
+    Task<LineageWalk?> WalkAsync(string name, int? version, LineageDirection direction, int depth, CancellationToken cancellationToken);
 }

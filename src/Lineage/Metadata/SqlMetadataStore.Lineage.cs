@@ -171,68 +171,114 @@ internal abstract partial class SqlMetadataStore
             return json is string text ? JsonText.ReadArray(text) : [];
         }, cancellationToken);
 
-    public Task<LineageWalk> WalkAsync(string uid, LineageDirection direction, int depth, CancellationToken cancellationToken) =>
-        RunAsync($"walk the lineage of artifact {uid}", async connection =>
+    public Task<LineageWalk?> WalkAsync(string name, int? version, LineageDirection direction, int depth, CancellationToken cancellationToken) =>
+        RunAsync($"walk the lineage of '{name}'{(version is { } v ? " version " + v.ToString(CultureInfo.InvariantCulture) : string.Empty)}", async connection =>
         {
-            var start = await ScalarAsync(connection, null, "SELECT id FROM artifacts WHERE uid = @uid;", cancellationToken, ("@uid", uid)).ConfigureAwait(false);
-            if (start is null or DBNull)
+            // One command, one round trip, whatever the graph's size; its text depends only on the direction and on whether a
+            // version is named, so a prepared statement serves every graph.
+            var sql = WalkSql[(version is null ? 0 : 3) + (int)direction];
+            using var command = version is { } number
+                ? Command(connection, null, sql, ("@name", name), ("@version", number), ("@depth", depth))
+                : Command(connection, null, sql, ("@name", name), ("@depth", depth));
+            long? rootId = null;
+            var rows = new HashSet<InputRow>();
+            var versions = new Dictionary<long, LineageVersion>();
+            var runs = new Dictionary<string, LineageRun>(StringComparer.Ordinal);
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
             {
-                throw new ArtifactNotFoundException(uid, null, $"Artifact {uid} is no longer in {Location.MaskedUrl}.");
-            }
-
-            var startId = Convert.ToInt64(start, CultureInfo.InvariantCulture);
-            var rows = new List<InputRow>();
-            if (direction is LineageDirection.Upstream or LineageDirection.Both)
-            {
-                rows.AddRange(await QueryInputRowsAsync(connection, WalkSql(upstream: true), cancellationToken, ("@start", startId), ("@depth", depth)).ConfigureAwait(false));
-            }
-
-            if (direction is LineageDirection.Downstream or LineageDirection.Both)
-            {
-                rows.AddRange(await QueryInputRowsAsync(connection, WalkSql(upstream: false), cancellationToken, ("@start", startId), ("@depth", depth)).ConfigureAwait(false));
-            }
-
-            var ids = rows.SelectMany(r => r.InputId is { } input ? new[] { r.ArtifactId, input } : [r.ArtifactId]).Append(startId).Distinct().ToList();
-            var versions = await RecordsByIdAsync(connection, ids, cancellationToken).ConfigureAwait(false);
-            var runIds = versions.Values.Where(v => v.RunUid is not null).Select(v => v.RunUid!).Distinct(StringComparer.Ordinal).ToList();
-            var runs = new Dictionary<long, RunRecord>();
-            foreach (var chunk in runIds.Chunk(Batch))
-            {
-                var names = chunk.Select((_, i) => $"@r{i}").ToList();
-                foreach (var run in await QueryRunsAsync(connection, $"SELECT {RunColumns} FROM runs r WHERE r.uid IN ({string.Join(", ", names)});", cancellationToken,
-                    [.. chunk.Select((u, i) => ((string, object?))($"@r{i}", u))]).ConfigureAwait(false))
+                do
                 {
-                    runs[run.Id] = run;
+                    while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                    {
+                        var id = reader.GetInt64(1);
+                        if (Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture) == 0)
+                        {
+                            rootId = id;
+                        }
+
+                        if (!versions.ContainsKey(id))
+                        {
+                            versions[id] = ReadWalkVersion(reader, runs);
+                        }
+
+                        if (!reader.IsDBNull(WalkEdgeColumn))
+                        {
+                            rows.Add(ReadInputRow(reader, WalkEdgeColumn));
+                        }
+                    }
                 }
+                while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
             }
 
-            var idsByUid = versions.ToDictionary(v => v.Value.Uid, v => v.Key, StringComparer.Ordinal);
-            return new LineageWalk([.. rows.Distinct()], versions, runs, idsByUid);
+            return rootId is { } root ? new LineageWalk(root, [.. rows], versions) : null;
         }, cancellationToken);
 
+    /// <summary>Where the input row starts in a row of <see cref="WalkSql"/>.</summary>
+    private const int WalkEdgeColumn = 17;
+
     /// <summary>
-    /// The input rows met walking from <c>@start</c> at most <c>@depth</c> steps, as one recursive query. <c>UNION</c> drops a
-    /// (version, depth) pair seen before and the depth bounds the walk, so it ends on any data, even a cycle no save can make.
+    /// The walks, by <c>(latest ? 0 : 3) + direction</c>. Each row is a version reached within <c>@depth</c> steps of the root (the
+    /// version of <c>@name</c> numbered <c>@version</c>, or its latest live one), with its depth, the few columns a graph node
+    /// shows, its run, and one of the input rows met there (none at the depth bound, where the walk stops). <c>UNION</c> drops
+    /// a (version, depth) pair seen before and the depth bounds the walk, so it ends on any data, even a cycle no save can make.
+    /// Both directions are the two walks in one command.
     /// </summary>
-    private static string WalkSql(bool upstream) => upstream
-        ? """
-            WITH RECURSIVE walk (id, depth) AS (
-                SELECT CAST(@start AS BIGINT), 0
-                UNION
-                SELECT e.input_id, w.depth + 1 FROM walk w JOIN artifact_inputs e ON e.artifact_id = w.id
-                WHERE w.depth < @depth AND e.input_id IS NOT NULL)
-            SELECT e.artifact_id, e.position, e.input_id, e.name, e.version, e.exact FROM artifact_inputs e
-            WHERE e.artifact_id IN (SELECT id FROM walk WHERE depth < @depth);
-            """
-        : """
-            WITH RECURSIVE walk (id, depth) AS (
-                SELECT CAST(@start AS BIGINT), 0
-                UNION
-                SELECT e.artifact_id, w.depth + 1 FROM walk w JOIN artifact_inputs e ON e.input_id = w.id
-                WHERE w.depth < @depth)
-            SELECT e.artifact_id, e.position, e.input_id, e.name, e.version, e.exact FROM artifact_inputs e
-            WHERE e.input_id IN (SELECT id FROM walk WHERE depth < @depth);
-            """;
+    private static readonly string[] WalkSql = [.. new[] { false, true }.SelectMany(named => new[]
+    {
+        Walk(named, upstream: true),
+        Walk(named, upstream: false),
+        Walk(named, upstream: true) + "\n" + Walk(named, upstream: false),
+    })];
+
+    private static string Walk(bool named, bool upstream) => $"""
+        WITH RECURSIVE walk (id, depth) AS (
+            {(named
+                ? "SELECT id, 0 FROM artifacts WHERE name = @name AND version = @version"
+                : "SELECT id, 0 FROM artifacts WHERE id = (SELECT b.id FROM artifacts b WHERE b.name = @name AND b.branch = 'main' ORDER BY b.version DESC LIMIT 1)")}
+            UNION
+            {(upstream
+                ? "SELECT e.input_id, w.depth + 1 FROM walk w JOIN artifact_inputs e ON e.artifact_id = w.id WHERE w.depth < @depth AND e.input_id IS NOT NULL"
+                : "SELECT e.artifact_id, w.depth + 1 FROM walk w JOIN artifact_inputs e ON e.input_id = w.id WHERE w.depth < @depth")}),
+        reached (id, depth) AS (SELECT id, MIN(depth) FROM walk GROUP BY id)
+        SELECT w.depth, a.id, a.uid, a.name, a.version, a.branch, a.created_at, a.created_by, a.size, a.hash, c.code_version,
+            r.uid, r.name, r.status, r.started_at, r.finished_at, r.is_implicit,
+            e.artifact_id, e.position, e.input_id, e.name, e.version, e.exact
+        FROM reached w
+        JOIN artifacts a ON a.id = w.id
+        LEFT JOIN code_records c ON c.id = a.code_record_id
+        LEFT JOIN runs r ON r.id = a.run_id
+        LEFT JOIN artifact_inputs e ON e.{(upstream ? "artifact_id" : "input_id")} = a.id AND w.depth < @depth;
+        """;
+
+    /// <summary>A version of a walk's row; its run is read once per walk, however many versions it saved (<paramref name="runs"/>, by uid).</summary>
+    private LineageVersion ReadWalkVersion(DbDataReader reader, Dictionary<string, LineageRun> runs)
+    {
+        LineageRun? run = null;
+        if (!reader.IsDBNull(11) && !runs.TryGetValue(reader.GetString(11), out run))
+        {
+            run = new LineageRun(
+                Uid: reader.GetString(11),
+                Name: reader.GetString(12),
+                Status: ParseStatus(reader.GetString(13)),
+                StartedAt: ReadTime(reader, 14),
+                FinishedAt: reader.IsDBNull(15) ? null : ReadTime(reader, 15),
+                IsImplicit: Convert.ToInt64(reader.GetValue(16), CultureInfo.InvariantCulture) != 0);
+            runs[run.Uid] = run;
+        }
+
+        return new LineageVersion(
+            Uid: reader.GetString(2),
+            Name: reader.GetString(3),
+            Version: reader.GetInt32(4),
+            Branch: ParseBranch(reader.GetString(5)),
+            CreatedAt: ReadTime(reader, 6),
+            CreatedBy: reader.GetString(7),
+            Size: reader.GetInt64(8),
+            Hash: reader.GetString(9),
+            CodeVersion: NullableString(reader, 10),
+            Run: run);
+    }
 
     private async Task<Dictionary<long, ArtifactRecord>> RecordsByIdAsync(DbConnection connection, IReadOnlyList<long> ids, CancellationToken cancellationToken)
     {
@@ -264,13 +310,16 @@ internal abstract partial class SqlMetadataStore
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                rows.Add(new InputRow(reader.GetInt64(0), reader.GetInt32(1), reader.IsDBNull(2) ? null : reader.GetInt64(2), reader.GetString(3), reader.GetInt32(4),
-                    Convert.ToInt64(reader.GetValue(5), CultureInfo.InvariantCulture) != 0));
+                rows.Add(ReadInputRow(reader));
             }
         }
 
         return rows;
     }
+
+    private static InputRow ReadInputRow(DbDataReader reader, int at = 0) =>
+        new(reader.GetInt64(at), reader.GetInt32(at + 1), reader.IsDBNull(at + 2) ? null : reader.GetInt64(at + 2), reader.GetString(at + 3), reader.GetInt32(at + 4),
+            Convert.ToInt64(reader.GetValue(at + 5), CultureInfo.InvariantCulture) != 0);
 
     private async Task<IReadOnlyList<RunRecord>> QueryRunsAsync(DbConnection connection, string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {

@@ -9,6 +9,11 @@ namespace Lineage.Tests.LineageGraphs;
 /// What recording lineage costs a save, counted in database statements: a save inside a run sends no statement per input,
 /// and at most one more than a save outside any run (none on PostgreSQL, where the edges go in the insert statement).
 /// </summary>
+/// <remarks>
+/// Alone, after the parallel classes: the SQLite counter traces pooled connections, and another class's environment clearing
+/// every SQLite pool as it ends would take them away mid-count.
+/// </remarks>
+[Collection(nameof(LineageCostTests))]
 public sealed class LineageCostTests(PostgresServer postgres, S3Server s3)
 {
     private const int ManyInputs = 20;
@@ -43,6 +48,65 @@ public sealed class LineageCostTests(PostgresServer postgres, S3Server s3)
         Assert.True(costs.Outside.Count + 1 == costs.InRunWithOneInput.Count, $"outside a run: {Describe(costs.Outside)}; inside with 1 input: {Describe(costs.InRunWithOneInput)}");
         Assert.True(costs.InRunWithOneInput.Count == costs.InRunWithManyInputs.Count, $"inside with 1 input: {Describe(costs.InRunWithOneInput)}; with {ManyInputs}: {Describe(costs.InRunWithManyInputs)}");
         Assert.Equal(ManyInputs, store.Lineage.Inputs(costs.InRunWithManyInputs.Saved).Count);
+    }
+
+    [Fact]
+    public async Task On_PostgreSQL_a_graph_is_one_statement_whatever_its_size_and_direction()
+    {
+        await using var environment = await BackendEnvironment.CreateAsync(new Backend(MetadataBackend.Postgres, ValueBackend.Local), postgres, s3);
+        using var store = environment.Open();
+        SavePipeline(store);
+        using var counter = new NpgsqlCommandCounter();
+
+        LineageGraph? up = null, both = null, aliased = null;
+        var upCost = counter.Count(() => up = store.Lineage.Graph($"stage-{Stages}@1", LineageDirection.Upstream, depth: 10));
+        var bothCost = counter.Count(() => both = store.Lineage.Graph("stage-3", LineageDirection.Both));
+        store.Aliases.Set($"stage-{Stages}", "production", 1);
+        var aliasedCost = counter.Count(() => aliased = store.Lineage.Graph($"stage-{Stages}@production"));
+
+        Assert.Equal(Stages + 1, up!.Nodes.Count(n => n.Kind == LineageNodeKind.Version));
+        Assert.Equal(Stages + 1, both!.Nodes.Count(n => n.Kind == LineageNodeKind.Version));
+        Assert.Equal(up.Edges, aliased!.Edges);
+        Assert.True(upCost.Count == 1, Describe(upCost));
+        Assert.True(bothCost.Count == 1, Describe(bothCost));
+        Assert.True(aliasedCost.Count == 2, "the alias, then the walk: " + Describe(aliasedCost));
+    }
+
+    [Fact]
+    public async Task On_SQLite_a_graph_is_one_statement_per_direction_after_the_connection_checkout()
+    {
+        await using var environment = await BackendEnvironment.CreateAsync(Backend.SqliteLocal, postgres, s3);
+        using var store = environment.Open();
+        SavePipeline(store);
+        using var counter = new SqliteStatementCounter(environment.DatabaseUrl);
+
+        LineageGraph? up = null, both = null;
+        var upCost = counter.Count(() => up = store.Lineage.Graph($"stage-{Stages}@1", LineageDirection.Upstream, depth: 10));
+        var bothCost = counter.Count(() => both = store.Lineage.Graph("stage-3", LineageDirection.Both));
+
+        Assert.Equal(Stages + 1, up!.Nodes.Count(n => n.Kind == LineageNodeKind.Version));
+        Assert.Equal(Stages + 1, both!.Nodes.Count(n => n.Kind == LineageNodeKind.Version));
+        foreach (var (cost, walks) in new[] { (upCost, 1), (bothCost, 2) })
+        {
+            // A checkout sends two PRAGMAs (foreign_keys, synchronous); everything else is the walk.
+            Assert.True(cost.Count(IsPragma) == 2, Describe(cost));
+            Assert.True(cost.Where(s => !IsPragma(s)).Count(s => s.TrimStart().StartsWith("WITH RECURSIVE", StringComparison.Ordinal)) == walks && cost.Count == 2 + walks, Describe(cost));
+        }
+
+        static bool IsPragma(string statement) => statement.TrimStart().StartsWith("PRAGMA", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private const int Stages = 6;
+
+    /// <summary><c>stage-0</c>, then <see cref="Stages"/> runs, each loading the stage before and saving the next.</summary>
+    private static void SavePipeline(ArtifactStore store)
+    {
+        store.Save("stage-0", 0);
+        for (var i = 1; i <= Stages; i++)
+        {
+            using var run = store.Runs.Start($"step-{i}");
+            store.Save($"stage-{i}", store.Load<int>($"stage-{i - 1}") + 1);
+        }
     }
 
     /// <summary>
@@ -90,8 +154,10 @@ public sealed class LineageCostTests(PostgresServer postgres, S3Server s3)
         return cheapest!;
     }
 
-    private static string Describe(SaveCost cost) =>
-        $"{cost.Count} statement(s): " + string.Join(" | ", cost.Statements.Select(s => s.ReplaceLineEndings(" ")[..Math.Min(s.Length, 120)]));
+    private static string Describe(SaveCost cost) => Describe(cost.Statements);
+
+    private static string Describe(IReadOnlyList<string> statements) =>
+        $"{statements.Count} statement(s): " + string.Join(" | ", statements.Select(s => s.ReplaceLineEndings(" ")[..Math.Min(s.Length, 120)]));
 
     private sealed record SaveCost(string Saved, IReadOnlyList<string> Statements)
     {
@@ -197,3 +263,6 @@ public sealed class LineageCostTests(PostgresServer postgres, S3Server s3)
         }
     }
 }
+
+[CollectionDefinition(nameof(LineageCostTests), DisableParallelization = true)]
+public sealed class LineageCostsAlone;

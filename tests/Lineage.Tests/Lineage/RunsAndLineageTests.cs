@@ -225,6 +225,63 @@ public sealed class RunsAndLineageTests(PostgresServer postgres, S3Server s3)
 
     [Theory]
     [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task Graph_nodes_carry_the_version_and_its_run_even_at_the_depth_bound_and_every_reference_form_finds_its_root(Backend backend)
+    {
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        using var store = environment.Open();
+        store.Save("raw", 1);
+        string prepareRun;
+        using (var run = store.Runs.Start("prepare"))
+        {
+            store.Save("features", store.Load<int>("raw") + 1);
+            prepareRun = run.Uid;
+        }
+
+        var features = store.Load<int>("features");
+        using (var hasher = new InputHasher().Add(features))
+        {
+            Assert.Equal(20, store.GetOrCompute("model", Code, hasher, () => features * 10));
+        }
+
+        store.Save("model", 99);
+
+        // model@1's inputs are exact; depth 1 stops at features@1, whose inputs are not in the graph but whose run is.
+        var graph = store.Lineage.Graph("model@1", LineageDirection.Upstream, depth: 1);
+        var root = graph.Root.Version!;
+        var saved = store.Get("model@1");
+        Assert.Equal((saved.Uid, saved.Name, saved.Version, saved.Branch, saved.CreatedAt, saved.CreatedBy, saved.Size, saved.Hash, saved.CodeVersion),
+            (root.Uid, root.Name, root.Version, root.Branch, root.CreatedAt, root.CreatedBy, root.Size, root.Hash, root.CodeVersion));
+        Assert.Equal(saved.RunUid, root.Run!.Uid);
+        Assert.Equal("model@1", root.Reference);
+        var input = Assert.Single(graph.Nodes, n => n.Label == "features@1");
+        Assert.Equal(1, input.Depth);
+        Assert.Equal((prepareRun, "prepare", RunStatus.Succeeded, false), (input.Version!.Run!.Uid, input.Version.Run.Name, input.Version.Run.Status, input.Version.Run.IsImplicit));
+        Assert.NotNull(input.Version.Run.FinishedAt);
+        Assert.DoesNotContain(graph.Nodes, n => n.Run?.Uid == prepareRun);
+        Assert.Contains(graph.Edges, e => e.From == input.Id && e.IsExact);
+        Assert.Contains($"\"run_uid\": \"{prepareRun}\"", graph.ToJson(), StringComparison.Ordinal);
+
+        // NAME is the latest live version, NAME@latest the same, NAME@VERSION any branch, NAME@ALIAS the version it points at.
+        Assert.Equal("model@2", store.Lineage.Graph("model").Root.Label);
+        Assert.Equal("model@2", store.Lineage.Graph("model@latest").Root.Label);
+        store.Delete("model", 2);
+        Assert.Equal("model@1", store.Lineage.Graph("model").Root.Label);
+        Assert.Equal(ArtifactBranch.Trash, store.Lineage.Graph("model@2", LineageDirection.Both).Root.Version!.Branch);
+        store.Aliases.Set("features", "production", 1);
+        var aliased = store.Lineage.Graph("features@production", LineageDirection.Both);
+        Assert.Equal("features@1", aliased.Root.Label);
+        Assert.Equal(["features@1", "model@1", "raw@1"], aliased.Nodes.Where(n => n.Kind == LineageNodeKind.Version).Select(n => n.Label).Order(StringComparer.Ordinal));
+
+        Assert.Contains("no version 7", Assert.Throws<ArtifactNotFoundException>(() => store.Lineage.Graph("model@7")).Message, StringComparison.Ordinal);
+        Assert.Contains("No artifact named 'nothing'", Assert.Throws<ArtifactNotFoundException>(() => store.Lineage.Graph("nothing")).Message, StringComparison.Ordinal);
+        Assert.Equal("staging", Assert.Throws<ArtifactNotFoundException>(() => store.Lineage.Graph("model@staging")).Alias);
+        store.Delete("raw", 1);
+        Assert.Contains("in the trash", Assert.Throws<ArtifactNotFoundException>(() => store.Lineage.Graph("raw")).Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => store.Lineage.Graph("raw@"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
     public async Task Trash_archive_and_restore_keep_lineage_and_a_permanently_deleted_input_leaves_a_tombstone(Backend backend)
     {
         await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
