@@ -60,21 +60,21 @@ public sealed partial class ArtifactStore
         var (storage, key) = await Storages.FindContainingAsync(location, cancellationToken).ConfigureAwait(false);
         if (storage is null)
         {
-            if (location.Kind == StorageKind.Local && File.Exists(location.Root))
+            if (location.IsLocal && File.Exists(location.Root))
             {
                 return await SaveAsync(name, new FileInfo(location.Root), cancellationToken).ConfigureAwait(false);
             }
 
-            throw location.Kind == StorageKind.Local && Directory.Exists(location.Root)
+            throw location.IsLocal && Directory.Exists(location.Root)
                 ? new StorageNotFoundException(location.Root,
                     $"'{location.Root}' is a folder outside every registered storage location: folders are registered in place. Register a location that contains it first, e.g. store.Storages.Add(\"{Path.GetDirectoryName(location.Root)}\").")
-                : location.Kind == StorageKind.Local
+                : location.IsLocal
                     ? new FileNotFoundException($"There is no file or folder at '{location.Root}' to register.", location.Root)
                     : new StorageNotFoundException(location.Root,
                         $"'{location.Root}' is not under any registered storage location: add its bucket or prefix first, e.g. store.Storages.Add(\"{ParentOf(location.Root)}\").");
         }
 
-        if (location.Kind == StorageKind.Local)
+        if (location.IsLocal)
         {
             key = RealKeyInside(storage, key, location.Root);
         }
@@ -86,7 +86,7 @@ public sealed partial class ArtifactStore
 
         await EnsureCanWriteAsync(storage, $"register '{location.Root}' as '{name}'", cancellationToken).ConfigureAwait(false);
         var values = ValuesAt(storage.Root);
-        var isFolder = location.Kind == StorageKind.Local && Directory.Exists(location.Root);
+        var isFolder = location.IsLocal && Directory.Exists(location.Root);
         var digest = isFolder ? null : await StoredDigests.OfObjectAsync(values, key, cancellationToken).ConfigureAwait(false);
         if (digest is null)
         {
@@ -266,5 +266,6 @@ public sealed partial class ArtifactStore
     private static string UserProfile =>
         Environment.GetFolderPath(Environment.SpecialFolder.UserProfile, Environment.SpecialFolderOption.DoNotVerify);
 
-    private static string ParentOf(string s3Path) => s3Path[..Math.Max(s3Path.LastIndexOf('/'), "s3://".Length)];
+    private static string ParentOf(string objectPath) =>
+        objectPath[..Math.Max(objectPath.LastIndexOf('/'), objectPath.IndexOf("://", StringComparison.Ordinal) + "://".Length)];
 }

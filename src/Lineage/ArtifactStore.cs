@@ -107,12 +107,7 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
     {
         var resolved = OptionsResolver.Resolve(options);
 
-        IMetadataStore metadata = resolved.Database.Kind switch
-        {
-            DatabaseKind.Sqlite => await SqliteMetadataStore.OpenAsync(resolved.Database, cancellationToken).ConfigureAwait(false),
-            DatabaseKind.Postgres => await PostgresMetadataStore.OpenAsync(resolved.Database, cancellationToken).ConfigureAwait(false),
-            _ => throw new LineageConfigurationException($"database_url {resolved.MaskedDatabaseUrl} selects an unsupported database."),
-        };
+        var metadata = await resolved.Database.Backend.OpenAsync(resolved.Database, cancellationToken).ConfigureAwait(false);
 
         var store = new ArtifactStore(resolved, metadata, new WritingInstanceGuard(metadata.InstanceUid, resolved.MaskedDatabaseUrl), isShared);
         try
@@ -549,10 +544,9 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
     internal IValueStore ValuesAt(string root) =>
         _valueStoresByRoot.GetOrAdd(root, r => new Lazy<IValueStore>(() => ValueStoreFor(r, Options))).Value;
 
+    // A root whose scheme no backend answers is an error here, never a local folder by default.
     private static IValueStore ValueStoreFor(string root, ResolvedOptions options) =>
-        root.StartsWith("s3://", StringComparison.OrdinalIgnoreCase)
-            ? new S3ValueStore(root, options.StorageOptions)
-            : new LocalValueStore(root);
+        ValueStoreBackend.For(root).Create(root, options.StorageOptions);
 
     // Every database keeps microseconds: the record Save returns must equal the one Get reads back.
     internal static DateTimeOffset UtcNowToMicroseconds()

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.IO;
 using System.Linq;
+using Lineage.Backends;
 using Lineage.Generators.Configuration;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -118,16 +119,15 @@ public sealed class StorageConfigurationAnalyzer : DiagnosticAnalyzer
 
     private static void CheckOption(CompilationAnalysisContext context, string key, Location keyLocation, bool valueIsLiteral, Location valueLocation)
     {
-        if (StorageRules.NearestOption(key) is { } nearest)
+        if (StorageRules.UnknownOption(key, out var nearest) is { } unknown)
         {
             context.ReportDiagnostic(Diagnostic.Create(Descriptors.UnknownStorageOption, keyLocation,
-                ImmutableDictionary<string, string?>.Empty.Add(Descriptors.FixProperty, nearest),
-                $"Unknown storage option '{key}'; did you mean '{nearest}'? Known options: {string.Join(", ", StorageRules.KnownOptions)}"));
+                ImmutableDictionary<string, string?>.Empty.Add(Descriptors.FixProperty, nearest), unknown));
         }
-        else if (StorageRules.IsSecretOption(key) && valueIsLiteral)
+        else if (StorageRules.SecretOwner(key) is { } owner && valueIsLiteral)
         {
             context.ReportDiagnostic(Diagnostic.Create(Descriptors.CredentialLiteral, valueLocation,
-                $"The storage option '{key}' holds a credential in plain text: it ends up in source control and in the compiled program; use an AWS profile (storage option 'profile') or the AWS default credential chain instead"));
+                $"The storage option '{key}' holds a credential in plain text: it ends up in source control and in the compiled program; use {owner.CredentialAdvice} instead"));
         }
     }
 
@@ -210,10 +210,10 @@ public sealed class StorageConfigurationAnalyzer : DiagnosticAnalyzer
                     $"DatabaseUrl holds a password in plain text ('{StorageRules.Mask(literal)}'): read it from the environment (LINEAGE_DATABASE_URL) instead"));
                 break;
             case IPropertyReferenceOperation { Property.IsIndexer: true, Arguments.Length: 1 } indexer
-                when IsStorageOptions(indexer.Instance) && indexer.Arguments[0].Value.ConstantValue.Value is string key && StorageRules.IsSecretOption(key):
+                when IsStorageOptions(indexer.Instance) && indexer.Arguments[0].Value.ConstantValue.Value is string key && StorageRules.SecretOwner(key) is { } owner:
                 context.ReportDiagnostic(Diagnostic.Create(Descriptors.CredentialLiteral, assignment.Value.Syntax.GetLocation(),
-                    ImmutableDictionary<string, string?>.Empty.Add(Descriptors.FixProperty, key == "key" ? "AWS_ACCESS_KEY_ID" : key == "secret" ? "AWS_SECRET_ACCESS_KEY" : "AWS_SESSION_TOKEN"),
-                    $"The storage option '{key}' holds a credential in plain text: read it from the environment, or use an AWS profile (storage option 'profile') or the AWS default credential chain"));
+                    ImmutableDictionary<string, string?>.Empty.Add(Descriptors.FixProperty, owner.EnvironmentVariableFor(key)),
+                    $"The storage option '{key}' holds a credential in plain text: read it from the environment, or use {owner.CredentialAdvice}"));
                 break;
         }
     }
@@ -265,7 +265,7 @@ public sealed class StorageConfigurationAnalyzer : DiagnosticAnalyzer
     {
         foreach (var problem in problems)
         {
-            context.ReportDiagnostic(Diagnostic.Create(Descriptors.ForId(problem.Id), location, problem.Message));
+            context.ReportDiagnostic(Diagnostic.Create(StorageRules.DescriptorFor(problem), location, problem.Message));
         }
     }
 }

@@ -328,8 +328,8 @@ public sealed class StorageRegistry
         var all = await _store.Metadata.ListStoragesAsync(cancellationToken).ConfigureAwait(false);
         EnsureNotNested(location, onHost, all);
 
-        var type = location.Kind == StorageKind.Local ? "local" : "s3";
-        var region = location.Kind == StorageKind.S3 ? _store.Options.StorageOptions.GetValueOrDefault("region") : null;
+        var type = location.Backend.StorageType;
+        var region = location.Backend.RegionOf(_store.Options.StorageOptions);
         var existing = all.FirstOrDefault(s => s.Root == location.Root && s.Host == onHost);
         if (onHost is not null && onHost != _store.Options.Host)
         {
@@ -368,8 +368,8 @@ public sealed class StorageRegistry
             throw new ReadOnlyStorageException(location.Root, null, $"Cannot {operation}: it could not be claimed for this instance because {claim.Problem}.");
         }
 
-        return new StorageRecord(string.Empty, location.Root, location.Kind == StorageKind.Local ? "local" : "s3", null,
-            location.Kind == StorageKind.S3 ? _store.Options.StorageOptions.GetValueOrDefault("region") : null, onHost, _store.InstanceUid,
+        return new StorageRecord(string.Empty, location.Root, location.Backend.StorageType, null,
+            location.Backend.RegionOf(_store.Options.StorageOptions), onHost, _store.InstanceUid,
             SpaceRecord.All, DateTimeOffset.UtcNow, _store.Options.User, IsWritable: true);
     }
 
@@ -401,7 +401,7 @@ public sealed class StorageRegistry
 
     private static void EnsureNotNested(StorageLocation location, string? onHost, IReadOnlyList<StorageRecord> all)
     {
-        var nesting = all.FirstOrDefault(s => s.IsLocal == (location.Kind == StorageKind.Local) && s.Host == onHost
+        var nesting = all.FirstOrDefault(s => s.IsLocal == location.IsLocal && s.Host == onHost
             && (IsInside(location.Root, s.Root) || IsInside(s.Root, location.Root)));
         if (nesting is not null)
         {
@@ -415,7 +415,7 @@ public sealed class StorageRegistry
     internal async Task<(StorageRecord? Storage, string Key)> FindContainingAsync(StorageLocation path, CancellationToken cancellationToken)
     {
         var all = await _store.Metadata.ListStoragesAsync(cancellationToken).ConfigureAwait(false);
-        var isLocal = path.Kind == StorageKind.Local;
+        var isLocal = path.IsLocal;
         var storage = all
             .Where(s => s.IsLocal == isLocal && (!isLocal || s.Host == _store.Options.Host) && IsInside(path.Root, s.Root))
             .MaxBy(s => s.Root.Length);
@@ -440,7 +440,7 @@ public sealed class StorageRegistry
 
     private string? HostFor(StorageLocation location, string? host)
     {
-        if (location.Kind != StorageKind.Local)
+        if (!location.IsLocal)
         {
             return string.IsNullOrWhiteSpace(host)
                 ? null
@@ -453,7 +453,7 @@ public sealed class StorageRegistry
     /// <summary>True when <paramref name="path"/> lies strictly below <paramref name="root"/>.</summary>
     private static bool IsInside(string path, string root)
     {
-        var separator = root.StartsWith("s3://", StringComparison.OrdinalIgnoreCase) ? '/' : Path.DirectorySeparatorChar;
+        var separator = Backends.UrlText.SchemeOf(root) is null ? Path.DirectorySeparatorChar : '/';
         var comparison = separator == '/' || !OperatingSystem.IsWindows() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
         var prefix = root.EndsWith(separator) ? root : root + separator;
         return path.Length > prefix.Length && path.StartsWith(prefix, comparison);
