@@ -26,7 +26,6 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
     private static ArtifactStore? _default;
 
     private readonly IMetadataStore _metadata;
-    private readonly WritingInstanceGuard _guard;
     private readonly ConcurrentDictionary<string, Lazy<IValueStore>> _valueStoresByRoot = new(StringComparer.Ordinal);
     private readonly bool _isShared;
     private StorageTarget _defaultTarget = null!;
@@ -37,9 +36,9 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
     {
         Options = options;
         _metadata = metadata;
-        _guard = guard;
         _isShared = isShared;
-        Storages = new StorageRegistry(this);
+        Access = new StorageAccessRules(metadata, guard, ValuesAt, options.Host, options.User);
+        Storages = new StorageRegistry(this, Access);
         Spaces = new SpaceRegistry(this);
         Runs = new RunRegistry(this, metadata);
         Lineage = new LineageQueries(this, metadata);
@@ -213,7 +212,7 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
         var target = LocalTarget ?? DefaultTarget;
         try
         {
-            await EnsureCanWriteAsync(target.Storage.Id, target.Storage.Root, target.Storage.Host, $"save '{name}'", cancellationToken, membershipMayBeRemembered: true).ConfigureAwait(false);
+            await Access.EnsureCanWriteAsync(target.Storage.Id, target.Storage.Root, target.Storage.Host, $"save '{name}'", cancellationToken, membershipMayBeRemembered: true).ConfigureAwait(false);
         }
         catch (MetadataDatabaseException e)
         {
@@ -283,8 +282,8 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
         if (inserted is null)
         {
             await target.Values.DeleteAsync(key, CancellationToken.None).ConfigureAwait(false);
-            _membershipConfirmedAt.TryRemove(target.Storage.Id, out _);
-            await EnsureSpaceMemberAsync(target.Storage.Id, target.Storage.Root, $"save '{name}'", cancellationToken).ConfigureAwait(false);
+            Access.ForgetMembership(target.Storage.Id);
+            await Access.EnsureSpaceMemberAsync(target.Storage.Id, target.Storage.Root, $"save '{name}'", cancellationToken).ConfigureAwait(false);
             throw new LineageException($"Saving '{name}' was refused by the metadata database's space check for '{target.Storage}'; nothing was stored. Try again.");
         }
 

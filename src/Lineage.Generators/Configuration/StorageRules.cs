@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using Lineage.Backends;
+using Lineage.Configuration;
 using Lineage.Generators.Diagnostics;
 using Microsoft.CodeAnalysis;
 
@@ -13,7 +14,7 @@ internal static class StorageRules
 {
     public static IEnumerable<StorageProblem> DatabaseUrl(string url) => BackendCatalog.DatabaseUrlProblems(url);
 
-    public static IEnumerable<StorageProblem> ArtifactStorageDir(string value) => BackendCatalog.StorageLocationProblems(value, "artifact_storage_dir");
+    public static IEnumerable<StorageProblem> ArtifactStorageDir(string value) => BackendCatalog.StorageLocationProblems(value, ConfigKeys.ArtifactStorageDir);
 
     /// <summary>The diagnostic a problem is reported as.</summary>
     public static DiagnosticDescriptor DescriptorFor(StorageProblem problem) => problem.Code switch

@@ -4,6 +4,7 @@ using System.Collections.Immutable;
 using System.IO;
 using System.Linq;
 using Lineage.Backends;
+using Lineage.Configuration;
 using Lineage.Generators.Configuration;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -50,19 +51,19 @@ public sealed class StorageConfigurationAnalyzer : DiagnosticAnalyzer
         if (global.TryGetValue("build_property.LineageDatabaseUrl", out var databaseUrl) && databaseUrl.Length > 0)
         {
             Report(context, StorageRules.DatabaseUrl(databaseUrl), Location.None);
-            stated["database_url"] = Location.None;
+            stated[ConfigKeys.DatabaseUrl] = Location.None;
         }
 
         if (global.TryGetValue("build_property.LineageArtifactStorageDir", out var storageDir) && storageDir.Length > 0)
         {
             Report(context, StorageRules.ArtifactStorageDir(storageDir), Location.None);
-            stated["artifact_storage_dir"] = Location.None;
+            stated[ConfigKeys.ArtifactStorageDir] = Location.None;
         }
 
         if (stated.Count == 1)
         {
             var only = stated.First();
-            context.ReportDiagnostic(Diagnostic.Create(Descriptors.HalfConfigured, only.Value, only.Key, only.Key == "database_url" ? "artifact_storage_dir" : "database_url"));
+            context.ReportDiagnostic(Diagnostic.Create(Descriptors.HalfConfigured, only.Value, only.Key, only.Key == ConfigKeys.DatabaseUrl ? ConfigKeys.ArtifactStorageDir : ConfigKeys.DatabaseUrl));
         }
     }
 
@@ -92,8 +93,8 @@ public sealed class StorageConfigurationAnalyzer : DiagnosticAnalyzer
             context.ReportDiagnostic(Diagnostic.Create(Descriptors.InvalidConfigFile, At(node.Span), message));
         }
 
-        CheckSetting(context, storage.DatabaseUrl, "database_url", StorageRules.DatabaseUrl, At, stated);
-        CheckSetting(context, storage.ArtifactStorageDir, "artifact_storage_dir", StorageRules.ArtifactStorageDir, At, stated);
+        CheckSetting(context, storage.DatabaseUrl, ConfigKeys.DatabaseUrl, StorageRules.DatabaseUrl, At, stated);
+        CheckSetting(context, storage.ArtifactStorageDir, ConfigKeys.ArtifactStorageDir, StorageRules.ArtifactStorageDir, At, stated);
         foreach (var option in storage.StorageOptions?.Properties ?? [])
         {
             CheckOption(context, option.Name, At(option.NameSpan), option.Value is JsonString, At(option.Value.Span));
@@ -151,11 +152,11 @@ public sealed class StorageConfigurationAnalyzer : DiagnosticAnalyzer
             switch (named.Key)
             {
                 case "DatabaseUrl" when named.Value.Value is string url:
-                    stated["database_url"] = location;
+                    stated[ConfigKeys.DatabaseUrl] = location;
                     Report(context, StorageRules.DatabaseUrl(url), location);
                     break;
                 case "ArtifactStorageDir" when named.Value.Value is string dir:
-                    stated["artifact_storage_dir"] = location;
+                    stated[ConfigKeys.ArtifactStorageDir] = location;
                     Report(context, StorageRules.ArtifactStorageDir(dir), location);
                     break;
                 case "StorageOptions" when named.Value.Kind == TypedConstantKind.Array:

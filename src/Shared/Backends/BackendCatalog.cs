@@ -36,15 +36,7 @@ internal static class BackendCatalog
     {
         lock (Gate)
         {
-            foreach (var scheme in backend.Schemes)
-            {
-                if (valueStores.Any(known => known.Schemes.Contains(scheme)))
-                {
-                    throw new InvalidOperationException($"The scheme '{scheme}' already has a value storage backend.");
-                }
-            }
-
-            valueStores = [.. valueStores, backend];
+            valueStores = WithNew(valueStores, backend, b => b.Schemes, "a value storage backend");
         }
     }
 
@@ -53,15 +45,7 @@ internal static class BackendCatalog
     {
         lock (Gate)
         {
-            foreach (var scheme in backend.Schemes)
-            {
-                if (databases.Any(known => known.Schemes.Contains(scheme)))
-                {
-                    throw new InvalidOperationException($"The scheme '{scheme}' already has a metadata backend.");
-                }
-            }
-
-            databases = [.. databases, backend];
+            databases = WithNew(databases, backend, b => b.Schemes, "a metadata backend");
         }
     }
 
@@ -145,6 +129,16 @@ internal static class BackendCatalog
     /// <summary>What an unknown option says; <paramref name="origin"/> (e.g. "'lineage.json'") where it was set, when known.</summary>
     public static string UnknownOptionMessage(string key, string nearest, string? origin) =>
         $"Unknown storage option '{key}'{(origin is null ? string.Empty : " in " + origin)}; did you mean '{nearest}'? Known options: {string.Join(", ", OptionKeys)}";
+
+    private static T[] WithNew<T>(T[] known, T backend, Func<T, IReadOnlyList<string>> schemesOf, string kind)
+    {
+        if (schemesOf(backend).FirstOrDefault(scheme => known.Any(k => schemesOf(k).Contains(scheme))) is { } taken)
+        {
+            throw new InvalidOperationException($"The scheme '{taken}' already has {kind}.");
+        }
+
+        return [.. known, backend];
+    }
 
     private static StorageProblem Problem(StorageProblemCode code, string message) => new(code, message);
 }
