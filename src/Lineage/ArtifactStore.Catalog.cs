@@ -161,6 +161,6 @@ public sealed partial class ArtifactStore
     internal Task EnsureCanAnnotateAsync(ArtifactRecord record, string operation, CancellationToken cancellationToken)
     {
         ThrowIfDisposed();
-        return EnsureSpaceMemberAsync(record.StorageId, record.StorageRoot, operation, cancellationToken);
+        return Access.EnsureSpaceMemberAsync(record.StorageId, record.StorageRoot, operation, cancellationToken);
     }
 }

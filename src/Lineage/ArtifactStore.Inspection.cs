@@ -169,7 +169,7 @@ public sealed partial class ArtifactStore
     public async Task<StorageRootStatus> GetStorageStatusAsync(CancellationToken cancellationToken = default)
     {
         ThrowIfDisposed();
-        var claim = await _guard.ClaimAsync(DefaultTarget.Values, claimIfUnmarked: false, cancellationToken).ConfigureAwait(false);
+        var claim = await Access.ReadClaimAsync(DefaultTarget.Storage.Root, fresh: false, cancellationToken).ConfigureAwait(false);
         return new StorageRootStatus(claim.Root, claim.Marker?.InstanceUid == InstanceUid, claim.Marker?.InstanceUid,
             string.IsNullOrEmpty(claim.Marker?.Database) ? null : claim.Marker.Database, claim.Problem);
     }
@@ -204,8 +204,8 @@ public sealed partial class ArtifactStore
     {
         ThrowIfDisposed();
         var defaultStorage = DefaultTarget.Storage;
-        var claim = await _guard.ClaimAsync(DefaultTarget.Values, claimIfUnmarked: false, cancellationToken).ConfigureAwait(false);
-        _guard.EnsureWritable(claim, "look for unreferenced values");
+        var claim = await Access.ReadClaimAsync(DefaultTarget.Storage.Root, fresh: false, cancellationToken).ConfigureAwait(false);
+        Access.EnsureWritable(claim, "look for unreferenced values");
 
         var found = new List<UnreferencedValue>();
         var locations = (await _metadata.ListStoragesAsync(cancellationToken).ConfigureAwait(false))
@@ -214,7 +214,7 @@ public sealed partial class ArtifactStore
         {
             var values = ValuesAt(storage.Root);
             if (storage.Id != defaultStorage.Id
-                && (await _guard.ClaimAsync(values, claimIfUnmarked: false, cancellationToken).ConfigureAwait(false)).Marker?.InstanceUid != InstanceUid)
+                && (await Access.ReadClaimAsync(storage.Root, fresh: false, cancellationToken).ConfigureAwait(false)).Marker?.InstanceUid != InstanceUid)
             {
                 continue;
             }

@@ -10,16 +10,13 @@ namespace Lineage;
 /// <summary>A registered storage location new artifacts can be written to, with its value store.</summary>
 internal sealed record StorageTarget(StorageRecord Storage, IValueStore Values);
 
-/// <summary>Who may touch which storage location (host, writing instance, space), in-place registration, and copying values between roots.</summary>
+/// <summary>In-place registration and copying values between roots; who may touch which root is <see cref="StorageAccessRules"/>'s to say.</summary>
 public sealed partial class ArtifactStore
 {
-    private const long MembershipMemoryMilliseconds = 5_000;
-
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, long> _membershipConfirmedAt = new();
-
     internal IMetadataStore Metadata => _metadata;
 
-    internal WritingInstanceGuard Guard => _guard;
+    /// <summary>The host, writing-instance and space checks, which the store and its registries all ask.</summary>
+    internal StorageAccessRules Access { get; }
 
     internal StorageTarget DefaultTarget
     {
@@ -60,21 +57,21 @@ public sealed partial class ArtifactStore
         var (storage, key) = await Storages.FindContainingAsync(location, cancellationToken).ConfigureAwait(false);
         if (storage is null)
         {
-            if (location.Kind == StorageKind.Local && File.Exists(location.Root))
+            if (location.IsLocal && File.Exists(location.Root))
             {
                 return await SaveAsync(name, new FileInfo(location.Root), cancellationToken).ConfigureAwait(false);
             }
 
-            throw location.Kind == StorageKind.Local && Directory.Exists(location.Root)
+            throw location.IsLocal && Directory.Exists(location.Root)
                 ? new StorageNotFoundException(location.Root,
                     $"'{location.Root}' is a folder outside every registered storage location: folders are registered in place. Register a location that contains it first, e.g. store.Storages.Add(\"{Path.GetDirectoryName(location.Root)}\").")
-                : location.Kind == StorageKind.Local
+                : location.IsLocal
                     ? new FileNotFoundException($"There is no file or folder at '{location.Root}' to register.", location.Root)
                     : new StorageNotFoundException(location.Root,
                         $"'{location.Root}' is not under any registered storage location: add its bucket or prefix first, e.g. store.Storages.Add(\"{ParentOf(location.Root)}\").");
         }
 
-        if (location.Kind == StorageKind.Local)
+        if (location.IsLocal)
         {
             key = RealKeyInside(storage, key, location.Root);
         }
@@ -86,7 +83,7 @@ public sealed partial class ArtifactStore
 
         await EnsureCanWriteAsync(storage, $"register '{location.Root}' as '{name}'", cancellationToken).ConfigureAwait(false);
         var values = ValuesAt(storage.Root);
-        var isFolder = location.Kind == StorageKind.Local && Directory.Exists(location.Root);
+        var isFolder = location.IsLocal && Directory.Exists(location.Root);
         var digest = isFolder ? null : await StoredDigests.OfObjectAsync(values, key, cancellationToken).ConfigureAwait(false);
         if (digest is null)
         {
@@ -139,59 +136,20 @@ public sealed partial class ArtifactStore
                 : "Remove the loop."));
     }
 
-    /// <summary>The one check every write path makes: the root is on this host, its marker names this instance, and the user is in its space.</summary>
-    internal Task EnsureCanWriteAsync(StorageRecord storage, string operation, CancellationToken cancellationToken) =>
-        EnsureCanWriteAsync(storage.Id, storage.Root, storage.Host, operation, cancellationToken);
-
-    private Task EnsureCanWriteAsync(ArtifactRecord record, string operation, CancellationToken cancellationToken) =>
-        EnsureCanWriteAsync(record.StorageId, record.StorageRoot, record.StorageHost, operation, cancellationToken);
-
-    // membershipMayBeRemembered: for saves, whose insert checks the space again in the same statement, a membership confirmed in
-    // the last few seconds is not asked for again (a denial is never remembered); that saves PostgreSQL a round trip per save.
-    private async Task EnsureCanWriteAsync(long storageId, string root, string? host, string operation, CancellationToken cancellationToken, bool membershipMayBeRemembered = false)
+    private Task EnsureCanWriteAsync(StorageRecord storage, string operation, CancellationToken cancellationToken)
     {
         ThrowIfDisposed();
-        EnsureOnThisHost(root, host, operation);
-        var claim = await _guard.ClaimAsync(ValuesAt(root), claimIfUnmarked: false, cancellationToken).ConfigureAwait(false);
-        _guard.EnsureWritable(claim, operation);
-        if (membershipMayBeRemembered && _membershipConfirmedAt.TryGetValue(storageId, out var at) && Environment.TickCount64 - at < MembershipMemoryMilliseconds)
-        {
-            return;
-        }
-
-        await EnsureSpaceMemberAsync(storageId, root, operation, cancellationToken).ConfigureAwait(false);
-        _membershipConfirmedAt[storageId] = Environment.TickCount64;
+        return Access.EnsureCanWriteAsync(storage, operation, cancellationToken);
     }
 
-    /// <summary>Reading a value: the root must be on this host and the user in its space.</summary>
-    private async Task EnsureCanReadAsync(ArtifactRecord record, CancellationToken cancellationToken)
+    private Task EnsureCanWriteAsync(ArtifactRecord record, string operation, CancellationToken cancellationToken)
     {
-        var operation = $"read '{record.Name}' version {record.Version}";
-        EnsureOnThisHost(record.StorageRoot, record.StorageHost, operation);
-        await EnsureSpaceMemberAsync(record.StorageId, record.StorageRoot, operation, cancellationToken).ConfigureAwait(false);
+        ThrowIfDisposed();
+        return Access.EnsureCanWriteAsync(record, operation, cancellationToken);
     }
 
-    internal void EnsureOnThisHost(string root, string? host, string operation)
-    {
-        if (host is not null && !string.Equals(host, Options.Host, StringComparison.Ordinal))
-        {
-            throw new StorageAccessException(root,
-                $"Cannot {operation}: its storage root '{root}' is a folder on host '{host}', and this machine is host '{Options.Host}'. " +
-                $"The same path here may hold other files, so Lineage does not use it. Run on '{host}', or migrate the artifacts to a location both " +
-                $"machines reach (store.Storages.Migrate). If this machine is '{host}', set LINEAGE_HOST (or the host setting) to '{host}'.");
-        }
-    }
-
-    internal async Task EnsureSpaceMemberAsync(long storageId, string root, string operation, CancellationToken cancellationToken)
-    {
-        var access = await _metadata.StorageAccessAsync(storageId, Options.User, cancellationToken).ConfigureAwait(false);
-        if (!access.IsMember)
-        {
-            throw new SpaceAccessDeniedException(root, access.Space, Options.User,
-                $"Cannot {operation}: storage root '{root}' is in space '{access.Space}', and user '{Options.User}' is not a member of it. " +
-                $"A member can add them: store.Spaces.AddMember(\"{access.Space}\", \"{Options.User}\").");
-        }
-    }
+    private Task EnsureCanReadAsync(ArtifactRecord record, CancellationToken cancellationToken) =>
+        Access.EnsureCanReadAsync(record.StorageId, record.StorageRoot, record.StorageHost, $"read '{record.Name}' version {record.Version}", cancellationToken);
 
     /// <summary>
     /// Copies <paramref name="record"/>'s value to the same key under <paramref name="destination"/>, verifying the source while
@@ -266,5 +224,6 @@ public sealed partial class ArtifactStore
     private static string UserProfile =>
         Environment.GetFolderPath(Environment.SpecialFolder.UserProfile, Environment.SpecialFolderOption.DoNotVerify);
 
-    private static string ParentOf(string s3Path) => s3Path[..Math.Max(s3Path.LastIndexOf('/'), "s3://".Length)];
+    private static string ParentOf(string objectPath) =>
+        objectPath[..Math.Max(objectPath.LastIndexOf('/'), objectPath.IndexOf("://", StringComparison.Ordinal) + "://".Length)];
 }

@@ -26,7 +26,6 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
     private static ArtifactStore? _default;
 
     private readonly IMetadataStore _metadata;
-    private readonly WritingInstanceGuard _guard;
     private readonly ConcurrentDictionary<string, Lazy<IValueStore>> _valueStoresByRoot = new(StringComparer.Ordinal);
     private readonly bool _isShared;
     private StorageTarget _defaultTarget = null!;
@@ -37,9 +36,9 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
     {
         Options = options;
         _metadata = metadata;
-        _guard = guard;
         _isShared = isShared;
-        Storages = new StorageRegistry(this);
+        Access = new StorageAccessRules(metadata, guard, ValuesAt, options.Host, options.User);
+        Storages = new StorageRegistry(this, Access);
         Spaces = new SpaceRegistry(this);
         Runs = new RunRegistry(this, metadata);
         Lineage = new LineageQueries(this, metadata);
@@ -107,12 +106,7 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
     {
         var resolved = OptionsResolver.Resolve(options);
 
-        IMetadataStore metadata = resolved.Database.Kind switch
-        {
-            DatabaseKind.Sqlite => await SqliteMetadataStore.OpenAsync(resolved.Database, cancellationToken).ConfigureAwait(false),
-            DatabaseKind.Postgres => await PostgresMetadataStore.OpenAsync(resolved.Database, cancellationToken).ConfigureAwait(false),
-            _ => throw new LineageConfigurationException($"database_url {resolved.MaskedDatabaseUrl} selects an unsupported database."),
-        };
+        var metadata = await resolved.Database.Backend.OpenAsync(resolved.Database, cancellationToken).ConfigureAwait(false);
 
         var store = new ArtifactStore(resolved, metadata, new WritingInstanceGuard(metadata.InstanceUid, resolved.MaskedDatabaseUrl), isShared);
         try
@@ -218,7 +212,7 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
         var target = LocalTarget ?? DefaultTarget;
         try
         {
-            await EnsureCanWriteAsync(target.Storage.Id, target.Storage.Root, target.Storage.Host, $"save '{name}'", cancellationToken, membershipMayBeRemembered: true).ConfigureAwait(false);
+            await Access.EnsureCanWriteAsync(target.Storage.Id, target.Storage.Root, target.Storage.Host, $"save '{name}'", cancellationToken, membershipMayBeRemembered: true).ConfigureAwait(false);
         }
         catch (MetadataDatabaseException e)
         {
@@ -288,8 +282,8 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
         if (inserted is null)
         {
             await target.Values.DeleteAsync(key, CancellationToken.None).ConfigureAwait(false);
-            _membershipConfirmedAt.TryRemove(target.Storage.Id, out _);
-            await EnsureSpaceMemberAsync(target.Storage.Id, target.Storage.Root, $"save '{name}'", cancellationToken).ConfigureAwait(false);
+            Access.ForgetMembership(target.Storage.Id);
+            await Access.EnsureSpaceMemberAsync(target.Storage.Id, target.Storage.Root, $"save '{name}'", cancellationToken).ConfigureAwait(false);
             throw new LineageException($"Saving '{name}' was refused by the metadata database's space check for '{target.Storage}'; nothing was stored. Try again.");
         }
 
@@ -549,10 +543,9 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
     internal IValueStore ValuesAt(string root) =>
         _valueStoresByRoot.GetOrAdd(root, r => new Lazy<IValueStore>(() => ValueStoreFor(r, Options))).Value;
 
+    // A root whose scheme no backend answers is an error here, never a local folder by default.
     private static IValueStore ValueStoreFor(string root, ResolvedOptions options) =>
-        root.StartsWith("s3://", StringComparison.OrdinalIgnoreCase)
-            ? new S3ValueStore(root, options.StorageOptions)
-            : new LocalValueStore(root);
+        ValueStoreBackend.For(root).Create(root, options.StorageOptions);
 
     // Every database keeps microseconds: the record Save returns must equal the one Get reads back.
     internal static DateTimeOffset UtcNowToMicroseconds()

@@ -74,13 +74,71 @@ internal sealed class JsonReader
                 }
 
                 var text = _text.Substring(start, _position - start);
-                if (text is "true" or "false" or "null" || double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+                if (text is "true" or "false" or "null" || IsJsonNumber(text))
                 {
                     return new JsonScalar(text, TextSpan.FromBounds(start, _position));
                 }
 
                 throw new JsonSyntaxException(text.Length == 0 ? $"unexpected character '{_text[start]}'" : $"'{text}' is not a JSON value", start);
         }
+    }
+
+    /// <summary>
+    /// RFC 8259's number grammar, as the runtime's System.Text.Json reads it: no NaN or Infinity, no leading '+', no leading
+    /// zeros, digits on both sides of a '.'.
+    /// </summary>
+    private static bool IsJsonNumber(string text)
+    {
+        var i = 0;
+        if (i < text.Length && text[i] == '-')
+        {
+            i++;
+        }
+
+        if (i < text.Length && text[i] == '0')
+        {
+            i++;
+        }
+        else if (!Digits(text, ref i))
+        {
+            return false;
+        }
+
+        if (i < text.Length && text[i] == '.')
+        {
+            i++;
+            if (!Digits(text, ref i))
+            {
+                return false;
+            }
+        }
+
+        if (i < text.Length && text[i] is 'e' or 'E')
+        {
+            i++;
+            if (i < text.Length && text[i] is '+' or '-')
+            {
+                i++;
+            }
+
+            if (!Digits(text, ref i))
+            {
+                return false;
+            }
+        }
+
+        return i == text.Length;
+    }
+
+    private static bool Digits(string text, ref int i)
+    {
+        var start = i;
+        while (i < text.Length && text[i] is >= '0' and <= '9')
+        {
+            i++;
+        }
+
+        return i > start;
     }
 
     private JsonObject Object()

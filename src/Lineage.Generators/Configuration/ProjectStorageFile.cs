@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Linq;
+using Lineage.Configuration;
 
 namespace Lineage.Generators.Configuration;
 
@@ -7,7 +8,6 @@ namespace Lineage.Generators.Configuration;
 internal sealed class ProjectStorageFile
 {
     public const string FileName = "lineage.json";
-    public static readonly string[] KnownKeys = ["artifact_storage_dir", "database_url", "storage_options"];
 
     public JsonNode? DatabaseUrl { get; private set; }
 
@@ -31,20 +31,26 @@ internal sealed class ProjectStorageFile
         {
             switch (property.Name)
             {
-                case "database_url":
+                case ConfigKeys.DatabaseUrl:
                     file.DatabaseUrl = property.Value;
                     break;
-                case "artifact_storage_dir":
+                case ConfigKeys.ArtifactStorageDir:
                     file.ArtifactStorageDir = property.Value;
                     break;
-                case "storage_options" when property.Value is JsonObject options:
+                case ConfigKeys.StorageOptions when property.Value is JsonObject options:
                     file.StorageOptions = options;
+                    file.ShapeProblems.AddRange(options.Properties
+                        .Where(option => option.Value is not JsonString and not JsonScalar || option.Value is JsonScalar { Text: "null" })
+                        .Select(option => (option.Value, $"storage option '{option.Name}' must be a string, number or boolean")));
                     break;
-                case "storage_options":
+                case ConfigKeys.StorageOptions:
                     file.ShapeProblems.Add((property.Value, "'storage_options' must be an object of option names to values"));
                     break;
+                case var key when ConfigKeys.IsMachineSetting(key):
+                    file.ShapeProblems.Add((new JsonScalar(property.Name, property.NameSpan), ConfigKeys.MachineSettingInProject(key, FileName)));
+                    break;
                 default:
-                    file.ShapeProblems.Add((new JsonScalar(property.Name, property.NameSpan), $"unknown setting '{property.Name}'; known settings are {string.Join(", ", KnownKeys)}"));
+                    file.ShapeProblems.Add((new JsonScalar(property.Name, property.NameSpan), $"unknown setting '{property.Name}'. {ConfigKeys.KnownSettings(projectFile: true)}"));
                     break;
             }
         }
@@ -56,5 +62,6 @@ internal sealed class ProjectStorageFile
 
     /// <summary>The storage options as key=value pairs, as compiled into the program.</summary>
     public IEnumerable<string> OptionPairs() =>
-        StorageOptions?.Properties.Select(p => p.Name + "=" + (p.Value is JsonString s ? s.Value : ((JsonScalar)p.Value).Text)) ?? [];
+        StorageOptions?.Properties.Where(p => p.Value is JsonString or JsonScalar { Text: not "null" })
+            .Select(p => p.Name + "=" + (p.Value is JsonString s ? s.Value : ((JsonScalar)p.Value).Text)) ?? [];
 }

@@ -33,15 +33,6 @@ public static class Descriptors
     /// <summary>Property naming what a code fix should use: the nearest option key (LIN0005) or the type to mark (LIN0104).</summary>
     public const string FixProperty = "LineageFix";
 
-    public static DiagnosticDescriptor ForId(string id) => id switch
-    {
-        "LIN0001" => InvalidDatabaseUrl,
-        "LIN0002" => InvalidStorageDir,
-        "LIN0004" => CredentialLiteral,
-        "LIN0006" => NonLocalSqlite,
-        _ => throw new System.ArgumentOutOfRangeException(nameof(id), id, null),
-    };
-
     private static DiagnosticDescriptor Error(string id, string title, string format, string category) =>
         new(id, title, format, category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinkBase + id.ToLowerInvariant());
 

@@ -3,6 +3,8 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.IO;
 using System.Linq;
+using Lineage.Backends;
+using Lineage.Configuration;
 using Lineage.Generators.Configuration;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -49,19 +51,19 @@ public sealed class StorageConfigurationAnalyzer : DiagnosticAnalyzer
         if (global.TryGetValue("build_property.LineageDatabaseUrl", out var databaseUrl) && databaseUrl.Length > 0)
         {
             Report(context, StorageRules.DatabaseUrl(databaseUrl), Location.None);
-            stated["database_url"] = Location.None;
+            stated[ConfigKeys.DatabaseUrl] = Location.None;
         }
 
         if (global.TryGetValue("build_property.LineageArtifactStorageDir", out var storageDir) && storageDir.Length > 0)
         {
             Report(context, StorageRules.ArtifactStorageDir(storageDir), Location.None);
-            stated["artifact_storage_dir"] = Location.None;
+            stated[ConfigKeys.ArtifactStorageDir] = Location.None;
         }
 
         if (stated.Count == 1)
         {
             var only = stated.First();
-            context.ReportDiagnostic(Diagnostic.Create(Descriptors.HalfConfigured, only.Value, only.Key, only.Key == "database_url" ? "artifact_storage_dir" : "database_url"));
+            context.ReportDiagnostic(Diagnostic.Create(Descriptors.HalfConfigured, only.Value, only.Key, only.Key == ConfigKeys.DatabaseUrl ? ConfigKeys.ArtifactStorageDir : ConfigKeys.DatabaseUrl));
         }
     }
 
@@ -91,8 +93,8 @@ public sealed class StorageConfigurationAnalyzer : DiagnosticAnalyzer
             context.ReportDiagnostic(Diagnostic.Create(Descriptors.InvalidConfigFile, At(node.Span), message));
         }
 
-        CheckSetting(context, storage.DatabaseUrl, "database_url", StorageRules.DatabaseUrl, At, stated);
-        CheckSetting(context, storage.ArtifactStorageDir, "artifact_storage_dir", StorageRules.ArtifactStorageDir, At, stated);
+        CheckSetting(context, storage.DatabaseUrl, ConfigKeys.DatabaseUrl, StorageRules.DatabaseUrl, At, stated);
+        CheckSetting(context, storage.ArtifactStorageDir, ConfigKeys.ArtifactStorageDir, StorageRules.ArtifactStorageDir, At, stated);
         foreach (var option in storage.StorageOptions?.Properties ?? [])
         {
             CheckOption(context, option.Name, At(option.NameSpan), option.Value is JsonString, At(option.Value.Span));
@@ -118,16 +120,15 @@ public sealed class StorageConfigurationAnalyzer : DiagnosticAnalyzer
 
     private static void CheckOption(CompilationAnalysisContext context, string key, Location keyLocation, bool valueIsLiteral, Location valueLocation)
     {
-        if (StorageRules.NearestOption(key) is { } nearest)
+        if (StorageRules.UnknownOption(key, out var nearest) is { } unknown)
         {
             context.ReportDiagnostic(Diagnostic.Create(Descriptors.UnknownStorageOption, keyLocation,
-                ImmutableDictionary<string, string?>.Empty.Add(Descriptors.FixProperty, nearest),
-                $"Unknown storage option '{key}'; did you mean '{nearest}'? Known options: {string.Join(", ", StorageRules.KnownOptions)}"));
+                ImmutableDictionary<string, string?>.Empty.Add(Descriptors.FixProperty, nearest), unknown));
         }
-        else if (StorageRules.IsSecretOption(key) && valueIsLiteral)
+        else if (StorageRules.SecretOwner(key) is { } owner && valueIsLiteral)
         {
             context.ReportDiagnostic(Diagnostic.Create(Descriptors.CredentialLiteral, valueLocation,
-                $"The storage option '{key}' holds a credential in plain text: it ends up in source control and in the compiled program; use an AWS profile (storage option 'profile') or the AWS default credential chain instead"));
+                $"The storage option '{key}' holds a credential in plain text: it ends up in source control and in the compiled program; use {owner.CredentialAdvice} instead"));
         }
     }
 
@@ -151,11 +152,11 @@ public sealed class StorageConfigurationAnalyzer : DiagnosticAnalyzer
             switch (named.Key)
             {
                 case "DatabaseUrl" when named.Value.Value is string url:
-                    stated["database_url"] = location;
+                    stated[ConfigKeys.DatabaseUrl] = location;
                     Report(context, StorageRules.DatabaseUrl(url), location);
                     break;
                 case "ArtifactStorageDir" when named.Value.Value is string dir:
-                    stated["artifact_storage_dir"] = location;
+                    stated[ConfigKeys.ArtifactStorageDir] = location;
                     Report(context, StorageRules.ArtifactStorageDir(dir), location);
                     break;
                 case "StorageOptions" when named.Value.Kind == TypedConstantKind.Array:
@@ -210,10 +211,10 @@ public sealed class StorageConfigurationAnalyzer : DiagnosticAnalyzer
                     $"DatabaseUrl holds a password in plain text ('{StorageRules.Mask(literal)}'): read it from the environment (LINEAGE_DATABASE_URL) instead"));
                 break;
             case IPropertyReferenceOperation { Property.IsIndexer: true, Arguments.Length: 1 } indexer
-                when IsStorageOptions(indexer.Instance) && indexer.Arguments[0].Value.ConstantValue.Value is string key && StorageRules.IsSecretOption(key):
+                when IsStorageOptions(indexer.Instance) && indexer.Arguments[0].Value.ConstantValue.Value is string key && StorageRules.SecretOwner(key) is { } owner:
                 context.ReportDiagnostic(Diagnostic.Create(Descriptors.CredentialLiteral, assignment.Value.Syntax.GetLocation(),
-                    ImmutableDictionary<string, string?>.Empty.Add(Descriptors.FixProperty, key == "key" ? "AWS_ACCESS_KEY_ID" : key == "secret" ? "AWS_SECRET_ACCESS_KEY" : "AWS_SESSION_TOKEN"),
-                    $"The storage option '{key}' holds a credential in plain text: read it from the environment, or use an AWS profile (storage option 'profile') or the AWS default credential chain"));
+                    ImmutableDictionary<string, string?>.Empty.Add(Descriptors.FixProperty, owner.EnvironmentVariableFor(key)),
+                    $"The storage option '{key}' holds a credential in plain text: read it from the environment, or use {owner.CredentialAdvice}"));
                 break;
         }
     }
@@ -265,7 +266,7 @@ public sealed class StorageConfigurationAnalyzer : DiagnosticAnalyzer
     {
         foreach (var problem in problems)
         {
-            context.ReportDiagnostic(Diagnostic.Create(Descriptors.ForId(problem.Id), location, problem.Message));
+            context.ReportDiagnostic(Diagnostic.Create(StorageRules.DescriptorFor(problem), location, problem.Message));
         }
     }
 }

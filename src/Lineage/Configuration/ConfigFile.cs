@@ -8,14 +8,11 @@ namespace Lineage.Configuration;
 /// </summary>
 internal static class ConfigFile
 {
-    public const string DatabaseUrlKey = "database_url";
-    public const string ArtifactStorageDirKey = "artifact_storage_dir";
-    public const string StorageOptionsKey = "storage_options";
-    public const string LocalStorageKey = "local_storage";
-    public const string HostKey = "host";
-
-    private static readonly string[] KnownKeys = [ArtifactStorageDirKey, DatabaseUrlKey, StorageOptionsKey, LocalStorageKey, HostKey];
-    private static readonly string[] ProjectKeys = [ArtifactStorageDirKey, DatabaseUrlKey, StorageOptionsKey];
+    public const string DatabaseUrlKey = ConfigKeys.DatabaseUrl;
+    public const string ArtifactStorageDirKey = ConfigKeys.ArtifactStorageDir;
+    public const string StorageOptionsKey = ConfigKeys.StorageOptions;
+    public const string LocalStorageKey = ConfigKeys.LocalStorage;
+    public const string HostKey = ConfigKeys.Host;
 
     private static readonly JsonDocumentOptions ParseOptions = new()
     {
@@ -84,8 +81,7 @@ internal static class ConfigFile
                         storageOptions = ReadStorageOptions(property, origin);
                         break;
                     case LocalStorageKey or HostKey when source == SettingSource.ProjectConfig:
-                        throw new LineageConfigurationException(
-                            $"'{property.Name}' in the project configuration '{origin}' describes a machine, not a project: set it in the user config file, the environment or code.");
+                        throw new LineageConfigurationException(ConfigKeys.MachineSettingInProject(property.Name, origin) + ".");
                     case LocalStorageKey:
                         localStorage = ReadString(property, origin);
                         break;
@@ -94,9 +90,8 @@ internal static class ConfigFile
                         break;
                     default:
                         // A project file takes only the project's settings: listing machine settings there would invite the error above.
-                        var known = source == SettingSource.ProjectConfig ? ProjectKeys : KnownKeys;
                         throw new LineageConfigurationException(
-                            $"The Lineage config file '{origin}' has the unknown setting '{property.Name}'. Known settings{(source == SettingSource.ProjectConfig ? " in a project file" : string.Empty)}: {string.Join(", ", known)}.");
+                            $"The Lineage config file '{origin}' has the unknown setting '{property.Name}'. {ConfigKeys.KnownSettings(source == SettingSource.ProjectConfig)}.");
                 }
             }
 

@@ -78,10 +78,10 @@ internal static class OptionsResolver
         if (localLayer is not null)
         {
             localStorage = StorageLocation.Parse(localLayer.LocalStorage!, localLayer.BaseDirectory, userHome);
-            if (localStorage.Kind != StorageKind.Local)
+            if (!localStorage.IsLocal)
             {
                 throw new LineageConfigurationException(
-                    $"local_storage '{UrlMasking.Mask(localLayer.LocalStorage!)}' (from {Describe(localLayer.Source)}) must be a local folder: it is where artifacts stay before they are uploaded to artifact_storage_dir.");
+                    $"local_storage '{Backends.UrlText.Mask(localLayer.LocalStorage!)}' (from {Describe(localLayer.Source)}) must be a local folder: it is where artifacts stay before they are uploaded to artifact_storage_dir.");
             }
         }
 

@@ -57,7 +57,7 @@ public sealed class ResolvedOptions
 
     /// <summary>The storage options with secrets (<c>key</c>, <c>secret</c>, <c>session_token</c>) and URL passwords replaced by <c>***</c>: the form to show.</summary>
     public IReadOnlyDictionary<string, string> MaskedStorageOptions =>
-        StorageOptions.ToDictionary(o => o.Key, o => StorageOptionKeys.IsSecret(o.Key) ? "***" : UrlMasking.Mask(o.Value), StringComparer.Ordinal);
+        StorageOptions.ToDictionary(o => o.Key, o => StorageOptionKeys.IsSecret(o.Key) ? "***" : Backends.UrlText.Mask(o.Value), StringComparer.Ordinal);
 
     /// <summary>Where <see cref="StorageOptions"/> came from.</summary>
     public SettingSource StorageOptionsSource { get; }

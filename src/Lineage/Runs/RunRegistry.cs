@@ -112,8 +112,8 @@ public sealed class RunRegistry
             var scheme = argument.IndexOf("://", StringComparison.Ordinal);
             var equals = argument.IndexOf('=', StringComparison.Ordinal);
             return equals >= 0 && scheme > equals && argument[..equals].All(c => char.IsLetterOrDigit(c) || c is '-' or '_')
-                ? argument[..(equals + 1)] + UrlMasking.Mask(argument[(equals + 1)..])
-                : UrlMasking.Mask(argument);
+                ? argument[..(equals + 1)] + Backends.UrlText.Mask(argument[(equals + 1)..])
+                : Backends.UrlText.Mask(argument);
         }
     }
 }

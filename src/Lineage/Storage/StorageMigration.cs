@@ -119,12 +119,11 @@ namespace Lineage.Storage
 
             if (options.DeleteSource)
             {
-                await store.EnsureCanWriteAsync(from, $"delete migrated values from '{from}'", cancellationToken).ConfigureAwait(false);
+                await store.Access.EnsureCanWriteAsync(from, $"delete migrated values from '{from}'", cancellationToken).ConfigureAwait(false);
             }
             else
             {
-                store.EnsureOnThisHost(from.Root, from.Host, $"migrate artifacts out of '{from}'");
-                await store.EnsureSpaceMemberAsync(from.Id, from.Root, $"migrate artifacts out of '{from}'", cancellationToken).ConfigureAwait(false);
+                await store.Access.EnsureCanReadAsync(from.Id, from.Root, from.Host, $"migrate artifacts out of '{from}'", cancellationToken).ConfigureAwait(false);
             }
 
             if (options.DryRun)
@@ -196,22 +195,8 @@ namespace Lineage.Storage
         private async Task EnsureCanWriteDestinationAsync(CancellationToken cancellationToken)
         {
             var operation = $"migrate artifacts into '{to}'";
-            var claim = await store.Guard.ClaimAsync(store.ValuesAt(to.Root), claimIfUnmarked: false, cancellationToken).ConfigureAwait(false);
-            if (claim.Marker is { } marker && !string.Equals(marker.InstanceUid, store.InstanceUid, StringComparison.Ordinal))
-            {
-                throw ForeignTarget(to.Root, marker, operation, store.InstanceUid);
-            }
-
-            await store.EnsureCanWriteAsync(to, operation, cancellationToken).ConfigureAwait(false);
-        }
-
-        /// <summary>The error for a migration target whose marker names another instance.</summary>
-        internal static ReadOnlyStorageException ForeignTarget(string root, StorageMarker marker, string operation, string instanceUid)
-        {
-            var owner = string.IsNullOrEmpty(marker.Database) ? $"instance '{marker.InstanceUid}'" : $"instance '{marker.InstanceUid}' ({marker.Database})";
-            return new ReadOnlyStorageException(root, marker.InstanceUid,
-                $"Cannot {operation}: the migration target '{root}' is written by {owner}, and this instance ('{instanceUid}') may only read it. " +
-                "Migrate into a location this instance writes, or a new folder or prefix of its own.");
+            store.Access.EnsureNotForeignTarget(await store.Access.ReadClaimAsync(to.Root, fresh: false, cancellationToken).ConfigureAwait(false), operation);
+            await store.Access.EnsureCanWriteAsync(to, operation, cancellationToken).ConfigureAwait(false);
         }
 
         private void Report(string? current) =>

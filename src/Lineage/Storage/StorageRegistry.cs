@@ -12,8 +12,13 @@ namespace Lineage;
 public sealed class StorageRegistry
 {
     private readonly ArtifactStore _store;
+    private readonly StorageAccessRules _access;
 
-    internal StorageRegistry(ArtifactStore store) => _store = store;
+    internal StorageRegistry(ArtifactStore store, StorageAccessRules access)
+    {
+        _store = store;
+        _access = access;
+    }
 
     /// <summary>The location new artifacts are written to (unless <see cref="Local"/> is set): <c>artifact_storage_dir</c> until <see cref="SetDefault"/> switches it.</summary>
     public StorageRecord Default => _store.DefaultTarget.Storage;
@@ -95,7 +100,7 @@ public sealed class StorageRegistry
     public async Task SetDefaultAsync(string root, CancellationToken cancellationToken = default)
     {
         var storage = await GetAsync(root, null, cancellationToken).ConfigureAwait(false);
-        await _store.EnsureCanWriteAsync(storage, $"make '{storage}' the default storage location", cancellationToken).ConfigureAwait(false);
+        await _access.EnsureCanWriteAsync(storage, $"make '{storage}' the default storage location", cancellationToken).ConfigureAwait(false);
         _store.DefaultTarget = new StorageTarget(storage, _store.ValuesAt(storage.Root));
     }
 
@@ -121,7 +126,7 @@ public sealed class StorageRegistry
             throw new LineageConfigurationException($"'{storage.Root}' is not a local folder: the local storage location keeps artifacts on this machine until they are uploaded to the default location.");
         }
 
-        await _store.EnsureCanWriteAsync(storage, $"make '{storage}' the local storage location", cancellationToken).ConfigureAwait(false);
+        await _access.EnsureCanWriteAsync(storage, $"make '{storage}' the local storage location", cancellationToken).ConfigureAwait(false);
         _store.LocalTarget = new StorageTarget(storage, _store.ValuesAt(storage.Root));
     }
 
@@ -151,7 +156,7 @@ public sealed class StorageRegistry
                 $"'{storage}' is this store's {(storage.Id == Default.Id ? "default" : "local")} storage location: switch to another location first (store.Storages.SetDefault / SetLocal, or 'lineage storage default ROOT').");
         }
 
-        await _store.EnsureSpaceMemberAsync(storage.Id, storage.Root, $"delete storage location '{storage}'", cancellationToken).ConfigureAwait(false);
+        await _access.EnsureSpaceMemberAsync(storage.Id, storage.Root, $"delete storage location '{storage}'", cancellationToken).ConfigureAwait(false);
         var counts = await _store.Metadata.CountInStorageAsync(storage.Id, cancellationToken).ConfigureAwait(false);
         var total = counts.Values.Sum();
         if (total > 0)
@@ -170,15 +175,7 @@ public sealed class StorageRegistry
         if (storage.Host is null || storage.Host == _store.Options.Host)
         {
             // The root is free again for another instance (or this one, later) — but only a marker naming this instance is ours to remove.
-            _store.Guard.Forget(storage.Root);
-            var values = _store.ValuesAt(storage.Root);
-            var claim = await _store.Guard.ClaimAsync(values, claimIfUnmarked: false, cancellationToken).ConfigureAwait(false);
-            if (claim.Marker?.InstanceUid == _store.InstanceUid)
-            {
-                await values.DeleteAsync(StorageMarker.Key, cancellationToken).ConfigureAwait(false);
-            }
-
-            _store.Guard.Forget(storage.Root);
+            await _access.ReleaseAsync(storage.Root, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -198,7 +195,7 @@ public sealed class StorageRegistry
         var storage = await GetAsync(root, host, cancellationToken).ConfigureAwait(false);
         var target = await _store.Spaces.GetAsync(space, cancellationToken).ConfigureAwait(false);
         var operation = $"move storage location '{storage}' into space '{target.Name}'";
-        await _store.EnsureSpaceMemberAsync(storage.Id, storage.Root, operation, cancellationToken).ConfigureAwait(false);
+        await _access.EnsureSpaceMemberAsync(storage.Id, storage.Root, operation, cancellationToken).ConfigureAwait(false);
         await _store.Spaces.EnsureMemberAsync(target, storage.Root, operation,
             $"they would lose access. Add them first: store.Spaces.AddMember(\"{target.Name}\", \"{_store.Options.User}\")", cancellationToken).ConfigureAwait(false);
 
@@ -255,9 +252,9 @@ public sealed class StorageRegistry
             if (!destination.IsWritable)
             {
                 // Claimed by another process meanwhile, or its marker could not be written after all.
-                var claim = await _store.Guard.ClaimAsync(_store.ValuesAt(destination.Root), claimIfUnmarked: false, cancellationToken).ConfigureAwait(false);
+                var claim = await _access.ReadClaimAsync(destination.Root, fresh: false, cancellationToken).ConfigureAwait(false);
                 throw claim.Marker is { } marker
-                    ? StorageMigration.ForeignTarget(destination.Root, marker, $"migrate artifacts into '{destination}'", _store.InstanceUid)
+                    ? _access.ForeignTarget(destination.Root, marker, $"migrate artifacts into '{destination}'")
                     : new ReadOnlyStorageException(destination.Root, null,
                         $"Cannot migrate artifacts into '{destination}': the migration target cannot be written by this instance because {claim.Problem ?? "it has no ownership marker"}. " +
                         "It was registered for this migration only, and is not left registered.");
@@ -328,8 +325,8 @@ public sealed class StorageRegistry
         var all = await _store.Metadata.ListStoragesAsync(cancellationToken).ConfigureAwait(false);
         EnsureNotNested(location, onHost, all);
 
-        var type = location.Kind == StorageKind.Local ? "local" : "s3";
-        var region = location.Kind == StorageKind.S3 ? _store.Options.StorageOptions.GetValueOrDefault("region") : null;
+        var type = location.Backend.StorageType;
+        var region = location.Backend.RegionOf(_store.Options.StorageOptions);
         var existing = all.FirstOrDefault(s => s.Root == location.Root && s.Host == onHost);
         if (onHost is not null && onHost != _store.Options.Host)
         {
@@ -339,9 +336,8 @@ public sealed class StorageRegistry
         }
 
         // What the marker says now, not what this process remembers: the root may have been released and claimed since.
-        _store.Guard.Forget(location.Root);
         var uid = existing?.Uid ?? Uid.New(12);
-        var claim = await _store.Guard.ClaimAsync(_store.ValuesAt(location.Root), claimIfUnmarked: true, cancellationToken, uid).ConfigureAwait(false);
+        var claim = await _access.ClaimAsync(location.Root, uid, cancellationToken).ConfigureAwait(false);
         return await _store.Metadata.RegisterStorageAsync(
             new NewStorage(uid, location.Root, type, onHost, claim.Marker?.InstanceUid, description, region, _store.Options.User), syncOwner: true, cancellationToken).ConfigureAwait(false);
     }
@@ -356,20 +352,16 @@ public sealed class StorageRegistry
         var onHost = HostFor(location, null);
         EnsureNotNested(location, onHost, await _store.Metadata.ListStoragesAsync(cancellationToken).ConfigureAwait(false));
         var values = _store.ValuesAt(location.Root);
-        _store.Guard.Forget(location.Root);
-        var claim = await _store.Guard.ClaimAsync(values, claimIfUnmarked: false, cancellationToken).ConfigureAwait(false);
-        if (claim.Marker is { } marker && !string.Equals(marker.InstanceUid, _store.InstanceUid, StringComparison.Ordinal))
-        {
-            throw StorageMigration.ForeignTarget(location.Root, marker, operation, _store.InstanceUid);
-        }
+        var claim = await _access.ReadClaimAsync(location.Root, fresh: true, cancellationToken).ConfigureAwait(false);
+        _access.EnsureNotForeignTarget(claim, operation);
 
         if (claim.Marker is null && !await HasNoMarkerAsync(values, cancellationToken).ConfigureAwait(false))
         {
             throw new ReadOnlyStorageException(location.Root, null, $"Cannot {operation}: it could not be claimed for this instance because {claim.Problem}.");
         }
 
-        return new StorageRecord(string.Empty, location.Root, location.Kind == StorageKind.Local ? "local" : "s3", null,
-            location.Kind == StorageKind.S3 ? _store.Options.StorageOptions.GetValueOrDefault("region") : null, onHost, _store.InstanceUid,
+        return new StorageRecord(string.Empty, location.Root, location.Backend.StorageType, null,
+            location.Backend.RegionOf(_store.Options.StorageOptions), onHost, _store.InstanceUid,
             SpaceRecord.All, DateTimeOffset.UtcNow, _store.Options.User, IsWritable: true);
     }
 
@@ -401,7 +393,7 @@ public sealed class StorageRegistry
 
     private static void EnsureNotNested(StorageLocation location, string? onHost, IReadOnlyList<StorageRecord> all)
     {
-        var nesting = all.FirstOrDefault(s => s.IsLocal == (location.Kind == StorageKind.Local) && s.Host == onHost
+        var nesting = all.FirstOrDefault(s => s.IsLocal == location.IsLocal && s.Host == onHost
             && (IsInside(location.Root, s.Root) || IsInside(s.Root, location.Root)));
         if (nesting is not null)
         {
@@ -415,7 +407,7 @@ public sealed class StorageRegistry
     internal async Task<(StorageRecord? Storage, string Key)> FindContainingAsync(StorageLocation path, CancellationToken cancellationToken)
     {
         var all = await _store.Metadata.ListStoragesAsync(cancellationToken).ConfigureAwait(false);
-        var isLocal = path.Kind == StorageKind.Local;
+        var isLocal = path.IsLocal;
         var storage = all
             .Where(s => s.IsLocal == isLocal && (!isLocal || s.Host == _store.Options.Host) && IsInside(path.Root, s.Root))
             .MaxBy(s => s.Root.Length);
@@ -440,7 +432,7 @@ public sealed class StorageRegistry
 
     private string? HostFor(StorageLocation location, string? host)
     {
-        if (location.Kind != StorageKind.Local)
+        if (!location.IsLocal)
         {
             return string.IsNullOrWhiteSpace(host)
                 ? null
@@ -453,7 +445,7 @@ public sealed class StorageRegistry
     /// <summary>True when <paramref name="path"/> lies strictly below <paramref name="root"/>.</summary>
     private static bool IsInside(string path, string root)
     {
-        var separator = root.StartsWith("s3://", StringComparison.OrdinalIgnoreCase) ? '/' : Path.DirectorySeparatorChar;
+        var separator = Backends.UrlText.SchemeOf(root) is null ? Path.DirectorySeparatorChar : '/';
         var comparison = separator == '/' || !OperatingSystem.IsWindows() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
         var prefix = root.EndsWith(separator) ? root : root + separator;
         return path.Length > prefix.Length && path.StartsWith(prefix, comparison);

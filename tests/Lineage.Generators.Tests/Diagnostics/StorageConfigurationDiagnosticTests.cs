@@ -10,7 +10,7 @@ public sealed class StorageConfigurationDiagnosticTests
     /// A lineage.json with the database URL's token at line 2, column 19 and the storage dir's at line 3, column 27.
     /// Values are JSON-escaped by the caller (a Windows path is written <c>C:\\data</c>).
     /// </summary>
-    private static string Config(string databaseUrl, string storageDir) => $$"""
+    internal static string Config(string databaseUrl, string storageDir) => $$"""
         {
           "database_url": "{{databaseUrl}}",
           "artifact_storage_dir": "{{storageDir}}"

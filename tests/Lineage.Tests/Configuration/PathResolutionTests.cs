@@ -100,7 +100,7 @@ public sealed class PathResolutionTests
 
         Assert.Equal(Path.Combine(sandbox.WorkingDirectory, "relative", "db.sqlite"), relative.Database.SqlitePath);
         Assert.Equal(absolute, rooted.Database.SqlitePath);
-        Assert.Equal(DatabaseKind.Sqlite, rooted.Database.Kind);
+        Assert.IsType<Lineage.Metadata.Sqlite.SqliteBackend>(rooted.Database.Backend);
     }
 
     [Fact]
@@ -113,7 +113,7 @@ public sealed class PathResolutionTests
         var resolved = sandbox.Resolve(new LineageOptions { ArtifactStorageDir = url });
 
         Assert.Equal(folder, resolved.ArtifactStorageDir);
-        Assert.Equal(StorageKind.Local, resolved.Storage.Kind);
+        Assert.IsType<Lineage.Values.Local.LocalBackend>(resolved.Storage.Backend);
     }
 
     [Fact]
@@ -134,7 +134,7 @@ public sealed class PathResolutionTests
 
         var resolved = sandbox.Resolve(new LineageOptions { ArtifactStorageDir = "s3://team-bucket/artifacts/" });
 
-        Assert.Equal(StorageKind.S3, resolved.Storage.Kind);
+        Assert.IsType<Lineage.Values.S3.S3Backend>(resolved.Storage.Backend);
         Assert.Equal("s3://team-bucket/artifacts", resolved.ArtifactStorageDir);
     }
 

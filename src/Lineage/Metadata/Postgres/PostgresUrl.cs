@@ -34,8 +34,7 @@ internal static class PostgresUrl
     {
         if (!Uri.TryCreate(location.Url, UriKind.Absolute, out var uri) || string.IsNullOrEmpty(uri.Host))
         {
-            throw new LineageConfigurationException(
-                $"database_url {location.MaskedUrl} is not a PostgreSQL URL Lineage can read: write postgresql://user:password@host:port/database.");
+            throw new LineageConfigurationException(PostgresBackend.NotAUrl(location.Url).Message + ".");
         }
 
         var builder = new NpgsqlConnectionStringBuilder

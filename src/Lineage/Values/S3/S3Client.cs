@@ -20,7 +20,7 @@ internal static class S3Client
         {
             if (!Uri.TryCreate(endpoint, UriKind.Absolute, out _))
             {
-                throw new LineageConfigurationException($"storage option endpoint_url '{Configuration.UrlMasking.Mask(endpoint)}' is not an absolute URL such as http://127.0.0.1:9000.");
+                throw new LineageConfigurationException($"storage option endpoint_url '{Backends.UrlText.Mask(endpoint)}' is not an absolute URL such as http://127.0.0.1:9000.");
             }
 
             config.ServiceURL = endpoint;
