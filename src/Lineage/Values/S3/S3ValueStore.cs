@@ -191,7 +191,6 @@ internal sealed class S3ValueStore : IValueStore, IDisposable
                 InputStream = body,
                 IfNoneMatch = "*",
             }, cancellationToken).ConfigureAwait(false);
-            return true;
         }
         catch (AmazonS3Exception e) when (e.StatusCode is HttpStatusCode.PreconditionFailed or HttpStatusCode.Conflict)
         {
@@ -201,7 +200,16 @@ internal sealed class S3ValueStore : IValueStore, IDisposable
         {
             throw S3Errors.Translate(e, _root, "write the storage marker", _endpoint);
         }
+
+        // Not every server makes the check and the write one step (moto checks, then stores, on a threaded server; older
+        // S3-compatible servers ignore the header): a racing PUT that passed the check lands moments after ours. Whatever
+        // stands once those moments are over is what every claimant reads, so only the one whose bytes stand has won.
+        await Task.Delay(ClaimSettleTime, cancellationToken).ConfigureAwait(false);
+        return await ReadSmallAsync(key, cancellationToken).ConfigureAwait(false) is { } stored && content.Span.SequenceEqual(stored);
     }
+
+    /// <summary>How long a conditional create waits before reading back what stands (see <see cref="TryCreateSmallAsync"/>).</summary>
+    public TimeSpan ClaimSettleTime { get; init; } = TimeSpan.FromMilliseconds(100);
 
     public void Dispose() => _client.Dispose();
 
