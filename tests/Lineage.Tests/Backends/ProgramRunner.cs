@@ -5,15 +5,17 @@ namespace Lineage.Tests.Backends;
 /// <summary>Runs one of the programs built beside the tests (samples, workers) as a separate process.</summary>
 internal static class ProgramRunner
 {
-    public static Process Start(string program, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment)
+    /// <param name="directory">Where the program was built; by default this test assembly's folder, where its build copied it.</param>
+    public static Process Start(string program, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment, string? directory = null)
     {
+        directory ??= AppContext.BaseDirectory;
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = directory,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, program + ".dll"));
+        start.ArgumentList.Add(Path.Combine(directory, program + ".dll"));
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -32,9 +34,9 @@ internal static class ProgramRunner
         return Process.Start(start) ?? throw new InvalidOperationException($"Cannot start {program}.");
     }
 
-    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(string program, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment)
+    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(string program, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment, string? directory = null)
     {
-        using var process = Start(program, arguments, environment);
+        using var process = Start(program, arguments, environment, directory);
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
+using System.Reflection;
 using System.Text;
 using IrisPipeline;
 using Lineage.Testing;
@@ -60,7 +61,7 @@ public sealed class ModelServiceTests
         using var home = new TestHome();
         var settings = new Dictionary<string, string> { ["LINEAGE_HOME"] = home.Path };
 
-        var (exitCode, output, error) = await ProgramRunner.RunAsync("ModelService", ["--urls", $"http://127.0.0.1:{LocalServers.FreePort()}"], settings);
+        var (exitCode, output, error) = await ProgramRunner.RunAsync("ModelService", ["--urls", $"http://127.0.0.1:{LocalServers.FreePort()}"], settings, RunningService.ModelServiceDirectory);
 
         Assert.NotEqual(0, exitCode);
         Assert.Contains("Artifact 'iris-model' has no alias 'production' in sqlite:///", output + error, StringComparison.Ordinal);
@@ -88,10 +89,14 @@ public sealed class ModelServiceTests
 
         public Uri Address { get; }
 
+        /// <summary>The sample's own build output (see Lineage.Tests.csproj: it is built first, not copied here).</summary>
+        public static string ModelServiceDirectory => typeof(ModelServiceTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .Single(a => a.Key == "ModelServiceDirectory").Value!;
+
         public static async Task<RunningService> StartAsync(IReadOnlyDictionary<string, string> environment)
         {
             var address = new Uri($"http://127.0.0.1:{LocalServers.FreePort()}");
-            var service = new RunningService(ProgramRunner.Start("ModelService", ["--urls", address.ToString()], environment), address);
+            var service = new RunningService(ProgramRunner.Start("ModelService", ["--urls", address.ToString()], environment, ModelServiceDirectory), address);
             using var probe = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(5) };
             var deadline = Stopwatch.StartNew();
             while (deadline.Elapsed < TimeSpan.FromSeconds(60))
