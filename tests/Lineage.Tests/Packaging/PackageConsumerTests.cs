@@ -17,7 +17,7 @@ public sealed class PackedLineage : IAsyncLifetime
     {
         var pack = await LocalServers.RunAsync("dotnet",
             ["pack", Path.Combine(PackageConsumerTests.RepositoryRoot(), "src", "Lineage", "Lineage.csproj"), "-c", "Release", "-o", Feed, $"-p:Version={Version}", "--nologo"],
-            TimeSpan.FromMinutes(5));
+            TimeSpan.FromMinutes(12));
         PackOutput = pack.ExitCode == 0 ? null : pack.Output;
     }
 
@@ -92,7 +92,7 @@ public sealed class PackageConsumerTests(PackedLineage package) : IClassFixture<
         using var work = new TestHome();
         var consumer = await CreateConsumerAsync(work, ConsumerProgram);
 
-        var build = await LocalServers.RunAsync("dotnet", ["build", consumer, "--nologo", "-p:SourceRevisionId=0123abc", "-p:Version=2.3.4"], TimeSpan.FromMinutes(5));
+        var build = await LocalServers.RunAsync("dotnet", ["build", consumer, "--nologo", "-p:SourceRevisionId=0123abc", "-p:Version=2.3.4"], TimeSpan.FromMinutes(12));
         Assert.True(build.ExitCode == 0, build.Output);
 
         var run = await RunWithHomeAsync(Path.Combine(consumer, "bin", "Debug", "net10.0", "Consumer.dll"), work.Sub("lineage-home"));
@@ -115,7 +115,7 @@ public sealed class PackageConsumerTests(PackedLineage package) : IClassFixture<
             }
             """, TestContext.Current.CancellationToken);
 
-        var broken = await LocalServers.RunAsync("dotnet", ["build", consumer, "--nologo"], TimeSpan.FromMinutes(5));
+        var broken = await LocalServers.RunAsync("dotnet", ["build", consumer, "--nologo"], TimeSpan.FromMinutes(12));
 
         Assert.NotEqual(0, broken.ExitCode);
         Assert.Matches(@"lineage\.json\(3,19\): error LIN0001: .*unsupported scheme 'mysql'", broken.Output);
@@ -126,7 +126,7 @@ public sealed class PackageConsumerTests(PackedLineage package) : IClassFixture<
               "database_url": "sqlite:///team.sqlite"
             }
             """, TestContext.Current.CancellationToken);
-        var fixedBuild = await LocalServers.RunAsync("dotnet", ["build", consumer, "--nologo"], TimeSpan.FromMinutes(5));
+        var fixedBuild = await LocalServers.RunAsync("dotnet", ["build", consumer, "--nologo"], TimeSpan.FromMinutes(12));
         Assert.True(fixedBuild.ExitCode == 0, fixedBuild.Output);
 
         var program = Path.Combine(consumer, "bin", "Debug", "net10.0", "Consumer.dll");
