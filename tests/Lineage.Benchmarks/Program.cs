@@ -1,60 +1,27 @@
-using System.Diagnostics;
 using System.Globalization;
 using BenchmarkDotNet.Running;
 using Lineage.Benchmarks;
 
 // dotnet run -c Release --project tests/Lineage.Benchmarks -- --filter '*'
-// dotnet run -c Release --project tests/Lineage.Benchmarks -- --alternate-graph [ROUNDS]
-if (args is ["--alternate-graph", ..])
+// dotnet run -c Release --project tests/Lineage.Benchmarks -- --alternate CLASS [ROUNDS] [PARAM=VALUE]   (e.g. --alternate CatalogBenchmarks 30 Database=Sqlite)
+// add --cpu to time this thread's CPU time instead of wall time (in-process work on a loaded machine; not for PostgreSQL)
+// dotnet run -c Release --project tests/Lineage.Benchmarks -- --alternate-graph [ROUNDS]               (the same for LineageGraphBenchmarks)
+Alternation.CpuTime = args.Contains("--cpu");
+args = [.. args.Where(a => a != "--cpu")];
+switch (args)
 {
-    AlternateGraph(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 40);
-    return;
+    case ["--alternate-graph", ..]:
+        Alternation.Run(typeof(LineageGraphBenchmarks), Rounds(args, 1), []);
+        return;
+    case ["--alternate", var name, ..]:
+        var type = typeof(Program).Assembly.GetTypes().SingleOrDefault(t => t.Name == name)
+            ?? throw new ArgumentException($"No benchmark class named {name}.");
+        Alternation.Run(type, Rounds(args, 2), [.. args.Skip(2).Where(a => a.Contains('=', StringComparison.Ordinal))]);
+        return;
+    default:
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return;
 }
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
-
-// LineageGraphBenchmarks' two methods taken in turns in one process, 20 calls each per round, the order swapped every round:
-// on a shared, loaded machine a load spike then hits both sides of a round, and the median of the rounds' ratios holds.
-static void AlternateGraph(int rounds)
-{
-    const int Calls = 20;
-    foreach (var database in new[] { BenchmarkDatabase.Postgres, BenchmarkDatabase.Sqlite })
-    {
-        var benchmarks = new LineageGraphBenchmarks { Database = database };
-        benchmarks.Setup();
-        try
-        {
-            var hand = new List<double>();
-            var store = new List<double>();
-            for (var round = 0; round < rounds; round++)
-            {
-                var handFirst = round % 2 == 0;
-                for (var side = 0; side < 2; side++)
-                {
-                    var isHand = (side == 0) == handFirst;
-                    var clock = Stopwatch.StartNew();
-                    for (var i = 0; i < Calls; i++)
-                    {
-                        _ = isHand ? benchmarks.Hand_written_recursive_query() : (object)benchmarks.Store_graph();
-                    }
-
-                    (isHand ? hand : store).Add(clock.Elapsed.TotalMicroseconds / Calls);
-                }
-            }
-
-            var ratios = hand.Zip(store, (h, s) => s / h).Order().ToList();
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{database}: {rounds} rounds of {Calls}; hand-written median {Median(hand):F0} µs, store median {Median(store):F0} µs; ratio per round: median {Median(ratios):F2}, quartiles {ratios[rounds / 4]:F2}–{ratios[rounds * 3 / 4]:F2}, min {ratios[0]:F2}"));
-        }
-        finally
-        {
-            benchmarks.Cleanup();
-        }
-    }
-
-    static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted[sorted.Count / 2];
-    }
-}
+static int Rounds(string[] args, int at) =>
+    args.Length > at && int.TryParse(args[at], NumberStyles.None, CultureInfo.InvariantCulture, out var rounds) ? rounds : 40;

@@ -109,12 +109,19 @@ public sealed class LineageQueries
         var nodes = new Dictionary<string, LineageNode>(StringComparer.Ordinal);
         var edges = new HashSet<LineageEdge>();
         var depths = Depths(walk, walk.RootId);
+        var versionNodes = new Dictionary<long, string>(walk.Versions.Count);
 
+        // A version's node is made once: the rows name the same versions again and again.
         string VersionNode(long id)
         {
-            var version = walk.Versions[id];
-            var nodeId = "v:" + version.Uid;
-            nodes.TryAdd(nodeId, new LineageNode(nodeId, LineageNodeKind.Version, $"{version.Name}@{version.Version.ToString(CultureInfo.InvariantCulture)}", depths.GetValueOrDefault(id), Version: version));
+            if (!versionNodes.TryGetValue(id, out var nodeId))
+            {
+                var version = walk.Versions[id];
+                nodeId = "v:" + version.Uid;
+                versionNodes[id] = nodeId;
+                nodes.TryAdd(nodeId, new LineageNode(nodeId, LineageNodeKind.Version, $"{version.Name}@{version.Version.ToString(CultureInfo.InvariantCulture)}", depths.GetValueOrDefault(id), Version: version));
+            }
+
             return nodeId;
         }
 
@@ -137,7 +144,10 @@ public sealed class LineageQueries
             {
                 var label = $"{row.Name}@{row.Version.ToString(CultureInfo.InvariantCulture)}";
                 input = "d:" + label;
-                nodes.TryAdd(input, new LineageNode(input, LineageNodeKind.DeletedVersion, label, depths.GetValueOrDefault(row.ArtifactId) + 1));
+                if (!nodes.ContainsKey(input))
+                {
+                    nodes[input] = new LineageNode(input, LineageNodeKind.DeletedVersion, label, depths.GetValueOrDefault(row.ArtifactId) + 1);
+                }
             }
 
             (inputsByOutput.TryGetValue(row.ArtifactId, out var list) ? list : inputsByOutput[row.ArtifactId] = []).Add((input, row.IsExact));
@@ -146,20 +156,40 @@ public sealed class LineageQueries
         // Runs sit between a version's inputs and the version. One run may save versions computed from different inputs (a
         // script's implicit run saves a whole pipeline): it gets one node per distinct set of inputs, so every edge into a run
         // node fed every version out of it, and the picture never shows a version feeding itself.
-        var stepKeys = inputsByOutput.ToDictionary(p => p.Key, p => StepKey(p.Value));
-        var stepsByRun = inputsByOutput
-            .Where(p => walk.Versions[p.Key].Run is not null)
-            .GroupBy(p => walk.Versions[p.Key].Run!.Uid, StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.Select(p => stepKeys[p.Key]).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList(), StringComparer.Ordinal);
+        var stepKeys = new Dictionary<long, string>(inputsByOutput.Count);
+        var stepsByRun = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        foreach (var (outputId, inputs) in inputsByOutput)
+        {
+            var key = StepKey(inputs);
+            stepKeys[outputId] = key;
+            if (walk.Versions[outputId].Run is { } run)
+            {
+                var steps = stepsByRun.TryGetValue(run.Uid, out var known) ? known : stepsByRun[run.Uid] = [];
+                if (!steps.Contains(key))
+                {
+                    steps.Add(key);
+                }
+            }
+        }
+
+        foreach (var steps in stepsByRun.Values)
+        {
+            steps.Sort(StringComparer.Ordinal);
+        }
+
         foreach (var (outputId, inputs) in inputsByOutput)
         {
             var output = walk.Versions[outputId];
-            var outputNode = "v:" + output.Uid;
+            var outputNode = versionNodes[outputId];
             if (output.Run is { } run)
             {
                 var steps = stepsByRun[run.Uid];
                 var runNode = steps.Count == 1 ? "r:" + run.Uid : $"r:{run.Uid}:{(steps.IndexOf(stepKeys[outputId]) + 1).ToString(CultureInfo.InvariantCulture)}";
-                nodes.TryAdd(runNode, new LineageNode(runNode, LineageNodeKind.Run, run.Name, depths.GetValueOrDefault(outputId), Run: run));
+                if (!nodes.ContainsKey(runNode))
+                {
+                    nodes[runNode] = new LineageNode(runNode, LineageNodeKind.Run, run.Name, depths.GetValueOrDefault(outputId), Run: run);
+                }
+
                 foreach (var (input, isExact) in inputs)
                 {
                     edges.Add(new LineageEdge(input, runNode, LineageEdgeKind.Input, isExact));
@@ -177,20 +207,48 @@ public sealed class LineageQueries
             }
         }
 
-        var ordered = nodes.Values
-            .OrderBy(n => n.Id == rootId ? 0 : 1)
-            .ThenBy(n => n.Depth)
-            .ThenBy(n => n.Kind)
-            .ThenBy(n => n.Label, StringComparer.Ordinal)
-            .ThenBy(n => n.Id, StringComparer.Ordinal)
-            .ToList();
-        var order = ordered.Select((n, i) => (n.Id, i)).ToDictionary(p => p.Id, p => p.i, StringComparer.Ordinal);
-        var orderedEdges = edges.OrderBy(e => order[e.From]).ThenBy(e => order[e.To]).ToList();
-        return new LineageGraph(nodes[rootId], direction, depth, ordered, orderedEdges);
+        var ordered = nodes.Values.ToList();
+        ordered.Sort((a, b) =>
+        {
+            var c = (a.Id == rootId ? 0 : 1).CompareTo(b.Id == rootId ? 0 : 1);
+            c = c != 0 ? c : a.Depth.CompareTo(b.Depth);
+            c = c != 0 ? c : ((int)a.Kind).CompareTo((int)b.Kind);
+            c = c != 0 ? c : string.CompareOrdinal(a.Label, b.Label);
+            return c != 0 ? c : string.CompareOrdinal(a.Id, b.Id);
+        });
+        var order = new Dictionary<string, int>(ordered.Count, StringComparer.Ordinal);
+        for (var i = 0; i < ordered.Count; i++)
+        {
+            order[ordered[i].Id] = i;
+        }
+
+        var orderedEdges = edges.Select(e => (Edge: e, From: order[e.From], To: order[e.To])).ToList();
+        orderedEdges.Sort((a, b) =>
+        {
+            var c = a.From.CompareTo(b.From);
+            c = c != 0 ? c : a.To.CompareTo(b.To);
+            c = c != 0 ? c : ((int)a.Edge.Kind).CompareTo((int)b.Edge.Kind);
+            return c != 0 ? c : a.Edge.IsExact.CompareTo(b.Edge.IsExact);
+        });
+        return new LineageGraph(nodes[rootId], direction, depth, ordered, [.. orderedEdges.Select(e => e.Edge)]);
     }
 
-    private static string StepKey(List<(string Input, bool IsExact)> inputs) =>
-        string.Join("\n", inputs.Select(i => $"{i.Input}|{i.IsExact}").Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
+    /// <summary>What a version was computed from, as one comparable text: its distinct (input, exact) pairs in order.</summary>
+    private static string StepKey(List<(string Input, bool IsExact)> inputs)
+    {
+        var parts = new List<string>(inputs.Count);
+        foreach (var (input, isExact) in inputs)
+        {
+            var part = isExact ? input + "|True" : input + "|False";
+            if (!parts.Contains(part))
+            {
+                parts.Add(part);
+            }
+        }
+
+        parts.Sort(StringComparer.Ordinal);
+        return string.Join("\n", parts);
+    }
 
     /// <summary>Version-to-version steps from the root to each version reached, either way (breadth first over the rows).</summary>
     private static Dictionary<long, int> Depths(LineageWalk walk, long rootId)

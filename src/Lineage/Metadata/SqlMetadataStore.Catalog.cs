@@ -291,11 +291,12 @@ internal abstract partial class SqlMetadataStore
                 orderBy = $"a.version {direction}, a.name";
                 break;
             default:
-                // Over all versions, a sort by the key the filter compares walks its index; the latest versions are few enough to sort.
+                // A comparison on the sort key moves into the ordering join: the top N walks that key's index in order and stops,
+                // over all versions and over the latest ones alike (then each row met is checked against the latest ids).
                 var ordering = Catalog.FilterSql.OrderBy(key.StartsWith("metadata.", StringComparison.Ordinal) ? key["metadata.".Length..] : key, descending,
-                    latestOnly ? null : filter, Dialect, "a.id", Add);
+                    filter, Dialect, "a.id", Add);
                 (join, orderBy) = ($"\n{ordering.Join}", $"{ordering.Terms}, a.name, a.version");
-                filter = latestOnly ? filter : ordering.Remaining;
+                filter = ordering.Remaining;
                 break;
         }
 

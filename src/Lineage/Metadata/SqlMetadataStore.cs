@@ -69,6 +69,12 @@ internal abstract partial class SqlMetadataStore : IMetadataStore
 
     protected abstract Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Gives back a connection that <see cref="RunAsync"/> took from <see cref="OpenConnectionAsync"/>; <paramref name="healthy"/> is
+    /// false when the database failed under it, so the connection may be broken. By default it is closed (the driver's pool keeps it).
+    /// </summary>
+    protected virtual ValueTask ReleaseConnectionAsync(DbConnection connection, bool healthy) => connection.DisposeAsync();
+
     /// <summary>Starts a transaction in which writers (and migrations) are serialized across processes.</summary>
     protected abstract Task<DbTransaction> BeginWriteAsync(DbConnection connection, bool forMigration, CancellationToken cancellationToken);
 
@@ -537,6 +543,7 @@ internal abstract partial class SqlMetadataStore : IMetadataStore
     {
         DbConnection? connection = null;
         string? session = null;
+        var healthy = true;
         try
         {
             connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
@@ -545,6 +552,7 @@ internal abstract partial class SqlMetadataStore : IMetadataStore
         }
         catch (Exception e) when (IsDatabaseFailure(e))
         {
+            healthy = false;
             var reached = connection is not null;
             throw new MetadataDatabaseException(Location.MaskedUrl,
                 $"Could not {operation}: the metadata database {Location.MaskedUrl} {(reached ? "failed" : "is unavailable")}: {Describe(e)}", e)
@@ -555,17 +563,17 @@ internal abstract partial class SqlMetadataStore : IMetadataStore
         }
         finally
         {
-            await CloseAsync(connection).ConfigureAwait(false);
+            await CloseAsync(connection, healthy).ConfigureAwait(false);
         }
     }
 
-    private static async Task CloseAsync(DbConnection? connection)
+    private async Task CloseAsync(DbConnection? connection, bool healthy)
     {
         try
         {
             if (connection is not null)
             {
-                await connection.DisposeAsync().ConfigureAwait(false);
+                await ReleaseConnectionAsync(connection, healthy).ConfigureAwait(false);
             }
         }
         catch (Exception e) when (IsDatabaseFailure(e))
@@ -632,9 +640,15 @@ internal abstract partial class SqlMetadataStore : IMetadataStore
 
     private static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
     {
-        var command = connection.CreateCommand();
+        // A connection that keeps its compiled statements (SQLite's kept connections) hands out the command it ran this text with.
+        var command = (connection as IKeepsStatements)?.CommandFor(sql) ?? connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = sql;
+        if (command.CommandText != sql)
+        {
+            command.CommandText = sql;
+        }
+
+        command.Parameters.Clear();
         foreach (var (name, value) in parameters)
         {
             var parameter = command.CreateParameter();

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Data;
 using System.Data.Common;
 using System.Globalization;
 using Lineage.Configuration;
@@ -15,9 +17,16 @@ internal sealed class SqliteMetadataStore : SqlMetadataStore
     private const int SqliteConstraintUnique = 2067;
     private const int SqliteConstraintPrimaryKey = 1555;
 
-    private readonly string _connectionString;
+    /// <summary>How many idle connections the store keeps open, with their compiled statements, for the next operations.</summary>
+    private const int MaxIdleConnections = 4;
 
-    private SqliteMetadataStore(DatabaseLocation location, string connectionString) : base(location) => _connectionString = connectionString;
+    private readonly string _connectionString;
+    private readonly string _path;
+    private readonly ConcurrentBag<KeptSqliteConnection> _idle = [];
+    private volatile bool _disposed;
+
+    private SqliteMetadataStore(DatabaseLocation location, string connectionString) : base(location) =>
+        (_connectionString, _path) = (connectionString, location.SqlitePath!);
 
     protected override string MigrationsTableSql => """
         CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -63,9 +72,24 @@ internal sealed class SqliteMetadataStore : SqlMetadataStore
         }
     }
 
+    /// <summary>
+    /// An idle connection the store kept, or a new one. A kept connection skips the pragmas of a checkout and keeps its compiled
+    /// statements; it is not used again once its file is gone from the path (moved, unmounted), so the store then fails as a new
+    /// connection would.
+    /// </summary>
     protected override async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken)
     {
-        var connection = new SqliteConnection(_connectionString);
+        while (_idle.TryTake(out var kept))
+        {
+            if (kept.State == ConnectionState.Open && File.Exists(_path))
+            {
+                return kept;
+            }
+
+            kept.Dispose();
+        }
+
+        var connection = new KeptSqliteConnection(_connectionString);
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -78,6 +102,39 @@ internal sealed class SqliteMetadataStore : SqlMetadataStore
         {
             connection.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Keeps a healthy connection outside any transaction for the next operation (up to <see cref="MaxIdleConnections"/>).
+    /// After a database failure the kept connections are closed too: the next operation opens anew and sees the database as it is.
+    /// </summary>
+    protected override ValueTask ReleaseConnectionAsync(DbConnection connection, bool healthy)
+    {
+        if (!healthy)
+        {
+            CloseIdleConnections();
+        }
+        else if (!_disposed && connection is KeptSqliteConnection { State: ConnectionState.Open } kept
+            && SQLitePCL.raw.sqlite3_get_autocommit(kept.Handle) != 0 && _idle.Count < MaxIdleConnections)
+        {
+            _idle.Add(kept);
+            if (_disposed)
+            {
+                CloseIdleConnections();
+            }
+
+            return ValueTask.CompletedTask;
+        }
+
+        return connection.DisposeAsync();
+    }
+
+    private void CloseIdleConnections()
+    {
+        while (_idle.TryTake(out var kept))
+        {
+            kept.Dispose();
         }
     }
 
@@ -117,15 +174,26 @@ internal sealed class SqliteMetadataStore : SqlMetadataStore
 
     protected override string AliasListSql => "(SELECT group_concat(x.alias, ',') FROM (SELECT alias FROM aliases WHERE artifact_id = a.id ORDER BY alias) x)";
 
-    protected override object TimeValue(DateTimeOffset time) =>
-        time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture);
+    /// <summary>How times are stored: UTC, to the tick, in text that sorts as the times do.</summary>
+    private const string TimeFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
 
-    protected override DateTimeOffset ReadTime(DbDataReader reader, int ordinal) =>
-        DateTimeOffset.Parse(reader.GetString(ordinal), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+    protected override object TimeValue(DateTimeOffset time) => time.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture);
+
+    // The exact format first (several times faster than a general parse); anything else written by hand still reads.
+    protected override DateTimeOffset ReadTime(DbDataReader reader, int ordinal)
+    {
+        var text = reader.GetString(ordinal);
+        const DateTimeStyles Utc = DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal;
+        return DateTimeOffset.TryParseExact(text, TimeFormat, CultureInfo.InvariantCulture, Utc, out var time)
+            ? time
+            : DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, Utc);
+    }
 
     public override ValueTask DisposeAsync()
     {
-        // Pooled connections keep the file open; release them so the file can be moved or deleted.
+        // Kept and pooled connections keep the file open; release them so the file can be moved or deleted.
+        _disposed = true;
+        CloseIdleConnections();
         using var connection = new SqliteConnection(_connectionString);
         SqliteConnection.ClearPool(connection);
         return ValueTask.CompletedTask;
