@@ -3,6 +3,7 @@
 // request and every store operation is traced to the console.
 using Lineage;
 using ModelService;
+using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 
