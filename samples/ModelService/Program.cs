@@ -1,8 +1,9 @@
 // A model behind an HTTP API: the store comes from configuration (section "Lineage", then LINEAGE_* variables, the user config
 // file and the defaults), the production model loads at start, /health checks the database and the storage root, and every
-// request is traced to the console.
+// request and every store operation is traced to the console.
 using Lineage;
 using ModelService;
+using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 
@@ -12,10 +13,16 @@ builder.Services.AddLineage(builder.Configuration.GetSection("Lineage")).UseAsDe
 builder.Services.AddHealthChecks().AddLineage(access: LineageStorageAccess.ReadOnly);
 builder.Services.AddSingleton<ProductionModel>();
 builder.Services.AddHostedService(provider => provider.GetRequiredService<ProductionModel>());
+// Lineage's spans (lineage.load at start, ...) and instruments (lineage.bytes_read, lineage.load.duration, ...) join the
+// request traces; its log events ("Opened the store on ...") go to the host's logging like any library's.
 builder.Services.AddOpenTelemetry()
     .ConfigureResource(resource => resource.AddService("ModelService"))
     .WithTracing(tracing => tracing
         .AddAspNetCoreInstrumentation()
+        .AddSource(LineageTelemetry.ActivitySourceName)
+        .AddConsoleExporter())
+    .WithMetrics(metrics => metrics
+        .AddMeter(LineageTelemetry.MeterName)
         .AddConsoleExporter());
 
 var app = builder.Build();

@@ -1,6 +1,7 @@
 using Lineage.Configuration;
 using Lineage.Serialization;
 using Lineage.Storage;
+using Lineage.Telemetry;
 using Lineage.Values;
 using Lineage.Values.Local;
 
@@ -224,9 +225,10 @@ public sealed partial class ArtifactStore
         }
 
         found.Sort((a, b) => string.CompareOrdinal(a.Root, b.Root) is var byRoot and not 0 ? byRoot : string.CompareOrdinal(a.Key, b.Key));
+        var bytesTotal = found.Sum(f => f.Size);
+        Logs.Storage.GcFound(found.Count, bytesTotal, minimumAge);
         if (delete)
         {
-            var bytesTotal = found.Sum(f => f.Size);
             long bytesRemoved = 0;
             for (var i = 0; i < found.Count; i++)
             {
@@ -234,6 +236,8 @@ public sealed partial class ArtifactStore
                 bytesRemoved += found[i].Size;
                 progress?.Report(new RemovalProgress(i + 1, found.Count, bytesRemoved, bytesTotal, found[i]));
             }
+
+            Logs.Storage.GcRemoved(found.Count, bytesRemoved);
         }
 
         return found;

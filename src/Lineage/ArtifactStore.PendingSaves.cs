@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using Lineage.Metadata;
 using Lineage.Storage;
+using Lineage.Telemetry;
 using Lineage.Values;
+using Microsoft.Extensions.Logging;
 
 namespace Lineage;
 
@@ -42,7 +44,7 @@ public sealed partial class ArtifactStore
         var note = state == LostInsertState.Absent ? failed with { WriterSession = null } : failed;
         _pendingSaves[note.Uid] = (target.Values, note);
         var value = $"{target.Storage.Root}/{note.Key}";
-        var cleanup = await TryWriteNoteAsync(target.Values, note).ConfigureAwait(false)
+        var cleanup = await TryWriteNoteAsync(target.Values, note, Logs.Artifacts).ConfigureAwait(false)
             ? $"it is removed as soon as the database shows that no version points to it: by this store after its next successful save, or by gc at once (the note is {target.Storage.Root}/{note.NoteKey})"
             : "gc removes it once it is older than gc's minimum age (the note that would let gc remove it at once could not be written)";
         return new MetadataDatabaseException(cause.DatabaseUrl, state == LostInsertState.Absent
@@ -79,11 +81,15 @@ public sealed partial class ArtifactStore
 
                 await values.DeleteAsync(save.NoteKey, CancellationToken.None).ConfigureAwait(false);
                 _pendingSaves.TryRemove(uid, out _);
+                Logs.Artifacts.FailedSaveSettled(save.Name, lost.State == LostInsertState.Absent
+                    ? "no version was recorded, and its value is removed"
+                    : "its version was recorded after all");
             }
         }
-        catch (Exception)
+        catch (Exception e)
         {
             // The save that called this succeeded: no failure here (database or storage failing again) may turn it into an error.
+            Logs.Artifacts.SettlingFailed(e, _pendingSaves.Count);
         }
         finally
         {
@@ -122,7 +128,7 @@ public sealed partial class ArtifactStore
         return settled;
     }
 
-    private static async Task<bool> TryWriteNoteAsync(IValueStore values, PendingSave note)
+    private static async Task<bool> TryWriteNoteAsync(IValueStore values, PendingSave note, ILogger log)
     {
         var content = note.ToJson();
         try
@@ -130,23 +136,33 @@ public sealed partial class ArtifactStore
             await values.WriteAsync(note.NoteKey, (stream, ct) => stream.WriteAsync(content, ct).AsTask(), CancellationToken.None).ConfigureAwait(false);
             return true;
         }
-        catch (Exception)
+        catch (Exception e)
         {
             // The root failed too (full, unreachable): the caller's message says the note is missing and what that means.
+            if (log.IsEnabled(LogLevel.Warning))
+            {
+                log.NoteNotWritten(e, note.NoteKey, note.Name, StoreLogs.Shown(values.Root));
+            }
+
             return false;
         }
     }
 
-    private static async Task<bool> TryDeleteValueAsync(IValueStore values, string key)
+    private async Task<bool> TryDeleteValueAsync(IValueStore values, string key)
     {
         try
         {
             await values.DeleteAsync(key, CancellationToken.None).ConfigureAwait(false);
             return true;
         }
-        catch (Exception)
+        catch (Exception e)
         {
             // Reported by the caller: the value stays, and a note or gc's age window removes it.
+            if (Logs.Artifacts.IsEnabled(LogLevel.Warning))
+            {
+                Logs.Artifacts.ValueNotRemoved(e, key, StoreLogs.Shown(values.Root));
+            }
+
             return false;
         }
     }

@@ -1,4 +1,5 @@
 using Lineage.Metadata;
+using Lineage.Telemetry;
 
 namespace Lineage;
 
@@ -79,9 +80,10 @@ public sealed partial class ArtifactStore
         {
             await _metadata.FinishRunAsync(run.Id, RunStatus.Succeeded, DateTimeOffset.UtcNow, null, [], CancellationToken.None).ConfigureAwait(false);
         }
-        catch (MetadataDatabaseException)
+        catch (MetadataDatabaseException e)
         {
             // Closing must not fail because the end of a run could not be written; the run stays "running", as a crash would leave it.
+            Logs.Metadata.RunNotFinished(e, run.Uid);
         }
     }
 

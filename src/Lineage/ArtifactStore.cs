@@ -5,6 +5,7 @@ using Lineage.Metadata.Postgres;
 using Lineage.Metadata.Sqlite;
 using Lineage.Serialization;
 using Lineage.Storage;
+using Lineage.Telemetry;
 using Lineage.Values;
 using Lineage.Values.Local;
 using Lineage.Values.S3;
@@ -32,9 +33,10 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
     private StorageTarget? _localTarget;
     private int _disposed;
 
-    private ArtifactStore(ResolvedOptions options, IMetadataStore metadata, WritingInstanceGuard guard, bool isShared)
+    private ArtifactStore(ResolvedOptions options, IMetadataStore metadata, WritingInstanceGuard guard, bool isShared, StoreLogs logs)
     {
         Options = options;
+        Logs = logs;
         _metadata = metadata;
         _isShared = isShared;
         Access = new StorageAccessRules(metadata, guard, ValuesAt, options.Host, options.User);
@@ -108,7 +110,8 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
 
         var metadata = await resolved.Database.Backend.OpenAsync(resolved.Database, cancellationToken).ConfigureAwait(false);
 
-        var store = new ArtifactStore(resolved, metadata, new WritingInstanceGuard(metadata.InstanceUid, resolved.MaskedDatabaseUrl), isShared);
+        var logs = StoreLogs.For(options?.LoggerFactory);
+        var store = new ArtifactStore(resolved, metadata, new WritingInstanceGuard(metadata.InstanceUid, resolved.MaskedDatabaseUrl, log: logs.Storage), isShared, logs);
         try
         {
             // The configured roots are registered (and claimed when unmarked) like Storages.Add would.
@@ -121,6 +124,7 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
             }
 
             options?.Freeze();
+            store.LogOpened();
             return store;
         }
         catch
@@ -165,7 +169,7 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
     public Task<T> GetOrComputeAsync<T>(string name, ArtifactCode code, string inputsHash, Func<CancellationToken, Task<T>> compute, CancellationToken cancellationToken = default) =>
         GetOrComputeAsync(name, code, inputsHash, exactInputs: null, compute, cancellationToken);
 
-    private async Task<T> GetOrComputeAsync<T>(string name, ArtifactCode code, string inputsHash, IReadOnlyList<InputDigest>? exactInputs, Func<CancellationToken, Task<T>> compute, CancellationToken cancellationToken)
+    private async Task<T> GetOrComputeCoreAsync<T>(string name, ArtifactCode code, string inputsHash, IReadOnlyList<InputDigest>? exactInputs, Func<CancellationToken, Task<T>> compute, CacheLookup? lookup, CancellationToken cancellationToken)
     {
         ThrowIfDisposed();
         name = ArtifactName.Validate(name);
@@ -174,11 +178,14 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(compute);
         if (await _metadata.FindComputedAsync(name, code.CodeVersion, inputsHash, cancellationToken).ConfigureAwait(false) is { } stored)
         {
+            lookup?.Hit(stored);
             return await LoadAsync<T>(stored, cancellationToken).ConfigureAwait(false);
         }
 
+        lookup?.Miss();
         var value = await compute(cancellationToken).ConfigureAwait(false);
-        await SaveAsync(name, value, code, inputsHash, exactInputs ?? [], options: null, cancellationToken).ConfigureAwait(false);
+        var saved = await SaveAsync(name, value, code, inputsHash, exactInputs ?? [], options: null, cancellationToken).ConfigureAwait(false);
+        lookup?.Saved(saved);
         return value;
     }
 
@@ -202,7 +209,7 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
         return GetOrComputeAsync(name, code, inputs.Finish(), inputs.Inputs, compute, cancellationToken);
     }
 
-    private async Task<ArtifactRecord> SaveAsync<T>(string name, T value, ArtifactCode? code, string? inputsHash, IReadOnlyList<InputDigest>? exactInputs, SaveOptions? options, CancellationToken cancellationToken)
+    private async Task<ArtifactRecord> SaveCoreAsync<T>(string name, T value, ArtifactCode? code, string? inputsHash, IReadOnlyList<InputDigest>? exactInputs, SaveOptions? options, CancellationToken cancellationToken)
     {
         ThrowIfDisposed();
         name = ArtifactName.Validate(name);
@@ -263,6 +270,7 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
             var lost = e.ConnectionOpened ? await LearnLostInsertAsync(failed).ConfigureAwait(false) : new LostInsert(LostInsertState.Absent, null);
             if (lost is { State: LostInsertState.Recorded, Row: { } row })
             {
+                Logs.Artifacts.LostAnswerRecovered(row.Name, row.Version);
                 return row;
             }
 
@@ -306,10 +314,13 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
     public T Load<T>(string name, int? version = null) => LoadAsync<T>(name, version).GetAwaiter().GetResult();
 
     /// <inheritdoc cref="Load{T}"/>
-    public async Task<T> LoadAsync<T>(string name, int? version = null, CancellationToken cancellationToken = default) =>
-        await LoadAsync<T>(await GetAsync(name, version, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+    public Task<T> LoadAsync<T>(string name, int? version = null, CancellationToken cancellationToken = default) =>
+        IsLoadObserved ? LoadObservedAsync<T>(name, version, record: null, cancellationToken) : LoadByNameAsync<T>(name, version, cancellationToken);
 
-    private async Task<T> LoadAsync<T>(ArtifactRecord record, CancellationToken cancellationToken)
+    private async Task<T> LoadByNameAsync<T>(string name, int? version, CancellationToken cancellationToken) =>
+        await LoadCoreAsync<T>(await GetAsync(name, version, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+
+    private async Task<T> LoadCoreAsync<T>(ArtifactRecord record, CancellationToken cancellationToken)
     {
         ValueSerializer.EnsureLoadableAs<T>(record);
         if (record.Format == ValueFormats.Folder)

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Lineage;
@@ -19,7 +20,8 @@ public static class LineageServiceCollectionExtensions
     /// </summary>
     /// <remarks>
     /// The options are validated when the host starts, by the store's own resolution (the same messages as
-    /// <see cref="ArtifactStore.Open"/>), and the store opens at host start; the container disposes it.
+    /// <see cref="ArtifactStore.Open"/>), and the store opens at host start; the container disposes it. The store logs through
+    /// the container's <see cref="ILoggerFactory"/> unless <see cref="LineageOptions.LoggerFactory"/> is set.
     /// </remarks>
     public static LineageBuilder AddLineage(this IServiceCollection services, IConfiguration configuration)
     {
@@ -50,7 +52,10 @@ public static class LineageServiceCollectionExtensions
 
     private static LineageBuilder AddLineageCore(IServiceCollection services)
     {
-        services.AddOptions<LineageOptions>().ValidateOnStart();
+        // The host's logging reaches the store unless the options name a factory of their own.
+        services.AddOptions<LineageOptions>()
+            .PostConfigure<IServiceProvider>((options, provider) => options.LoggerFactory ??= provider.GetService<ILoggerFactory>())
+            .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LineageOptions>, StoreOptionsValidation>());
         // The one place the host's store is built: whatever the host contributes reaches it through IOptions<LineageOptions>.
         services.TryAddSingleton(provider => ArtifactStore.Open(provider.GetRequiredService<IOptions<LineageOptions>>().Value));

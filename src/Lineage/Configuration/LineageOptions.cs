@@ -1,4 +1,5 @@
 using System.Collections;
+using Microsoft.Extensions.Logging;
 
 namespace Lineage;
 
@@ -21,6 +22,7 @@ public sealed class LineageOptions
     private string? _host;
     private string? _user;
     private string? _projectConfigFile;
+    private ILoggerFactory? _loggerFactory;
 
     /// <summary>Creates empty options: everything resolves from the environment, config file and defaults.</summary>
     public LineageOptions() => _storageOptions = new StorageOptionsDictionary(this);
@@ -69,6 +71,21 @@ public sealed class LineageOptions
             ArgumentNullException.ThrowIfNull(value);
             ThrowIfFrozen();
             _storageOptions.ReplaceWith(value);
+        }
+    }
+
+    /// <summary>
+    /// Where the store logs, under the categories <see cref="LineageTelemetry.ArtifactsCategory"/>, <see cref="LineageTelemetry.StorageCategory"/>
+    /// and <see cref="LineageTelemetry.MetadataCategory"/>. Null (the default): nowhere. <c>services.AddLineage(...)</c> sets the host's
+    /// factory unless one is set here. Logs name artifacts, versions, sizes and masked locations; never a value or a credential.
+    /// </summary>
+    public ILoggerFactory? LoggerFactory
+    {
+        get => _loggerFactory;
+        set
+        {
+            ThrowIfFrozen();
+            _loggerFactory = value;
         }
     }
 

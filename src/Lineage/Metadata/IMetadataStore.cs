@@ -83,6 +83,9 @@ internal interface IMetadataStore : IAsyncDisposable
     /// <summary>The uid of this metadata database, created with it: the "instance" that owns storage roots.</summary>
     string InstanceUid { get; }
 
+    /// <summary>The schema migrations this store applied when it opened (none when another process had applied them).</summary>
+    IReadOnlyList<Migration> MigrationsApplied => [];
+
     /// <summary>
     /// Returns the storage registered for the root on its host, adding it when absent. When <paramref name="syncOwner"/> is set,
     /// an existing row takes the given writing instance (what the root's marker says now).

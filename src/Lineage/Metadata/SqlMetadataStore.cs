@@ -53,6 +53,7 @@ internal abstract partial class SqlMetadataStore : IMetadataStore
         """;
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _codeRecordIds = new(StringComparer.Ordinal);
+    private readonly List<Migration> _migrationsApplied = [];
     private string? _instanceUid;
 
     protected SqlMetadataStore(DatabaseLocation location) => Location = location;
@@ -60,6 +61,8 @@ internal abstract partial class SqlMetadataStore : IMetadataStore
     public DatabaseLocation Location { get; }
 
     public string InstanceUid => _instanceUid ?? throw new InvalidOperationException("The metadata store is not initialized.");
+
+    public IReadOnlyList<Migration> MigrationsApplied => _migrationsApplied;
 
     /// <summary>DDL of the table that records applied migrations.</summary>
     protected abstract string MigrationsTableSql { get; }
@@ -125,7 +128,10 @@ internal abstract partial class SqlMetadataStore : IMetadataStore
             await ExecuteAsync(connection, null, MigrationsTableSql, cancellationToken).ConfigureAwait(false);
             foreach (var migration in Migrations)
             {
-                await ApplyAsync(connection, migration, cancellationToken).ConfigureAwait(false);
+                if (await ApplyAsync(connection, migration, cancellationToken).ConfigureAwait(false))
+                {
+                    _migrationsApplied.Add(migration);
+                }
             }
 
             await ExecuteAsync(connection, null, "INSERT INTO instance (id, uid, created_at) VALUES (1, @uid, @created_at) ON CONFLICT (id) DO NOTHING;", cancellationToken,
@@ -514,7 +520,7 @@ internal abstract partial class SqlMetadataStore : IMetadataStore
 
     public abstract ValueTask DisposeAsync();
 
-    private async Task ApplyAsync(DbConnection connection, Migration migration, CancellationToken cancellationToken)
+    private async Task<bool> ApplyAsync(DbConnection connection, Migration migration, CancellationToken cancellationToken)
     {
         var transaction = await BeginWriteAsync(connection, forMigration: true, cancellationToken).ConfigureAwait(false);
         await using (transaction.ConfigureAwait(false))
@@ -524,13 +530,14 @@ internal abstract partial class SqlMetadataStore : IMetadataStore
                 ("@version", migration.Version)).ConfigureAwait(false);
             if (Convert.ToInt64(applied, CultureInfo.InvariantCulture) > 0)
             {
-                return;
+                return false;
             }
 
             await ExecuteAsync(connection, transaction, migration.Sql, cancellationToken).ConfigureAwait(false);
             await ExecuteAsync(connection, transaction, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (@version, @name, @applied_at);", cancellationToken,
                 ("@version", migration.Version), ("@name", migration.Name), ("@applied_at", TimeValue(DateTimeOffset.UtcNow))).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return true;
         }
     }
 

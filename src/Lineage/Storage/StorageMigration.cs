@@ -1,4 +1,7 @@
+using System.Diagnostics;
+using Lineage.Telemetry;
 using Lineage.Values;
+using Microsoft.Extensions.Logging;
 
 namespace Lineage
 {
@@ -101,8 +104,52 @@ namespace Lineage.Storage
             return await RunAsync(all, cancellationToken).ConfigureAwait(false);
         }
 
-        /// <summary>Migrates the given artifacts, which live in the source location.</summary>
+        /// <summary>Migrates the given artifacts, which live in the source location, in a <c>lineage.migrate</c> span.</summary>
         public async Task<MigrationResult> RunAsync(IReadOnlyList<ArtifactRecord> artifacts, CancellationToken cancellationToken)
+        {
+            using var activity = Instruments.Source.StartActivity(Spans.Migrate);
+            if (activity is not null)
+            {
+                activity.SetTag(Attributes.MigrationSource, StoreLogs.Shown(from.Root));
+                activity.SetTag(Attributes.MigrationDestination, StoreLogs.Shown(to.Root));
+                activity.SetTag(Attributes.MigrationArtifacts, artifacts.Count);
+                activity.SetTag(Attributes.MigrationDryRun, options.DryRun);
+            }
+
+            var started = Stopwatch.GetTimestamp();
+            MigrationResult result;
+            try
+            {
+                result = await MigrateAsync(artifacts, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                Instruments.Fail(activity, e);
+                Instruments.MigrateDuration.Record(Instruments.SecondsSince(started), Instruments.ErrorTag(e));
+                throw;
+            }
+
+            if (!result.DryRun)
+            {
+                Instruments.MigrateDuration.Record(Instruments.SecondsSince(started));
+                if (activity is not null)
+                {
+                    activity.SetTag(Attributes.MigrationMoved, result.Moved);
+                    activity.SetTag(Attributes.MigrationBytesCopied, result.BytesCopied);
+                    activity.SetTag(Attributes.MigrationFailed, result.Failures.Count);
+                }
+
+                var log = store.Logs.Storage;
+                if (log.IsEnabled(LogLevel.Information))
+                {
+                    log.MigrationFinished(result.Moved, result.Artifacts, StoreLogs.Shown(from.Root), StoreLogs.Shown(to.Root), result.BytesCopied, result.Failures.Count);
+                }
+            }
+
+            return result;
+        }
+
+        private async Task<MigrationResult> MigrateAsync(IReadOnlyList<ArtifactRecord> artifacts, CancellationToken cancellationToken)
         {
             _total = artifacts.Count;
             _bytesTotal = artifacts.Sum(a => a.Size);
@@ -129,6 +176,12 @@ namespace Lineage.Storage
             if (options.DryRun)
             {
                 return new MigrationResult(from.Root, to.Root, true, _total, _bytesTotal, 0, 0, [], artifacts);
+            }
+
+            var log = store.Logs.Storage;
+            if (log.IsEnabled(LogLevel.Information))
+            {
+                log.MigrationStarted(_total, _bytesTotal, StoreLogs.Shown(from.Root), StoreLogs.Shown(to.Root));
             }
 
             var destination = store.ValuesAt(to.Root);
@@ -158,6 +211,10 @@ namespace Lineage.Storage
                     catch (LineageException e)
                     {
                         failures.Add(new MigrationFailure(record.Name, record.Version, e.Message));
+                        if (log.IsEnabled(LogLevel.Warning))
+                        {
+                            log.MigrationArtifactFailed(record.Name, record.Version, StoreLogs.Shown(from.Root), e.Message);
+                        }
                     }
 
                     _done++;

@@ -1,6 +1,8 @@
 using Lineage.Configuration;
 using Lineage.Metadata;
 using Lineage.Storage;
+using Lineage.Telemetry;
+using Microsoft.Extensions.Logging;
 
 namespace Lineage;
 
@@ -338,6 +340,11 @@ public sealed class StorageRegistry
         // What the marker says now, not what this process remembers: the root may have been released and claimed since.
         var uid = existing?.Uid ?? Uid.New(12);
         var claim = await _access.ClaimAsync(location.Root, uid, cancellationToken).ConfigureAwait(false);
+        if (claim.Problem is { } problem && _store.Logs.Storage.IsEnabled(LogLevel.Warning))
+        {
+            _store.Logs.Storage.RootReadOnly(StoreLogs.Shown(location.Root), problem);
+        }
+
         return await _store.Metadata.RegisterStorageAsync(
             new NewStorage(uid, location.Root, type, onHost, claim.Marker?.InstanceUid, description, region, _store.Options.User), syncOwner: true, cancellationToken).ConfigureAwait(false);
     }

@@ -1,5 +1,8 @@
 using System.Collections.Concurrent;
+using Lineage.Telemetry;
 using Lineage.Values;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Lineage.Storage;
 
@@ -16,8 +19,10 @@ internal sealed record StorageClaim(string Root, StorageMarker? Marker, string? 
 /// How long what a marker said is trusted before it is read again: a root can be released (Storages.Delete in another process)
 /// and claimed by another instance, and a long-running process must notice.
 /// </param>
-internal sealed class WritingInstanceGuard(string instanceUid, string maskedDatabaseUrl, long claimMemoryMilliseconds = 30_000)
+/// <param name="log">Where a claim is logged (<see cref="LineageTelemetry.StorageCategory"/>).</param>
+internal sealed class WritingInstanceGuard(string instanceUid, string maskedDatabaseUrl, long claimMemoryMilliseconds = 30_000, ILogger? log = null)
 {
+    private readonly ILogger _log = log ?? NullLogger.Instance;
     private readonly ConcurrentDictionary<string, (StorageClaim Claim, long At)> _claims = new(StringComparer.Ordinal);
 
     public string InstanceUid { get; } = instanceUid;
@@ -54,6 +59,11 @@ internal sealed class WritingInstanceGuard(string instanceUid, string maskedData
 
                 if (created)
                 {
+                    if (_log.IsEnabled(LogLevel.Information))
+                    {
+                        _log.RootClaimed(StoreLogs.Shown(values.Root), InstanceUid);
+                    }
+
                     return Remember(new StorageClaim(values.Root, marker, null));
                 }
 

@@ -16,7 +16,7 @@ namespace Lineage.Tests.Samples;
 public sealed class ModelServiceTests
 {
     [Fact]
-    public async Task The_service_loads_iris_model_at_production_at_start_predicts_with_it_reports_health_and_traces_requests()
+    public async Task The_service_loads_iris_model_at_production_at_start_predicts_with_it_reports_health_and_traces_requests_and_the_store()
     {
         using var home = new TestHome();
         var settings = new Dictionary<string, string> { ["LINEAGE_HOME"] = home.Path };
@@ -53,6 +53,11 @@ public sealed class ModelServiceTests
         // The console exporter's span for the prediction request.
         Assert.Contains("Activity.DisplayName:        POST /predict", output, StringComparison.Ordinal);
         Assert.Contains("service.name: ModelService", output, StringComparison.Ordinal);
+        // Lineage's own span for the model loaded at start, its log event through the host's logging, and its meter at shutdown.
+        Assert.Contains("Activity.DisplayName:        lineage.load", output, StringComparison.Ordinal);
+        Assert.Contains("lineage.artifact.name: iris-model", output, StringComparison.Ordinal);
+        Assert.Contains("Opened the store on sqlite:///", output, StringComparison.Ordinal);
+        Assert.Contains("Metric Name: lineage.bytes_read", output, StringComparison.Ordinal);
     }
 
     [Fact]
