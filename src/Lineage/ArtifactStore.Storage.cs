@@ -35,7 +35,7 @@ public sealed partial class ArtifactStore
     /// recorded in place: its path relative to the root becomes the key, its size and SHA-256 are recorded, and nothing is copied.
     /// A local file outside every registered location is copied into the store's storage like <see cref="Save{T}(string, T)"/>.
     /// </summary>
-    /// <param name="path">A local file path, or <c>s3://bucket/key</c> under a registered S3 location.</param>
+    /// <param name="path">A local file path, or <c>s3://bucket/key</c> / <c>az://container/blob</c> under a registered S3 or Azure location.</param>
     /// <param name="name">The artifact name.</param>
     /// <returns>The new version's metadata; <see cref="ArtifactRecord.IsManaged"/> is false when it was registered in place.</returns>
     /// <exception cref="ReadOnlyStorageException">The file's storage location is written by another instance (or by none).</exception>
