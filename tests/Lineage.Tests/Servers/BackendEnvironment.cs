@@ -274,11 +274,15 @@ public sealed class BackendEnvironment : IAsyncDisposable
         ? "DROP TRIGGER fail;"
         : "DROP TRIGGER fail ON artifacts;");
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         SqliteConnection.ClearAllPools();
         _home.Dispose();
-        return ValueTask.CompletedTask;
+        if (_container is not null)
+        {
+            // Azurite keeps blobs in memory for the whole run: a test's container goes with the test.
+            await (await Azurite.ClientAsync()).DeleteBlobContainerAsync(_container);
+        }
     }
 
     private static bool IsS3(string root) => root.StartsWith("s3://", StringComparison.OrdinalIgnoreCase);

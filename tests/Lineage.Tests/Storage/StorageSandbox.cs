@@ -156,7 +156,15 @@ internal sealed class StorageSandbox : IAsyncDisposable
 
     public static string Sha256(byte[] bytes) => Convert.ToHexString(SHA256.HashData(bytes)).ToLowerInvariant();
 
-    public ValueTask DisposeAsync() => Environment.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await Environment.DisposeAsync();
+        if (_container is not null)
+        {
+            // Azurite keeps blobs in memory for the whole run: a test's container goes with the test.
+            await (await BackendEnvironment.Azurite.ClientAsync()).DeleteBlobContainerAsync(_container);
+        }
+    }
 
     private async Task EnsureS3OptionsAsync() => AddOptions(await _s3.StorageOptionsAsync());
 
