@@ -12,7 +12,7 @@ public sealed class GlobalOptions
     public Option<string?> Database { get; } = new("--database") { Description = "Metadata database URL (sqlite:///..., postgresql://...)", Recursive = true };
 
     /// <summary>Storage root (explicit level).</summary>
-    public Option<string?> Storage { get; } = new("--storage") { Description = "Storage root for values (a folder, s3://bucket/prefix)", Recursive = true };
+    public Option<string?> Storage { get; } = new("--storage") { Description = "Storage root for values (a folder, s3://bucket/prefix, az://container/prefix)", Recursive = true };
 
     /// <summary>A project's lineage.json (project configuration level); default ./lineage.json when it exists.</summary>
     public Option<string?> Project { get; } = new("--project") { Description = "A project's lineage.json, or its folder (default: ./lineage.json when there is one)", Recursive = true };

@@ -105,17 +105,16 @@ public sealed partial class ArtifactStore
     public async Task ExportAsync(ArtifactRecord record, string path, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(path);
-        if (record.Format == ValueFormats.Folder)
-        {
-            await ExportFolderAsync(record, Path.GetFullPath(path), progress, cancellationToken).ConfigureAwait(false);
-            return;
-        }
+        await ValueShape.Of(record).ExportAsync(this, record, Path.GetFullPath(path), progress, cancellationToken).ConfigureAwait(false);
+    }
 
+    private async Task ExportObjectAsync(ArtifactRecord record, string path, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
         var value = await OpenVerifiedAsync(record, cancellationToken).ConfigureAwait(false);
         await using (value.ConfigureAwait(false))
         {
             // The verifying stream throws at its end when size or hash differ, before anything is renamed.
-            await AtomicFile.WriteAsync(Path.GetFullPath(path), (destination, ct) => CopyReportingAsync(value, destination, progress, ct),
+            await AtomicFile.WriteAsync(path, (destination, ct) => CopyReportingAsync(value, destination, progress, ct),
                 FilePlacement.Replace, cancellationToken).ConfigureAwait(false);
         }
     }
@@ -131,13 +130,11 @@ public sealed partial class ArtifactStore
     /// <param name="record">The version to check.</param>
     /// <param name="progress">Told the number of bytes read, chunk by chunk.</param>
     /// <param name="cancellationToken">Cancels the check.</param>
-    public async Task<ValueCheck> VerifyAsync(ArtifactRecord record, IProgress<long>? progress, CancellationToken cancellationToken = default)
-    {
-        if (record.Format == ValueFormats.Folder)
-        {
-            return await VerifyFolderAsync(record, progress, cancellationToken).ConfigureAwait(false);
-        }
+    public Task<ValueCheck> VerifyAsync(ArtifactRecord record, IProgress<long>? progress, CancellationToken cancellationToken = default) =>
+        ValueShape.Of(record).VerifyAsync(this, record, progress, cancellationToken);
 
+    private async Task<ValueCheck> VerifyObjectAsync(ArtifactRecord record, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
         VerifyingReadStream stream;
         try
         {

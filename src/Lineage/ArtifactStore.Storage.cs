@@ -35,7 +35,7 @@ public sealed partial class ArtifactStore
     /// recorded in place: its path relative to the root becomes the key, its size and SHA-256 are recorded, and nothing is copied.
     /// A local file outside every registered location is copied into the store's storage like <see cref="Save{T}(string, T)"/>.
     /// </summary>
-    /// <param name="path">A local file path, or <c>s3://bucket/key</c> under a registered S3 location.</param>
+    /// <param name="path">A local file path, or <c>s3://bucket/key</c> / <c>az://container/blob</c> under a registered S3 or Azure location.</param>
     /// <param name="name">The artifact name.</param>
     /// <returns>The new version's metadata; <see cref="ArtifactRecord.IsManaged"/> is false when it was registered in place.</returns>
     /// <exception cref="ReadOnlyStorageException">The file's storage location is written by another instance (or by none).</exception>
@@ -160,13 +160,11 @@ public sealed partial class ArtifactStore
     /// <param name="progress">Told the bytes of each chunk as it is copied.</param>
     /// <param name="cancellationToken">Cancels the copy.</param>
     /// <returns>The bytes copied; 0 when a verified copy was already there.</returns>
-    internal async Task<long> CopyValueAsync(ArtifactRecord record, IValueStore destination, IProgress<long>? progress, CancellationToken cancellationToken)
-    {
-        if (record.Format == ValueFormats.Folder)
-        {
-            return await CopyFolderAsync(record, destination, progress, cancellationToken).ConfigureAwait(false);
-        }
+    internal Task<long> CopyValueAsync(ArtifactRecord record, IValueStore destination, IProgress<long>? progress, CancellationToken cancellationToken) =>
+        ValueShape.Of(record).CopyAsync(this, record, destination, progress, cancellationToken);
 
+    private async Task<long> CopyObjectAsync(ArtifactRecord record, IValueStore destination, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
         var existing = await StoredDigests.OfObjectAsync(destination, record.Key, cancellationToken).ConfigureAwait(false);
         if (existing is { } found && found.Size == record.Size && string.Equals(found.Hash, record.Hash, StringComparison.Ordinal))
         {
@@ -192,14 +190,11 @@ public sealed partial class ArtifactStore
     }
 
     /// <summary>Removes a version's stored value: its object, or every file of a folder (links planted in it are left, never followed).</summary>
-    internal static async Task DeleteValueAsync(IValueStore values, ArtifactRecord record, CancellationToken cancellationToken)
-    {
-        if (record.Format != ValueFormats.Folder)
-        {
-            await values.DeleteAsync(record.Key, cancellationToken).ConfigureAwait(false);
-            return;
-        }
+    internal static Task DeleteValueAsync(IValueStore values, ArtifactRecord record, CancellationToken cancellationToken) =>
+        ValueShape.Of(record).DeleteAsync(values, record, cancellationToken);
 
+    private static async Task DeleteFolderAsync(IValueStore values, ArtifactRecord record, CancellationToken cancellationToken)
+    {
         var files = new List<StoredObject>();
         await foreach (var file in values.ListAsync(record.Key + "/", cancellationToken).ConfigureAwait(false))
         {

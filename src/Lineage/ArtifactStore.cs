@@ -323,17 +323,15 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
     private async Task<T> LoadCoreAsync<T>(ArtifactRecord record, CancellationToken cancellationToken)
     {
         ValueSerializer.EnsureLoadableAs<T>(record);
-        if (record.Format == ValueFormats.Folder)
-        {
-            var folder = await LoadFolderAsync(record, cancellationToken).ConfigureAwait(false);
-            RecordLoad(record);
-            return (T)(object)folder;
-        }
-
-        var verifying = await OpenVerifiedAsync(record, cancellationToken).ConfigureAwait(false);
-        var value = await ValueSerializer.ReadAsync<T>(record, verifying, cancellationToken).ConfigureAwait(false);
+        var value = await ValueShape.Of(record).LoadAsync<T>(this, record, cancellationToken).ConfigureAwait(false);
         RecordLoad(record);
         return value;
+    }
+
+    private async Task<T> LoadObjectAsync<T>(ArtifactRecord record, CancellationToken cancellationToken)
+    {
+        var verifying = await OpenVerifiedAsync(record, cancellationToken).ConfigureAwait(false);
+        return await ValueSerializer.ReadAsync<T>(record, verifying, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Opens a stored value after checking it exists with the recorded size; reading it to the end checks the SHA-256.</summary>

@@ -50,7 +50,7 @@ public static class StorageCommand
 
     private static Command Add(GlobalOptions globals)
     {
-        var root = new Argument<string>("root") { Description = "A folder, s3://bucket or s3://bucket/prefix" };
+        var root = new Argument<string>("root") { Description = "A folder, s3://bucket/prefix or az://container/prefix" };
         var description = new Option<string?>("--description") { Description = "What the location is for" };
         var host = new Option<string?>("--host") { Description = "For a folder: the machine it is on (default: this one)" };
         var command = new Command("add", "Register a storage location (claimed for this instance when it has no owner)") { root, description, host };

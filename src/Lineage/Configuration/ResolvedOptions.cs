@@ -55,7 +55,7 @@ public sealed class ResolvedOptions
     /// <summary>Storage settings; may hold secrets.</summary>
     public IReadOnlyDictionary<string, string> StorageOptions { get; }
 
-    /// <summary>The storage options with secrets (<c>key</c>, <c>secret</c>, <c>session_token</c>) and URL passwords replaced by <c>***</c>: the form to show.</summary>
+    /// <summary>The storage options with secrets (those a backend declares so: S3's <c>key</c>, <c>secret</c>, <c>session_token</c>; Azure's <c>account_key</c>, <c>sas_token</c>, <c>connection_string</c>) and URL passwords replaced by <c>***</c>: the form to show.</summary>
     public IReadOnlyDictionary<string, string> MaskedStorageOptions =>
         StorageOptions.ToDictionary(o => o.Key, o => StorageOptionKeys.IsSecret(o.Key) ? "***" : Backends.UrlText.Mask(o.Value), StringComparer.Ordinal);
 

@@ -2,7 +2,7 @@ namespace Lineage;
 
 /// <summary>A registered storage location: a local folder on one host, or an S3 bucket or prefix.</summary>
 /// <param name="Uid">Unique id of the location; also written into its ownership marker when this instance claimed it.</param>
-/// <param name="Root">The root: an absolute local path, <c>s3://bucket</c> or <c>s3://bucket/prefix</c>.</param>
+/// <param name="Root">The root: an absolute local path, <c>s3://bucket[/prefix]</c> or <c>az://container[/prefix]</c>.</param>
 /// <param name="Type"><c>local</c> or <c>s3</c>.</param>
 /// <param name="Description">What it is for, when given.</param>
 /// <param name="Region">The S3 region from the storage options, when known; null for local roots.</param>

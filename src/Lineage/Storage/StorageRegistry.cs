@@ -39,7 +39,7 @@ public sealed class StorageRegistry
     /// A root without a marker is claimed for this instance (the marker is written); a root whose marker names another instance
     /// is registered read-only; a root where no marker can be written is registered as unmanaged, read-only.
     /// </summary>
-    /// <param name="root">A local folder (relative paths resolve against the working directory), <c>s3://bucket</c> or <c>s3://bucket/prefix</c>.</param>
+    /// <param name="root">A local folder (relative paths resolve against the working directory), <c>s3://bucket[/prefix]</c> or <c>az://container[/prefix]</c>.</param>
     /// <param name="description">What the location is for.</param>
     /// <param name="host">For local roots, the machine the folder is on (default: this one, see <see cref="ResolvedOptions.Host"/>). A root on another host is registered without being touched.</param>
     /// <exception cref="LineageConfigurationException">The root is invalid, or nested inside (or around) a registered root.</exception>

@@ -6,6 +6,7 @@ using Lineage.Metadata;
 using Lineage.Metadata.Postgres;
 using Lineage.Metadata.Sqlite;
 using Lineage.Values;
+using Lineage.Values.Azure;
 using Lineage.Values.Local;
 using Lineage.Values.S3;
 
@@ -21,7 +22,7 @@ internal static class BackendCatalog
     private static readonly object Gate = new();
 
     // A new backend is its folder and one line here.
-    private static ValueStoreBackend[] valueStores = [new LocalBackend(), new S3Backend()];
+    private static ValueStoreBackend[] valueStores = [new LocalBackend(), new S3Backend(), new AzureBackend()];
     private static MetadataBackend[] databases = [new SqliteBackend(), new PostgresBackend()];
 
     public static IReadOnlyList<ValueStoreBackend> ValueStores => valueStores;

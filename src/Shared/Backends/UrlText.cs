@@ -10,7 +10,7 @@ internal static class UrlText
     private const string Hidden = "***";
 
     private static readonly Regex PasswordParameter = new(
-        "(?<name>[?&;](password|pwd|passwd|sslpassword|secret)=)[^&;]*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+        "(?<name>[?&;](password|pwd|passwd|sslpassword|secret|sig)=)[^&;]*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
 
     /// <summary>
     /// The scheme before <c>://</c> as written (a letter, then letters, digits, '+', '.' or '-'; at least two characters, so

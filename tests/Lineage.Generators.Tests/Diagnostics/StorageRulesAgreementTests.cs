@@ -24,8 +24,13 @@ public sealed class StorageRulesAgreementTests
     [Theory]
     [InlineData("ftp://files/values")] // the runtime said ". Supported: a local folder, ...", LIN0002 ": supported are ..."
     [InlineData("gs://team-bucket/artifacts")] // LIN0002 pointed at S3's endpoint for GCS, the runtime did not
-    [InlineData("az://container/prefix")] // no backend yet: an error, never a local folder
     [InlineData("file://relative/values")]
+    [InlineData("az://Team_Models/prefix")] // Azure's container rules
+    [InlineData("az://ab")]
+    [InlineData("az://team--models/prefix")]
+    [InlineData("az://team-models/a//b")]
+    [InlineData("az://team-models/a?sv=2024-08-04&sig=c2VjcmV0")] // a SAS in the location, masked in both
+    [InlineData("abfs://models@team.dfs.core.windows.net/a")]
     public async Task LIN0002_and_the_runtime_error_say_the_same(string storageDir)
     {
         var run = await AnalyzerHarness.RunAsync(AnalyzedProject.Json(StorageConfigurationDiagnosticTests.Config("sqlite:///lineage.sqlite", storageDir)));
@@ -46,6 +51,29 @@ public sealed class StorageRulesAgreementTests
 
         var diagnostic = run.One(id);
         Assert.Equal(RuntimeError(databaseUrl, null).Message, Message(diagnostic) + ".");
+    }
+
+    [Theory]
+    [InlineData("account_key")]
+    [InlineData("sas_token")]
+    [InlineData("connection_string")]
+    public async Task LIN0004_flags_exactly_the_options_the_runtime_treats_as_secrets(string key)
+    {
+        var json = $$"""{ "artifact_storage_dir": "az://team-models/a", "storage_options": { "{{key}}": "c2VjcmV0", "account_name": "teamstore" } }""";
+
+        var run = await AnalyzerHarness.RunAsync(AnalyzedProject.Json(json));
+
+        Assert.Contains(key, Message(run.One("LIN0004")));
+        Assert.Single(run.All("LIN0004"));
+        var home = Path.Combine(Path.GetTempPath(), "lineage-generator-tests", Guid.NewGuid().ToString("N"));
+        var shown = ArtifactStore.ResolveOptions(new LineageOptions
+        {
+            Home = home,
+            DatabaseUrl = "sqlite:///" + Path.Combine(home, "lineage.sqlite"),
+            ArtifactStorageDir = "az://team-models/a",
+            StorageOptions = { [key] = "c2VjcmV0", ["account_name"] = "teamstore" },
+        }).MaskedStorageOptions;
+        Assert.Equal(("***", "teamstore"), (shown[key], shown["account_name"]));
     }
 
     [Fact]

@@ -4,7 +4,7 @@ namespace Lineage.Tests.Configuration;
 public sealed class UnknownSchemeTests
 {
     [Theory]
-    [InlineData("az://container/prefix", "'az'")]
+    [InlineData("hdfs://namenode/values", "'hdfs'")]
     [InlineData("ftp://files/values", "'ftp'")]
     [InlineData("gs://team-bucket/values", "'gs'")]
     public void A_recorded_root_with_an_unknown_scheme_is_an_error_not_a_local_folder(string root, string scheme)
@@ -19,7 +19,7 @@ public sealed class UnknownSchemeTests
     }
 
     [Theory]
-    [InlineData("az://container/prefix")]
+    [InlineData("hdfs://namenode/values")]
     [InlineData("ftp://files/values")]
     public void An_unknown_scheme_in_artifact_storage_dir_is_refused_when_resolving(string storageDir)
     {
@@ -28,6 +28,6 @@ public sealed class UnknownSchemeTests
         var error = Assert.Throws<LineageConfigurationException>(() => ArtifactStore.ResolveOptions(home.Options(artifactStorageDir: storageDir)));
 
         Assert.StartsWith($"artifact_storage_dir '{storageDir}' uses the unsupported scheme", error.Message, StringComparison.Ordinal);
-        Assert.Contains("supported are a folder path, file:///path", error.Message, StringComparison.Ordinal);
+        Assert.Contains("supported are a folder path, file:///path, s3://bucket/prefix and az://container/prefix", error.Message, StringComparison.Ordinal);
     }
 }

@@ -14,10 +14,20 @@ public sealed class AzuriteServer : IAsyncLifetime
     private readonly StartOnce<string> _connectionString;
     private AzuriteEmulator? _azurite;
 
-    public AzuriteServer() => _connectionString = new StartOnce<string>("The Azure Blob emulator (Azurite)", async () =>
-        Environment.GetEnvironmentVariable("LINEAGE_TEST_AZURE_CONNECTION_STRING") is { Length: > 0 } existing
-            ? existing
-            : (_azurite = await AzuriteEmulator.StartAsync()).ConnectionString);
+    public AzuriteServer()
+    {
+        _connectionString = new StartOnce<string>("The Azure Blob emulator (Azurite)", async () =>
+            Environment.GetEnvironmentVariable("LINEAGE_TEST_AZURE_CONNECTION_STRING") is { Length: > 0 } existing
+                ? existing
+                : (_azurite = await AzuriteEmulator.StartAsync()).ConnectionString);
+        Current = this;
+    }
+
+    /// <summary>
+    /// The run's instance (an assembly fixture, made before any test), for the backend suite's environments: their tests
+    /// take PostgreSQL and S3 in their constructors, and reach Azurite through the environment without another parameter.
+    /// </summary>
+    public static AzuriteServer? Current { get; private set; }
 
     /// <summary>The connection string, or skips/fails the calling test when no emulator can run.</summary>
     public Task<string> ConnectionStringAsync() => _connectionString.GetAsync();

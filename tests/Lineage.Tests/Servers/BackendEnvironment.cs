@@ -1,5 +1,7 @@
 using Amazon.S3;
 using Amazon.S3.Model;
+using Azure;
+using Azure.Storage.Blobs;
 using Microsoft.Data.Sqlite;
 using Npgsql;
 
@@ -15,26 +17,29 @@ public enum ValueBackend
 {
     Local,
     S3,
+    Azure,
 }
 
-/// <summary>One of the four combinations every store behaviour runs on.</summary>
+/// <summary>One of the six combinations every store behaviour runs on.</summary>
 public sealed record Backend(MetadataBackend Metadata, ValueBackend Values)
 {
     public static readonly Backend SqliteLocal = new(MetadataBackend.Sqlite, ValueBackend.Local);
 
-    /// <summary>Theory data: SQLite+local, SQLite+S3, PostgreSQL+local, PostgreSQL+S3.</summary>
+    /// <summary>Theory data: SQLite and PostgreSQL, each with a local, an S3 and an Azure Blob root.</summary>
     public static TheoryData<Backend> All => new(
         SqliteLocal,
         new Backend(MetadataBackend.Sqlite, ValueBackend.S3),
+        new Backend(MetadataBackend.Sqlite, ValueBackend.Azure),
         new Backend(MetadataBackend.Postgres, ValueBackend.Local),
-        new Backend(MetadataBackend.Postgres, ValueBackend.S3));
+        new Backend(MetadataBackend.Postgres, ValueBackend.S3),
+        new Backend(MetadataBackend.Postgres, ValueBackend.Azure));
 
     public override string ToString() => $"{Metadata}+{Values}";
 }
 
 /// <summary>
 /// A fresh store location on one backend combination: its own temp home, its own database (SQLite file or
-/// PostgreSQL database) and its own root (folder or S3 bucket). Also reaches under the store, to corrupt
+/// PostgreSQL database) and its own root (folder, S3 bucket or Azure container). Also reaches under the store, to corrupt
 /// values or make the database refuse inserts, the same way on every backend.
 /// </summary>
 public sealed class BackendEnvironment : IAsyncDisposable
@@ -44,6 +49,7 @@ public sealed class BackendEnvironment : IAsyncDisposable
     private readonly S3Server _s3;
     private readonly Dictionary<string, string> _storageOptions;
     private string? _bucket;
+    private string? _container;
     private int _counter;
 
     private BackendEnvironment(Backend backend, PostgresServer postgres, S3Server s3, Dictionary<string, string> storageOptions)
@@ -56,6 +62,9 @@ public sealed class BackendEnvironment : IAsyncDisposable
 
     public Backend Backend { get; }
 
+    /// <summary>The run's Azurite (started on first use; skips or, under CI, fails the test when it cannot start).</summary>
+    public static AzuriteServer Azurite => AzuriteServer.Current ?? throw new InvalidOperationException("The AzuriteServer assembly fixture was not created.");
+
     public TestHome Home => _home;
 
     public string DatabaseUrl { get; private set; } = string.Empty;
@@ -64,7 +73,12 @@ public sealed class BackendEnvironment : IAsyncDisposable
 
     public static async Task<BackendEnvironment> CreateAsync(Backend backend, PostgresServer postgres, S3Server s3)
     {
-        var options = backend.Values == ValueBackend.S3 ? await s3.StorageOptionsAsync() : [];
+        var options = backend.Values switch
+        {
+            ValueBackend.S3 => await s3.StorageOptionsAsync(),
+            ValueBackend.Azure => await Azurite.StorageOptionsAsync(),
+            _ => [],
+        };
         var environment = new BackendEnvironment(backend, postgres, s3, options);
         environment.DatabaseUrl = await environment.NewDatabaseUrlAsync();
         environment.Root = await environment.NewRootAsync();
@@ -104,13 +118,31 @@ public sealed class BackendEnvironment : IAsyncDisposable
             return _home.Sub(name);
         }
 
+        if (Backend.Values == ValueBackend.Azure)
+        {
+            _container ??= await Azurite.CreateContainerAsync();
+            return $"az://{_container}/{name}";
+        }
+
         _bucket ??= await _s3.CreateBucketAsync();
         return $"s3://{_bucket}/{name}";
     }
 
-    /// <summary>The bytes at <paramref name="key"/> under <paramref name="root"/> (a folder or an s3:// root, whatever the backend), or null.</summary>
+    /// <summary>The bytes at <paramref name="key"/> under <paramref name="root"/> (a folder, an s3:// or an az:// root, whatever the backend), or null.</summary>
     public async Task<byte[]?> ReadValueAsync(string root, string key)
     {
+        if (IsAzure(root))
+        {
+            try
+            {
+                return (await (await BlobAsync(root, key)).DownloadContentAsync()).Value.Content.ToArray();
+            }
+            catch (RequestFailedException e) when (e.Status == 404)
+            {
+                return null;
+            }
+        }
+
         if (!IsS3(root))
         {
             var path = LocalPath(root, key);
@@ -134,9 +166,15 @@ public sealed class BackendEnvironment : IAsyncDisposable
 
     public Task<byte[]?> ReadValueAsync(ArtifactRecord record) => ReadValueAsync(record.StorageRoot, record.Key);
 
-    /// <summary>Writes <paramref name="content"/> at <paramref name="key"/> under <paramref name="root"/> (a folder or an s3:// root), creating folders.</summary>
+    /// <summary>Writes <paramref name="content"/> at <paramref name="key"/> under <paramref name="root"/> (a folder, an s3:// or an az:// root), creating folders.</summary>
     public async Task WriteValueAsync(string root, string key, byte[] content)
     {
+        if (IsAzure(root))
+        {
+            await (await BlobAsync(root, key)).UploadAsync(new BinaryData(content), overwrite: true);
+            return;
+        }
+
         if (!IsS3(root))
         {
             var path = LocalPath(root, key);
@@ -153,15 +191,24 @@ public sealed class BackendEnvironment : IAsyncDisposable
 
     public Task WriteValueAsync(ArtifactRecord record, byte[] content) => WriteValueAsync(record.StorageRoot, record.Key, content);
 
-    public async Task DeleteValueAsync(ArtifactRecord record)
+    public Task DeleteValueAsync(ArtifactRecord record) => DeleteValueAsync(record.StorageRoot, record.Key);
+
+    /// <summary>Deletes what is at <paramref name="key"/> under <paramref name="root"/> (a folder, an s3:// or an az:// root).</summary>
+    public async Task DeleteValueAsync(string root, string key)
     {
-        if (Backend.Values == ValueBackend.Local)
+        if (IsAzure(root))
         {
-            File.Delete(LocalPath(record.StorageRoot, record.Key));
+            await (await BlobAsync(root, key)).DeleteIfExistsAsync();
             return;
         }
 
-        var (bucket, objectKey) = S3Location(record.StorageRoot, record.Key);
+        if (!IsS3(root))
+        {
+            File.Delete(LocalPath(root, key));
+            return;
+        }
+
+        var (bucket, objectKey) = S3Location(root, key);
         using var client = await _s3.ClientAsync();
         await client.DeleteObjectAsync(bucket, objectKey);
     }
@@ -170,7 +217,19 @@ public sealed class BackendEnvironment : IAsyncDisposable
     public async Task<IReadOnlyList<string>> LineageEntriesAsync(string? root = null)
     {
         root ??= Root;
-        if (Backend.Values == ValueBackend.Local)
+        if (IsAzure(root))
+        {
+            var (container, blobPrefix) = AzureLocation(root, ".lineage/");
+            var names = new List<string>();
+            await foreach (var blob in (await Azurite.ClientAsync()).GetBlobContainerClient(container).GetBlobsAsync(new Azure.Storage.Blobs.Models.GetBlobsOptions { Prefix = blobPrefix }))
+            {
+                names.Add(blob.Name[blobPrefix.Length..]);
+            }
+
+            return [.. names.Order(StringComparer.Ordinal)];
+        }
+
+        if (!IsS3(root))
         {
             var folder = LocalPath(root, ".lineage");
             return Directory.Exists(folder) ? [.. Directory.GetFiles(folder).Select(Path.GetFileName).Order(StringComparer.Ordinal)!] : [];
@@ -215,14 +274,34 @@ public sealed class BackendEnvironment : IAsyncDisposable
         ? "DROP TRIGGER fail;"
         : "DROP TRIGGER fail ON artifacts;");
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         SqliteConnection.ClearAllPools();
         _home.Dispose();
-        return ValueTask.CompletedTask;
+        if (_container is not null)
+        {
+            // Azurite keeps blobs in memory for the whole run: a test's container goes with the test.
+            await (await Azurite.ClientAsync()).DeleteBlobContainerAsync(_container);
+        }
     }
 
     private static bool IsS3(string root) => root.StartsWith("s3://", StringComparison.OrdinalIgnoreCase);
+
+    private static bool IsAzure(string root) => root.StartsWith("az://", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The container and blob name of <paramref name="key"/> under an az:// <paramref name="root"/>.</summary>
+    public static (string Container, string BlobName) AzureLocation(string root, string key)
+    {
+        var rest = root["az://".Length..].TrimEnd('/');
+        var slash = rest.IndexOf('/', StringComparison.Ordinal);
+        return slash < 0 ? (rest, key) : (rest[..slash], rest[(slash + 1)..] + "/" + key);
+    }
+
+    private static async Task<BlobClient> BlobAsync(string root, string key)
+    {
+        var (container, name) = AzureLocation(root, key);
+        return (await Azurite.ClientAsync()).GetBlobContainerClient(container).GetBlobClient(name);
+    }
 
     private static string LocalPath(string root, string key) => Path.Combine(root, key.Replace('/', Path.DirectorySeparatorChar));
 

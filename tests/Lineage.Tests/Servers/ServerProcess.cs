@@ -7,10 +7,13 @@ internal static class ServerProcess
     public static bool IsCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Skips the test locally, fails it under CI, with the reason the server is unavailable.</summary>
-    public static void Unavailable(string server, string reason)
+    public static void Unavailable(string server, string reason) => Unavailable(server, reason, IsCi);
+
+    /// <summary>Skips the test, or fails it when <paramref name="ci"/>, with the reason the server is unavailable.</summary>
+    public static void Unavailable(string server, string reason, bool ci)
     {
         var message = $"{server} is not available: {reason}";
-        if (IsCi)
+        if (ci)
         {
             Assert.Fail(message + " (CI=true: tests that need it fail instead of skipping)");
         }

@@ -71,7 +71,7 @@ public sealed class FolderRegistrationTests(PostgresServer postgres, S3Server s3
             await sandbox.WriteAsync(sandbox.Root, key, content);
         }
 
-        var target = await sandbox.RootAsync(backend.Values == ValueBackend.Local ? "s3" : "local");
+        var target = await sandbox.RootAsync(backend.Values == ValueBackend.S3 ? "local" : "s3");
         using var store = sandbox.Open();
         var record = store.Register(PathUnder(sandbox.Root, "genomics/run-7"), "run-7");
         store.Storages.Add(target);

@@ -561,7 +561,7 @@ public sealed class LaminDbStorageDocumentTests(PostgresServer postgres, S3Serve
 
         Assert.Equal(store.Options.ArtifactStorageDir, current.Root);
         Assert.Equal(sandbox.Root, current.Root);
-        Assert.Equal(backend.Values == ValueBackend.Local ? "local" : "s3", current.Type);
+        Assert.Equal(backend.Values.ToString().ToLowerInvariant(), current.Type);
         Assert.Equal(backend.Values == ValueBackend.Local ? HostA : null, current.Host);
         Assert.Equal(store.InstanceUid, current.InstanceUid);
         Assert.True(current.IsWritable);

@@ -1,13 +1,11 @@
 using System.Security.Cryptography;
 using System.Text;
-using Amazon.S3;
-using Amazon.S3.Model;
 using Lineage.Tests.Servers;
 
 namespace Lineage.Tests.Storage;
 
 /// <summary>
-/// One <see cref="BackendEnvironment"/> plus storage roots of either kind (local folders, S3 prefixes, whole buckets),
+/// One <see cref="BackendEnvironment"/> plus storage roots of any kind (local folders, S3 prefixes, whole buckets, Azure prefixes),
 /// whatever the environment's own value backend is; and direct access to what lies in those roots, bypassing the store.
 /// Stores opened here act as host <c>host-a</c> unless told otherwise, so two "machines" can share one database.
 /// </summary>
@@ -17,8 +15,9 @@ internal sealed class StorageSandbox : IAsyncDisposable
     public const string HostA = "host-a";
 
     private readonly S3Server _s3;
-    private Dictionary<string, string>? _s3Options;
+    private Dictionary<string, string>? _cloudOptions;
     private string? _bucket;
+    private string? _container;
     private int _counter;
 
     private StorageSandbox(BackendEnvironment environment, S3Server s3)
@@ -27,23 +26,19 @@ internal sealed class StorageSandbox : IAsyncDisposable
         _s3 = s3;
     }
 
-    /// <summary>The backends every storage rule runs on: SQLite with a local root, PostgreSQL with an S3 root.</summary>
-    public static TheoryData<Backend> Required => new(Backend.SqliteLocal, new Backend(MetadataBackend.Postgres, ValueBackend.S3));
+    /// <summary>The backends every storage rule runs on: SQLite with a local root, PostgreSQL with an S3 root, SQLite with an Azure root.</summary>
+    public static TheoryData<Backend> Required => new(
+        Backend.SqliteLocal, new Backend(MetadataBackend.Postgres, ValueBackend.S3), new Backend(MetadataBackend.Sqlite, ValueBackend.Azure));
 
     public BackendEnvironment Environment { get; }
 
-    /// <summary>The environment's root (local folder or S3 prefix): the default location of stores opened here.</summary>
+    /// <summary>The environment's root (local folder, S3 or Azure prefix): the default location of stores opened here.</summary>
     public string Root => Environment.Root;
 
     public static async Task<StorageSandbox> CreateAsync(Backend backend, PostgresServer postgres, S3Server s3)
     {
-        var sandbox = new StorageSandbox(await BackendEnvironment.CreateAsync(backend, postgres, s3), s3);
-        if (backend.Values == ValueBackend.S3)
-        {
-            sandbox._s3Options = await s3.StorageOptionsAsync();
-        }
-
-        return sandbox;
+        // The environment's own storage options come with its Options(); the roots made here add theirs.
+        return new StorageSandbox(await BackendEnvironment.CreateAsync(backend, postgres, s3), s3);
     }
 
     /// <summary>A new local folder (not created), even on an S3 backend.</summary>
@@ -64,12 +59,22 @@ internal sealed class StorageSandbox : IAsyncDisposable
         return await _s3.CreateBucketAsync();
     }
 
-    /// <summary>A new root of the given kind: <c>local</c> or <c>s3</c>.</summary>
+    /// <summary>A new prefix in a container of Azurite, even on another backend. Call before opening stores: it adds the Azure storage options.</summary>
+    public async Task<string> AzureRootAsync()
+    {
+        AddOptions(await BackendEnvironment.Azurite.StorageOptionsAsync());
+
+        _container ??= await BackendEnvironment.Azurite.CreateContainerAsync();
+        return $"az://{_container}/prefix-{Interlocked.Increment(ref _counter)}";
+    }
+
+    /// <summary>A new root of the given kind: <c>local</c>, <c>s3</c> or <c>azure</c>.</summary>
     public Task<string> RootAsync(string kind) => kind switch
     {
         "local" => Task.FromResult(LocalRoot()),
         "s3" => S3RootAsync(),
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "local or s3"),
+        "azure" => AzureRootAsync(),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "local, s3 or azure"),
     };
 
     /// <summary>Another root of the environment's own kind.</summary>
@@ -80,7 +85,7 @@ internal sealed class StorageSandbox : IAsyncDisposable
     public LineageOptions Options(string? databaseUrl = null, string? root = null, string? user = null, string? host = HostA, string? localStorage = null)
     {
         var options = Environment.Options(databaseUrl, root);
-        foreach (var (key, value) in _s3Options ?? [])
+        foreach (var (key, value) in _cloudOptions ?? [])
         {
             options.StorageOptions[key] = value;
         }
@@ -95,12 +100,12 @@ internal sealed class StorageSandbox : IAsyncDisposable
         ArtifactStore.Open(Options(databaseUrl, root, user, host, localStorage));
 
     /// <summary>The path of <paramref name="key"/> under <paramref name="root"/>, as a user would pass it to <see cref="ArtifactStore.Register"/>.</summary>
-    public static string PathUnder(string root, string key) => IsS3(root)
+    public static string PathUnder(string root, string key) => IsRemote(root)
         ? $"{root.TrimEnd('/')}/{key}"
         : Path.Combine(root, key.Replace('/', Path.DirectorySeparatorChar));
 
     /// <summary>The folder (or bucket) that holds <paramref name="root"/>.</summary>
-    public static string ParentOf(string root) => IsS3(root)
+    public static string ParentOf(string root) => IsRemote(root)
         ? root[..Math.Max(root.LastIndexOf('/'), "s3://".Length)]
         : Path.GetDirectoryName(root)!;
 
@@ -110,33 +115,10 @@ internal sealed class StorageSandbox : IAsyncDisposable
 
     public Task WriteAsync(string root, string key, string content) => WriteAsync(root, key, Encoding.UTF8.GetBytes(content));
 
-    public async Task DeleteAsync(string root, string key)
-    {
-        if (!IsS3(root))
-        {
-            File.Delete(PathUnder(root, key));
-            return;
-        }
-
-        var (bucket, objectKey) = S3Location(root, key);
-        using var client = await _s3.ClientAsync();
-        await client.DeleteObjectAsync(bucket, objectKey);
-    }
+    public Task DeleteAsync(string root, string key) => Environment.DeleteValueAsync(root, key);
 
     /// <summary>The names of everything under <c>&lt;root&gt;/.lineage/</c>, sorted.</summary>
-    public async Task<IReadOnlyList<string>> LineageEntriesAsync(string root)
-    {
-        if (!IsS3(root))
-        {
-            var folder = PathUnder(root, ".lineage");
-            return Directory.Exists(folder) ? [.. Directory.GetFiles(folder).Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal)] : [];
-        }
-
-        var (bucket, prefix) = S3Location(root, ".lineage/");
-        using var client = await _s3.ClientAsync();
-        var listing = await client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, Prefix = prefix });
-        return [.. (listing.S3Objects ?? []).Select(o => o.Key[prefix.Length..]).Order(StringComparer.Ordinal)];
-    }
+    public Task<IReadOnlyList<string>> LineageEntriesAsync(string root) => Environment.LineageEntriesAsync(root);
 
     /// <summary>
     /// Makes <paramref name="root"/> a place where no Lineage marker can be written or read: locally a regular file named
@@ -144,7 +126,7 @@ internal sealed class StorageSandbox : IAsyncDisposable
     /// </summary>
     public async Task MakeUnmarkableAsync(string root)
     {
-        if (!IsS3(root))
+        if (!IsRemote(root))
         {
             Directory.CreateDirectory(root);
             await File.WriteAllTextAsync(Path.Combine(root, ".lineage"), "a file, not Lineage's folder");
@@ -174,18 +156,28 @@ internal sealed class StorageSandbox : IAsyncDisposable
 
     public static string Sha256(byte[] bytes) => Convert.ToHexString(SHA256.HashData(bytes)).ToLowerInvariant();
 
-    public ValueTask DisposeAsync() => Environment.DisposeAsync();
-
-    private async Task EnsureS3OptionsAsync() => _s3Options ??= await _s3.StorageOptionsAsync();
-
-    private static bool IsS3(string root) => root.StartsWith("s3://", StringComparison.OrdinalIgnoreCase);
-
-    private static (string Bucket, string Key) S3Location(string root, string key)
+    public async ValueTask DisposeAsync()
     {
-        var rest = root["s3://".Length..].TrimEnd('/');
-        var slash = rest.IndexOf('/', StringComparison.Ordinal);
-        return slash < 0 ? (rest, key) : (rest[..slash], rest[(slash + 1)..] + "/" + key);
+        await Environment.DisposeAsync();
+        if (_container is not null)
+        {
+            // Azurite keeps blobs in memory for the whole run: a test's container goes with the test.
+            await (await BackendEnvironment.Azurite.ClientAsync()).DeleteBlobContainerAsync(_container);
+        }
     }
+
+    private async Task EnsureS3OptionsAsync() => AddOptions(await _s3.StorageOptionsAsync());
+
+    private void AddOptions(Dictionary<string, string> options)
+    {
+        foreach (var (key, value) in options)
+        {
+            (_cloudOptions ??= [])[key] = value;
+        }
+    }
+
+    private static bool IsRemote(string root) =>
+        root.StartsWith("s3://", StringComparison.OrdinalIgnoreCase) || root.StartsWith("az://", StringComparison.OrdinalIgnoreCase);
 }
 
 /// <summary>Reports progress on the calling thread, at once (unlike <see cref="Progress{T}"/>), so a test can stop a run at an exact point.</summary>

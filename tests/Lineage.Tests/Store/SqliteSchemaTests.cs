@@ -49,7 +49,7 @@ public sealed class SqliteSchemaTests(PostgresServer postgres, S3Server s3)
 
         Assert.Equal(environment.Root, root);
         Assert.Equal(root, await environment.SqlAsync("SELECT root FROM storages;"));
-        Assert.Equal(backend.Values == ValueBackend.Local ? "local" : "s3", await environment.SqlAsync("SELECT type FROM storages;"));
+        Assert.Equal(backend.Values.ToString().ToLowerInvariant(), await environment.SqlAsync("SELECT type FROM storages;"));
         Assert.Equal(backend.Values == ValueBackend.Local ? Environment.MachineName : string.Empty, await environment.SqlAsync("SELECT host FROM storages;"));
         Assert.Equal(instance, await environment.SqlAsync("SELECT instance_uid FROM storages;"));
         Assert.Equal(instance, await environment.SqlAsync("SELECT uid FROM instance;"));

@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
 using Amazon.S3.Model;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
 using Lineage.Tests.Servers;
 
 namespace Lineage.Tests.Store;
@@ -10,7 +12,7 @@ namespace Lineage.Tests.Store;
 /// </summary>
 internal static class StoreFiles
 {
-    /// <summary>The four backend combinations, in <see cref="Backend.All"/>'s order.</summary>
+    /// <summary>The six backend combinations, in <see cref="Backend.All"/>'s order.</summary>
     public static IReadOnlyList<Backend> Backends { get; } = [.. Backend.All.Select(row => row.Data)];
 
     /// <summary>Theory data: every backend combination crossed with every one of <paramref name="values"/>.</summary>
@@ -71,7 +73,7 @@ internal static class StoreFiles
 
     /// <summary>
     /// Multipart uploads begun and neither completed nor aborted under <c>&lt;root&gt;/.lineage/</c>: S3's
-    /// counterpart of a leftover partial file. Always empty for a local root.
+    /// counterpart of a leftover partial file (on Azure, blobs holding uncommitted blocks). Always empty for a local root.
     /// </summary>
     public static async Task<IReadOnlyList<string>> PendingUploadsAsync(this BackendEnvironment environment, S3Server s3, string? root = null)
     {
@@ -80,18 +82,46 @@ internal static class StoreFiles
             return [];
         }
 
+        if (environment.Backend.Values == ValueBackend.Azure)
+        {
+            var (containerName, lineagePrefix) = BackendEnvironment.AzureLocation(root ?? environment.Root, ".lineage/");
+            var container = (await BackendEnvironment.Azurite.ClientAsync()).GetBlobContainerClient(containerName);
+            var pending = new List<string>();
+            await foreach (var blob in container.GetBlobsAsync(new GetBlobsOptions { Prefix = lineagePrefix, States = BlobStates.Uncommitted }, TestContext.Current.CancellationToken))
+            {
+                var blocks = await container.GetBlockBlobClient(blob.Name).GetBlockListAsync(BlockListTypes.Uncommitted, cancellationToken: TestContext.Current.CancellationToken);
+                if (blocks.Value.UncommittedBlocks.Any())
+                {
+                    pending.Add(blob.Name);
+                }
+            }
+
+            return pending;
+        }
+
         var (bucket, prefix) = S3Location(root ?? environment.Root, ".lineage/");
         using var client = await s3.ClientAsync();
         var uploads = await client.ListMultipartUploadsAsync(new ListMultipartUploadsRequest { BucketName = bucket, Prefix = prefix }, TestContext.Current.CancellationToken);
         return [.. (uploads.MultipartUploads ?? []).Select(u => u.Key)];
     }
 
-    /// <summary>How many parts S3 assembled a value's object from (a multipart ETag ends in "-N"; a single PUT counts 1); null on a local root.</summary>
+    /// <summary>
+    /// How many parts S3 assembled a value's object from (a multipart ETag ends in "-N"; a single PUT counts 1), or how many
+    /// blocks Azure committed for its blob (a single Put Blob counts 1); null on a local root.
+    /// </summary>
     public static async Task<int?> StoredPartCountAsync(this BackendEnvironment environment, S3Server s3, ArtifactRecord record)
     {
         if (environment.Backend.Values == ValueBackend.Local)
         {
             return null;
+        }
+
+        if (environment.Backend.Values == ValueBackend.Azure)
+        {
+            var (containerName, blobName) = BackendEnvironment.AzureLocation(record.StorageRoot, record.Key);
+            var blob = (await BackendEnvironment.Azurite.ClientAsync()).GetBlobContainerClient(containerName).GetBlockBlobClient(blobName);
+            var committed = (await blob.GetBlockListAsync(BlockListTypes.Committed, cancellationToken: TestContext.Current.CancellationToken)).Value.CommittedBlocks.Count();
+            return Math.Max(committed, 1);
         }
 
         var (bucket, key) = S3Location(record.StorageRoot, record.Key);

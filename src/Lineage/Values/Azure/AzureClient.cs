@@ -15,9 +15,6 @@ namespace Lineage.Values.Azure;
 /// </summary>
 internal static class AzureClient
 {
-    /// <summary>The options whose values are secrets: never shown in a message.</summary>
-    public static readonly IReadOnlyList<string> SecretOptions = ["account_key", "sas_token", "connection_string"];
-
     /// <summary>The client, and the service endpoint as messages may show it (no query string, so no SAS).</summary>
     public static (BlobServiceClient Client, string Endpoint) Create(IReadOnlyDictionary<string, string> options)
     {
@@ -75,20 +72,6 @@ internal static class AzureClient
         }
 
         return (new BlobServiceClient(serviceUri, new DefaultAzureCredential(), clientOptions), endpoint);
-    }
-
-    /// <summary>Removes whatever a text shows of the secret options in <paramref name="options"/>.</summary>
-    public static string MaskSecrets(string text, IReadOnlyDictionary<string, string> options)
-    {
-        foreach (var name in SecretOptions)
-        {
-            if (options.GetValueOrDefault(name) is { Length: > 0 } secret)
-            {
-                text = text.Replace(secret, "***", StringComparison.Ordinal).Replace(secret.TrimStart('?'), "***", StringComparison.Ordinal);
-            }
-        }
-
-        return text;
     }
 
     private static Uri ServiceUri(string? accountUrl, string? accountName)
