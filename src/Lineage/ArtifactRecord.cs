@@ -89,5 +89,8 @@ public sealed record ArtifactRecord(
     /// </summary>
     public bool IsShared { get; init; }
 
+    /// <summary>When it was moved to the trash; null when it is not in the trash, or was trashed before Lineage recorded when.</summary>
+    public DateTimeOffset? TrashedAt { get; init; }
+
     internal long StorageId { get; init; }
 }

@@ -228,7 +228,7 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
                 Description: options?.Description ?? code?.Description, Tags: tags, Metadata: metadata, SharesValue: sharesValue);
 
         // The same bytes already in the root: the new version points at them, and nothing is written.
-        if (await FindSameValueAsync(name, target, plan, cancellationToken).ConfigureAwait(false) is { } same
+        if (await FindSameValueAsync(target, plan, cancellationToken).ConfigureAwait(false) is { } same
             && await SaveSharedAsync(name, target, Row(same.Key, same.Digest, sharesValue: true), cancellationToken).ConfigureAwait(false) is { } sharing)
         {
             explicitRun?.AddOutput(sharing);
@@ -307,7 +307,7 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
     /// whose size is known before writing, and only when the root holds a value of that size, is hashed first (a first save costs one
     /// indexed query more, no second pass over its bytes); a value registered in place is never shared (its owner may change it).
     /// </summary>
-    private async Task<(string Key, ValueDigest Digest)?> FindSameValueAsync(string name, StorageTarget target, SavePlan plan, CancellationToken cancellationToken)
+    private async Task<(string Key, ValueDigest Digest)?> FindSameValueAsync(StorageTarget target, SavePlan plan, CancellationToken cancellationToken)
     {
         try
         {
@@ -341,9 +341,10 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
                 return null;
             }
         }
-        catch (MetadataDatabaseException e)
+        catch (MetadataDatabaseException)
         {
-            throw new MetadataDatabaseException(e.DatabaseUrl, $"Saving '{name}' failed; nothing was stored. {e.Message}", e);
+            // Sharing saves space, nothing more: without an answer the save writes its value, and its insert says what the database does.
+            return null;
         }
     }
 

@@ -23,7 +23,7 @@ internal abstract partial class SqlMetadataStore : IMetadataStore
     private const int MaxVersionAttempts = 5;
 
     /// <summary>How many columns <see cref="ArtifactColumns"/> selects; a query may add its own after them.</summary>
-    protected const int ArtifactColumnCount = 29;
+    protected const int ArtifactColumnCount = 30;
 
     private string? _artifactColumns;
 
@@ -33,7 +33,7 @@ internal abstract partial class SqlMetadataStore : IMetadataStore
         a.type_name, a.format, s.root, a.key, a.branch, c.code_version, c.source_code,
         c.assembly_name, c.assembly_version, c.source_revision, a.inputs_hash, a.type_schema,
         s.host, a.is_managed, a.storage_id, r.uid, a.description, {JsonColumn("a.tags")}, {JsonColumn("a.metadata")}, {AliasListSql},
-        CASE WHEN EXISTS (SELECT 1 FROM artifacts o WHERE o.storage_id = a.storage_id AND o.key = a.key AND o.id <> a.id) THEN 1 ELSE 0 END
+        CASE WHEN EXISTS (SELECT 1 FROM artifacts o WHERE o.storage_id = a.storage_id AND o.key = a.key AND o.id <> a.id) THEN 1 ELSE 0 END, a.trashed_at
         """;
 
     private const string StorageColumns = """
@@ -510,7 +510,8 @@ internal abstract partial class SqlMetadataStore : IMetadataStore
         }, cancellationToken);
 
     public Task SetBranchAsync(string uid, ArtifactBranch branch, CancellationToken cancellationToken) =>
-        ExecuteAsync($"move artifact {uid} to the {BranchText(branch)}", "UPDATE artifacts SET branch = @branch WHERE uid = @uid;", cancellationToken, ("@branch", BranchText(branch)), ("@uid", uid));
+        ExecuteAsync($"move artifact {uid} to the {BranchText(branch)}", "UPDATE artifacts SET branch = @branch, trashed_at = @trashed_at WHERE uid = @uid;", cancellationToken,
+            ("@branch", BranchText(branch)), ("@trashed_at", branch == ArtifactBranch.Trash ? TimeValue(ArtifactStore.UtcNowToMicroseconds()) : null), ("@uid", uid));
 
     public Task<bool> DeleteAsync(string uid, CancellationToken cancellationToken) =>
         RunAsync($"delete artifact {uid}", async connection =>
@@ -762,6 +763,7 @@ internal abstract partial class SqlMetadataStore : IMetadataStore
     {
         StorageId = reader.GetInt64(22),
         IsShared = Convert.ToInt64(reader.GetValue(28), CultureInfo.InvariantCulture) != 0,
+        TrashedAt = reader.IsDBNull(29) ? null : ReadTime(reader, 29),
     };
 
     private static string? NullableString(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
