@@ -126,16 +126,6 @@ public sealed partial class ArtifactStore
         return new PruneResult(dryRun, removed, [.. protectedVersions.OrderBy(r => r.Name, StringComparer.Ordinal).ThenBy(r => r.Version)], bytes, emptied);
     }
 
-    /// <summary>The versions in the trash, by name, then version.</summary>
-    public IReadOnlyList<ArtifactRecord> ListTrash() => ListTrashAsync().GetAwaiter().GetResult();
-
-    /// <inheritdoc cref="ListTrash"/>
-    public Task<IReadOnlyList<ArtifactRecord>> ListTrashAsync(CancellationToken cancellationToken = default)
-    {
-        ThrowIfDisposed();
-        return _metadata.ListAllAsync(ArtifactBranch.Trash, cancellationToken);
-    }
-
     /// <summary>
     /// Deletes permanently the versions that went to the trash longer than <paramref name="olderThan"/> ago (all of them when null), with
     /// their stored values where no other version points at them. Versions trashed before Lineage recorded when count as trashed when saved.

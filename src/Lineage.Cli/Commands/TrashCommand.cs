@@ -15,7 +15,7 @@ public static class TrashCommand
         {
             var terminal = Terminal.For(parsed, globals);
             await using var store = await globals.OpenStoreAsync(parsed, ct);
-            var trash = await store.ListTrashAsync(ct);
+            var trash = await store.ListAllVersionsAsync(ArtifactBranch.Trash, ct);
             if (terminal.IsJson)
             {
                 terminal.WriteJson(trash.Select(r => new { r.Name, r.Version, r.Size, r.CreatedAt, r.TrashedAt, r.IsShared }));

@@ -43,8 +43,8 @@ public sealed class RetentionTests(PostgresServer postgres, S3Server s3)
         Assert.Equal([1, 3], store.Versions("features").Select(v => v.Version));
         Assert.Equal([1, 5], store.Versions("model").Select(v => v.Version));
         Assert.Equal(["features@1"], store.Lineage.Inputs("model@5").Select(i => i.ToString()));
-        Assert.Equal(4, store.ListTrash().Count);
-        Assert.All(store.ListTrash(), r => Assert.NotNull(r.TrashedAt));
+        Assert.Equal(4, store.Trash().Count);
+        Assert.All(store.Trash(), r => Assert.NotNull(r.TrashedAt));
     }
 
     [Theory]
@@ -65,7 +65,7 @@ public sealed class RetentionTests(PostgresServer postgres, S3Server s3)
         Assert.Equal([1, 2, 3], dry.Removed.Select(r => r.Version));
         Assert.Equal(1000, dry.BytesFreed);
         Assert.Equal(4, store.Versions("data").Count);
-        Assert.Empty(store.ListTrash());
+        Assert.Empty(store.Trash());
 
         var real = store.Prune(new RetentionPolicy { KeepLast = 1 }, "data");
         var emptied = store.EmptyTrash();
@@ -129,12 +129,12 @@ public sealed class RetentionTests(PostgresServer postgres, S3Server s3)
         Assert.Equal((3, 1300L, 2300L, 1000L), (root.Versions, root.StoredBytes, root.LogicalBytes, root.SavedBytes));
         Assert.Equal([("a", 1, 1000L, 0L), ("b", 2, 1300L, 300L)], usage.Names.Select(n => (n.Name, n.Versions, n.Bytes, n.TrashBytes)));
         Assert.Empty(recent.Deleted);
-        Assert.Single(store.ListTrash());
+        Assert.Single(store.Trash());
 
         var all = store.EmptyTrash();
 
         Assert.Equal((1, 300L), (all.Deleted.Count, all.BytesFreed));
-        Assert.Empty(store.ListTrash());
+        Assert.Empty(store.Trash());
         Assert.Equal(2000L, Assert.Single(store.Usage().Roots).LogicalBytes);
     }
 }
