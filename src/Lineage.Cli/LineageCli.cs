@@ -127,6 +127,9 @@ public static class LineageCli
         ArchiveCommand.Create(globals),
         VerifyCommand.Create(globals),
         GcCommand.Create(globals),
+        PruneCommand.Create(globals),
+        TrashCommand.Create(globals),
+        DuCommand.Create(globals),
         StorageCommand.Create(globals),
     ];
 }

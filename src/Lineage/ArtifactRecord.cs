@@ -83,5 +83,14 @@ public sealed record ArtifactRecord(
     /// <summary>The aliases that point at it now, sorted; empty when none.</summary>
     public IReadOnlyList<string> Aliases { get => _aliases; init => _aliases = ValueList.Of(value); }
 
+    /// <summary>
+    /// True when another version (of any name, on any branch) points at the same stored value: identical bytes saved to one root are
+    /// stored once. Deleting either version permanently leaves the value for the other.
+    /// </summary>
+    public bool IsShared { get; init; }
+
+    /// <summary>When it was moved to the trash; null when it is not in the trash, or was trashed before Lineage recorded when.</summary>
+    public DateTimeOffset? TrashedAt { get; init; }
+
     internal long StorageId { get; init; }
 }

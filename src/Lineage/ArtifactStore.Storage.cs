@@ -103,6 +103,8 @@ public sealed partial class ArtifactStore
             cancellationToken).ConfigureAwait(false)
             ?? throw new SpaceAccessDeniedException(storage.Root, storage.Space, Options.User,
                 $"Cannot register '{location.Root}' as '{name}': user '{Options.User}' lost access to storage root '{storage.Root}' meanwhile.");
+        // The same file registered before shares it: say so, as Get would.
+        registered = await _metadata.FindAsync(registered.Name, registered.Version, cancellationToken).ConfigureAwait(false) ?? registered;
         explicitRun?.AddOutput(registered);
         return registered;
     }

@@ -228,6 +228,21 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
 
         var (run, loaded, explicitRun) = await SavingRunAsync(cancellationToken).ConfigureAwait(false);
         var uid = Uid.New();
+        NewArtifact Row(string valueKey, ValueDigest valueDigest, bool sharesValue) =>
+            new(uid, name, UtcNowToMicroseconds(), Options.User, Options.Host,
+                valueDigest.Size, valueDigest.Hash, plan.TypeName, plan.Format, target.Storage.Id, target.Storage.Root, valueKey, code, inputsHash, plan.TypeSchema,
+                target.Storage.Host, AccessUser: Options.User, Run: run, ExactInputs: exactInputs, LoadedInputUids: loaded,
+                Description: options?.Description ?? code?.Description, Tags: tags, Metadata: metadata, SharesValue: sharesValue);
+
+        // The same bytes already in the root: the new version points at them, and nothing is written.
+        if (await FindSameValueAsync(target, plan, cancellationToken).ConfigureAwait(false) is { } same
+            && await SaveSharedAsync(name, target, Row(same.Key, same.Digest, sharesValue: true), cancellationToken).ConfigureAwait(false) is { } sharing)
+        {
+            explicitRun?.AddOutput(sharing);
+            await SettlePendingSavesAsync().ConfigureAwait(false);
+            return sharing;
+        }
+
         var key = $".lineage/{uid}{plan.Suffix}";
         ValueDigest digest = default;
         try
@@ -256,12 +271,7 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
         try
         {
             // The space check runs again inside the insert: a membership revoked since it was last confirmed stops the row here.
-            inserted = await _metadata.InsertArtifactAsync(
-                new NewArtifact(uid, name, UtcNowToMicroseconds(), Options.User, Options.Host,
-                    digest.Size, digest.Hash, plan.TypeName, plan.Format, target.Storage.Id, target.Storage.Root, key, code, inputsHash, plan.TypeSchema,
-                    target.Storage.Host, AccessUser: Options.User, Run: run, ExactInputs: exactInputs, LoadedInputUids: loaded,
-                    Description: options?.Description ?? code?.Description, Tags: tags, Metadata: metadata),
-                cancellationToken).ConfigureAwait(false);
+            inserted = await _metadata.InsertArtifactAsync(Row(key, digest, sharesValue: false), cancellationToken).ConfigureAwait(false);
         }
         catch (MetadataDatabaseException e)
         {
@@ -297,6 +307,92 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
 
         explicitRun?.AddOutput(inserted);
         await SettlePendingSavesAsync().ConfigureAwait(false);
+        return inserted;
+    }
+
+    /// <summary>
+    /// The key and digest of a value Lineage wrote in the target root with the same bytes as <paramref name="plan"/>, or null. Only a plan
+    /// whose size is known before writing, and only when the root holds a value of that size, is hashed first (a first save costs one
+    /// indexed query more, no second pass over its bytes); a value registered in place is never shared (its owner may change it).
+    /// </summary>
+    private async Task<(string Key, ValueDigest Digest)?> FindSameValueAsync(StorageTarget target, SavePlan plan, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (plan.Size is not { } size || !await _metadata.HasValueOfSizeAsync(target.Storage.Id, size, cancellationToken).ConfigureAwait(false))
+            {
+                return null;
+            }
+
+            ValueDigest digest;
+            var hashing = new HashingWriteStream(Stream.Null);
+            await using (hashing.ConfigureAwait(false))
+            {
+                await plan.WriteTo(hashing, cancellationToken).ConfigureAwait(false);
+                digest = hashing.Digest();
+            }
+
+            if (await _metadata.FindValueAsync(target.Storage.Id, digest.Size, digest.Hash, cancellationToken).ConfigureAwait(false) is not { } key)
+            {
+                return null;
+            }
+
+            // Still there with its size (a file removed behind Lineage's back is not shared); its bytes are verified when loaded, as always.
+            try
+            {
+                var (stream, length) = await target.Values.OpenReadAsync(key, cancellationToken).ConfigureAwait(false);
+                await stream.DisposeAsync().ConfigureAwait(false);
+                return length == digest.Size ? (key, digest) : null;
+            }
+            catch (FileNotFoundException)
+            {
+                return null;
+            }
+        }
+        catch (MetadataDatabaseException)
+        {
+            // Sharing saves space, nothing more: without an answer the save writes its value, and its insert says what the database does.
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Records a version that points at a value already stored; null when no version points at that value any more (a permanent
+    /// delete got there first), and the caller writes the value itself. Nothing is ever written or removed here.
+    /// </summary>
+    private async Task<ArtifactRecord?> SaveSharedAsync(string name, StorageTarget target, NewArtifact row, CancellationToken cancellationToken)
+    {
+        ArtifactRecord? inserted;
+        try
+        {
+            inserted = await _metadata.InsertArtifactAsync(row, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SharedValueGoneException)
+        {
+            return null;
+        }
+        catch (MetadataDatabaseException e)
+        {
+            var lost = e.ConnectionOpened
+                ? await LearnLostInsertAsync(new PendingSave(row.Uid, name, row.Key, e.WriterSession, DateTimeOffset.UtcNow)).ConfigureAwait(false)
+                : new LostInsert(LostInsertState.Absent, null);
+            return lost switch
+            {
+                { State: LostInsertState.Recorded, Row: { } recorded } => recorded,
+                { State: LostInsertState.Absent } => throw new MetadataDatabaseException(e.DatabaseUrl, $"Saving '{name}' failed; nothing was stored. {e.Message}", e),
+                _ => throw new MetadataDatabaseException(e.DatabaseUrl,
+                    $"Saving '{name}' failed, and whether its version was recorded is unknown: the database cannot tell yet. No value was written (the root already held the same bytes), so nothing needs cleaning up; " +
+                    $"if the version was recorded, it is listed by Versions(\"{name}\") like any other. {e.Message}", e),
+            };
+        }
+
+        if (inserted is null)
+        {
+            Access.ForgetMembership(target.Storage.Id);
+            await Access.EnsureSpaceMemberAsync(target.Storage.Id, target.Storage.Root, $"save '{name}'", cancellationToken).ConfigureAwait(false);
+            throw new LineageException($"Saving '{name}' was refused by the metadata database's space check for '{target.Storage}'; nothing was stored. Try again.");
+        }
+
         return inserted;
     }
 
@@ -454,9 +550,10 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
             return;
         }
 
-        // Row first, value second: a crash in between leaves an unreferenced file, never a row without its value.
-        await _metadata.DeleteAsync(record.Uid, cancellationToken).ConfigureAwait(false);
-        if (record.IsManaged || deleteInPlaceFile)
+        // Row first, value second: a crash in between leaves an unreferenced file, never a row without its value. The value goes only
+        // when no other version (any name, any branch) points at it, decided with the row's delete.
+        var unreferenced = await _metadata.DeleteAsync(record.Uid, cancellationToken).ConfigureAwait(false);
+        if (unreferenced && (record.IsManaged || deleteInPlaceFile))
         {
             await DeleteValueAsync(ValuesAt(record.StorageRoot), record, CancellationToken.None).ConfigureAwait(false);
         }

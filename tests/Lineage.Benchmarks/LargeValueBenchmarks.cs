@@ -31,7 +31,8 @@ public class LargeValueBenchmarks
         new Random(42).NextBytes(_value);
         _rawPath = Path.Combine(_folder.Path, "raw.bin");
         WriteRaw(_rawPath, _value);
-        _loadVersion = _store.Save("large-load", _value).Version;
+        // One byte shorter than the saved value: Store_save measures a first save, not one that finds the same bytes (or the same size) in the root.
+        _loadVersion = _store.Save("large-load", new MemoryStream(_value, 0, Size - 1, writable: false)).Version;
     }
 
     [GlobalCleanup]

@@ -8,8 +8,45 @@
 // Usage: Lineage.SaveWorker migrate FROM TO BATCH_SIZE HANG_AFTER_BATCH
 //   Migrates FROM to TO on the same store, printing "batch N" when batch N is committed; after batch
 //   HANG_AFTER_BATCH it stops making progress (so a test can kill it between two batches).
+// Usage: Lineage.SaveWorker share WRITER COUNT
+//   COUNT times: saves the bytes of the current half-second time slot (every writer saves the same bytes in the same slot, so saves
+//   point at one another's values) as the next version of "share-WRITER", loads it back, waits 0-4 ms, and deletes it
+//   permanently. Prints "shared" for a save that pointed at a value already stored, "own" otherwise; exits 3 when a value it
+//   saved is gone.
 using System.Globalization;
 using Lineage;
+
+if (args.Length == 3 && args[0] == "share")
+{
+    await using var sharing = await ArtifactStore.OpenAsync();
+    var shareName = $"share-{args[1]}";
+    for (var i = 0; i < int.Parse(args[2], CultureInfo.InvariantCulture); i++)
+    {
+        var slot = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() / 500;
+        var bytes = new byte[4096];
+        new Random((int)(slot % int.MaxValue)).NextBytes(bytes);
+        var saved = await sharing.SaveAsync(shareName, bytes);
+        try
+        {
+            var loaded = await sharing.LoadAsync<byte[]>(shareName, saved.Version);
+            if (!loaded.AsSpan().SequenceEqual(bytes))
+            {
+                throw new InvalidOperationException("loaded other bytes");
+            }
+        }
+        catch (Exception e) when (e is LineageException or InvalidOperationException)
+        {
+            Console.Error.WriteLine($"version {saved.Version} ({saved.Key}, shared: {saved.IsShared}) lost its value: {e.Message}");
+            return 3;
+        }
+
+        Console.WriteLine(saved.IsShared ? "shared" : "own");
+        await Task.Delay(Random.Shared.Next(5));
+        await sharing.DeleteAsync(shareName, saved.Version, permanent: true);
+    }
+
+    return 0;
+}
 
 if (args.Length == 5 && args[0] == "migrate")
 {
@@ -38,7 +75,7 @@ if (args.Length == 3 && args[0] == "crash")
 
 if (args.Length != 3)
 {
-    Console.Error.WriteLine("usage: Lineage.SaveWorker NAME COUNT WRITER | crash NAME SEED | migrate FROM TO BATCH_SIZE HANG_AFTER_BATCH");
+    Console.Error.WriteLine("usage: Lineage.SaveWorker NAME COUNT WRITER | crash NAME SEED | migrate FROM TO BATCH_SIZE HANG_AFTER_BATCH | share WRITER COUNT");
     return 2;
 }
 

@@ -33,7 +33,14 @@ internal sealed record NewArtifact(
     IReadOnlyList<string>? LoadedInputUids = null,
     string? Description = null,
     IReadOnlyList<string>? Tags = null,
-    IReadOnlyDictionary<string, object>? Metadata = null);
+    IReadOnlyDictionary<string, object>? Metadata = null,
+    bool SharesValue = false);
+
+/// <summary>
+/// A version that was to share a stored value (<see cref="NewArtifact.SharesValue"/>) found no version pointing at it any more: the value
+/// may be gone or going, so the save writes its own. Nothing was recorded.
+/// </summary>
+internal sealed class SharedValueGoneException() : Exception("The stored value this version was to share is no longer referenced.");
 
 /// <summary>A run about to be recorded.</summary>
 internal sealed record NewRun(
@@ -133,6 +140,7 @@ internal interface IMetadataStore : IAsyncDisposable
     /// <see cref="NewArtifact.AccessUser"/> is set, the row is written only if that user may use the storage location (its space),
     /// checked in the same statement or transaction; otherwise nothing is written and the result is null.
     /// </summary>
+    /// <exception cref="SharedValueGoneException">It was to share a value that no version points at any more.</exception>
     Task<ArtifactRecord?> InsertArtifactAsync(NewArtifact artifact, CancellationToken cancellationToken);
 
     /// <summary>A version on any branch, or the latest version on the main branch when <paramref name="version"/> is null.</summary>
@@ -163,7 +171,20 @@ internal interface IMetadataStore : IAsyncDisposable
 
     Task SetBranchAsync(string uid, ArtifactBranch branch, CancellationToken cancellationToken);
 
-    Task DeleteAsync(string uid, CancellationToken cancellationToken);
+    /// <summary>
+    /// Deletes version <paramref name="uid"/>'s row. True when no version (on any branch) points at its stored value any more, so the
+    /// value may go: decided in the same transaction, under the lock that a save sharing the value takes (see <see cref="NewArtifact.SharesValue"/>).
+    /// </summary>
+    Task<bool> DeleteAsync(string uid, CancellationToken cancellationToken);
+
+    /// <summary>True when no version in storage <paramref name="storageId"/> points at <paramref name="key"/>, decided under the value's lock.</summary>
+    Task<bool> ReleaseValueAsync(long storageId, string key, CancellationToken cancellationToken);
+
+    /// <summary>True when a version written by Lineage (not registered in place) in the storage has a value of <paramref name="size"/> bytes.</summary>
+    Task<bool> HasValueOfSizeAsync(long storageId, long size, CancellationToken cancellationToken);
+
+    /// <summary>The key of a value Lineage wrote in the storage with this size and SHA-256, or null.</summary>
+    Task<string?> FindValueAsync(long storageId, long size, string hash, CancellationToken cancellationToken);
 
     /// <summary>Records a run as running.</summary>
     Task<RunRecord> InsertRunAsync(NewRun run, CancellationToken cancellationToken);

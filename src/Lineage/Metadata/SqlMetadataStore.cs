@@ -23,7 +23,7 @@ internal abstract partial class SqlMetadataStore : IMetadataStore
     private const int MaxVersionAttempts = 5;
 
     /// <summary>How many columns <see cref="ArtifactColumns"/> selects; a query may add its own after them.</summary>
-    protected const int ArtifactColumnCount = 28;
+    protected const int ArtifactColumnCount = 30;
 
     private string? _artifactColumns;
 
@@ -32,7 +32,8 @@ internal abstract partial class SqlMetadataStore : IMetadataStore
         a.uid, a.name, a.version, a.created_at, a.created_by, a.host, a.size, a.hash,
         a.type_name, a.format, s.root, a.key, a.branch, c.code_version, c.source_code,
         c.assembly_name, c.assembly_version, c.source_revision, a.inputs_hash, a.type_schema,
-        s.host, a.is_managed, a.storage_id, r.uid, a.description, {JsonColumn("a.tags")}, {JsonColumn("a.metadata")}, {AliasListSql}
+        s.host, a.is_managed, a.storage_id, r.uid, a.description, {JsonColumn("a.tags")}, {JsonColumn("a.metadata")}, {AliasListSql},
+        CASE WHEN EXISTS (SELECT 1 FROM artifacts o WHERE o.storage_id = a.storage_id AND o.key = a.key AND o.id <> a.id) THEN 1 ELSE 0 END, a.trashed_at
         """;
 
     private const string StorageColumns = """
@@ -97,6 +98,12 @@ internal abstract partial class SqlMetadataStore : IMetadataStore
 
     /// <summary>What locks the selected rows until the transaction ends, where the database needs it (PostgreSQL: FOR UPDATE).</summary>
     protected virtual string ForUpdate => string.Empty;
+
+    /// <summary>
+    /// Serializes, inside <paramref name="transaction"/>, everything that adds or removes a reference to the value at <paramref name="key"/> in
+    /// storage <paramref name="storageId"/>, where the write transaction alone does not (PostgreSQL; SQLite's writers are serialized already).
+    /// </summary>
+    protected virtual Task LockValueAsync(DbConnection connection, DbTransaction transaction, long storageId, string key, CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <summary>Serializes writers of one alias inside <paramref name="transaction"/>, where the write transaction alone does not.</summary>
     protected virtual Task LockAliasAsync(DbConnection connection, DbTransaction transaction, string name, string alias, CancellationToken cancellationToken) => Task.CompletedTask;
@@ -387,6 +394,7 @@ internal abstract partial class SqlMetadataStore : IMetadataStore
             artifact.Description, artifact.Tags, artifact.Metadata)
         {
             StorageId = artifact.StorageId,
+            IsShared = artifact.SharesValue,
         };
     }
 
@@ -426,6 +434,7 @@ internal abstract partial class SqlMetadataStore : IMetadataStore
                 return null;
             }
 
+            await EnsureSharedValueAsync(connection, transaction, artifact, cancellationToken).ConfigureAwait(false);
             var version = Convert.ToInt32(await ScalarAsync(connection, transaction, """
                 INSERT INTO artifact_names (name, last_version) VALUES (@name, 1)
                 ON CONFLICT (name) DO UPDATE SET last_version = artifact_names.last_version + 1
@@ -513,10 +522,87 @@ internal abstract partial class SqlMetadataStore : IMetadataStore
         }, cancellationToken);
 
     public Task SetBranchAsync(string uid, ArtifactBranch branch, CancellationToken cancellationToken) =>
-        ExecuteAsync($"move artifact {uid} to the {BranchText(branch)}", "UPDATE artifacts SET branch = @branch WHERE uid = @uid;", cancellationToken, ("@branch", BranchText(branch)), ("@uid", uid));
+        ExecuteAsync($"move artifact {uid} to the {BranchText(branch)}", "UPDATE artifacts SET branch = @branch, trashed_at = @trashed_at WHERE uid = @uid;", cancellationToken,
+            ("@branch", BranchText(branch)), ("@trashed_at", branch == ArtifactBranch.Trash ? TimeValue(ArtifactStore.UtcNowToMicroseconds()) : null), ("@uid", uid));
 
-    public Task DeleteAsync(string uid, CancellationToken cancellationToken) =>
-        ExecuteAsync($"delete artifact {uid}", "DELETE FROM artifacts WHERE uid = @uid;", cancellationToken, ("@uid", uid));
+    public Task<bool> DeleteAsync(string uid, CancellationToken cancellationToken) =>
+        RunAsync($"delete artifact {uid}", async connection =>
+        {
+            var transaction = await BeginWriteAsync(connection, forMigration: false, cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                if (await ValueOfAsync(connection, transaction, uid, cancellationToken).ConfigureAwait(false) is not { } value)
+                {
+                    return false;
+                }
+
+                // Under the value's lock: a save pointing a new version at this value either committed before (and is counted
+                // below) or checks after this commits (and finds the value gone, so writes its own).
+                await LockValueAsync(connection, transaction, value.StorageId, value.Key, cancellationToken).ConfigureAwait(false);
+                await ExecuteAsync(connection, transaction, "DELETE FROM artifacts WHERE uid = @uid;", cancellationToken, ("@uid", uid)).ConfigureAwait(false);
+                var unreferenced = await CountReferencesAsync(connection, transaction, value.StorageId, value.Key, cancellationToken).ConfigureAwait(false) == 0;
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return unreferenced;
+            }
+        }, cancellationToken);
+
+    public Task<bool> ReleaseValueAsync(long storageId, string key, CancellationToken cancellationToken) =>
+        RunAsync($"check whether a version still points at {key}", async connection =>
+        {
+            var transaction = await BeginWriteAsync(connection, forMigration: false, cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                await LockValueAsync(connection, transaction, storageId, key, cancellationToken).ConfigureAwait(false);
+                var unreferenced = await CountReferencesAsync(connection, transaction, storageId, key, cancellationToken).ConfigureAwait(false) == 0;
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return unreferenced;
+            }
+        }, cancellationToken);
+
+    public Task<bool> HasValueOfSizeAsync(long storageId, long size, CancellationToken cancellationToken) =>
+        RunAsync("look for a stored value of the same size", async connection =>
+            await ScalarAsync(connection, null, "SELECT 1 FROM artifacts WHERE storage_id = @storage_id AND size = @size AND is_managed = 1 LIMIT 1;", cancellationToken,
+                ("@storage_id", storageId), ("@size", size)).ConfigureAwait(false) is not (null or DBNull), cancellationToken);
+
+    public Task<string?> FindValueAsync(long storageId, long size, string hash, CancellationToken cancellationToken) =>
+        RunAsync("look for a stored value with the same content", async connection =>
+            await ScalarAsync(connection, null, "SELECT key FROM artifacts WHERE storage_id = @storage_id AND size = @size AND hash = @hash AND is_managed = 1 ORDER BY id LIMIT 1;", cancellationToken,
+                ("@storage_id", storageId), ("@size", size), ("@hash", hash)).ConfigureAwait(false) as string, cancellationToken);
+
+    /// <summary>
+    /// For a version that shares a stored value: throws <see cref="SharedValueGoneException"/> unless a managed version in the same
+    /// storage still points at that value, with its size and hash. Call it with the value locked (<see cref="LockValueAsync"/>).
+    /// </summary>
+    protected async Task EnsureSharedValueAsync(DbConnection connection, DbTransaction transaction, NewArtifact artifact, CancellationToken cancellationToken)
+    {
+        if (!artifact.SharesValue)
+        {
+            return;
+        }
+
+        await LockValueAsync(connection, transaction, artifact.StorageId, artifact.Key, cancellationToken).ConfigureAwait(false);
+        var live = await ScalarAsync(connection, transaction,
+            "SELECT COUNT(*) FROM artifacts WHERE storage_id = @storage_id AND key = @key AND size = @size AND hash = @hash AND is_managed = 1;", cancellationToken,
+            ("@storage_id", artifact.StorageId), ("@key", artifact.Key), ("@size", artifact.Size), ("@hash", artifact.Hash)).ConfigureAwait(false);
+        if (Convert.ToInt64(live, CultureInfo.InvariantCulture) == 0)
+        {
+            throw new SharedValueGoneException();
+        }
+    }
+
+    private static async Task<(long StorageId, string Key)?> ValueOfAsync(DbConnection connection, DbTransaction transaction, string uid, CancellationToken cancellationToken)
+    {
+        using var command = Command(connection, transaction, "SELECT storage_id, key FROM artifacts WHERE uid = @uid;", ("@uid", uid));
+        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? (reader.GetInt64(0), reader.GetString(1)) : null;
+        }
+    }
+
+    private static async Task<long> CountReferencesAsync(DbConnection connection, DbTransaction transaction, long storageId, string key, CancellationToken cancellationToken) =>
+        Convert.ToInt64(await ScalarAsync(connection, transaction, "SELECT COUNT(*) FROM artifacts WHERE storage_id = @storage_id AND key = @key;", cancellationToken,
+            ("@storage_id", storageId), ("@key", key)).ConfigureAwait(false), CultureInfo.InvariantCulture);
 
     public abstract ValueTask DisposeAsync();
 
@@ -697,6 +783,8 @@ internal abstract partial class SqlMetadataStore : IMetadataStore
         Aliases: NullableString(reader, 27) is { } aliases ? aliases.Split(',') : null)
     {
         StorageId = reader.GetInt64(22),
+        IsShared = Convert.ToInt64(reader.GetValue(28), CultureInfo.InvariantCulture) != 0,
+        TrashedAt = reader.IsDBNull(29) ? null : ReadTime(reader, 29),
     };
 
     private static string? NullableString(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);

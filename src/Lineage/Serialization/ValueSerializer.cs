@@ -18,7 +18,16 @@ internal static class ValueFormats
 }
 
 /// <summary>How one value will be written: its format, recorded type, file suffix and the writer.</summary>
-internal sealed record SavePlan(string Format, string TypeName, string Suffix, Func<Stream, CancellationToken, Task> WriteTo, string? TypeSchema = null);
+/// <param name="Format">How it is encoded (<see cref="ValueFormats"/>).</param>
+/// <param name="TypeName">The type it is recorded as.</param>
+/// <param name="Suffix">The suffix of its key.</param>
+/// <param name="WriteTo">Writes its bytes.</param>
+/// <param name="TypeSchema">The member layout of its type, for <c>[Artifact]</c> types.</param>
+/// <param name="Size">
+/// The bytes <paramref name="WriteTo"/> will write, when known before writing and when <paramref name="WriteTo"/> may run more than once
+/// (the same bytes each time): then a save can hash the value first and skip the write when the root already holds it.
+/// </param>
+internal sealed record SavePlan(string Format, string TypeName, string Suffix, Func<Stream, CancellationToken, Task> WriteTo, string? TypeSchema = null, long? Size = null);
 
 /// <summary>Turns values into bytes and back: raw bytes, streams and files as-is; everything else through MemoryPack.</summary>
 internal static class ValueSerializer
@@ -32,11 +41,22 @@ internal static class ValueSerializer
         {
             case byte[] bytes:
                 return new SavePlan(ValueFormats.Raw, TypeNames.Of(typeof(byte[])), string.Empty,
-                    (destination, ct) => destination.WriteAsync(bytes, ct).AsTask());
+                    (destination, ct) => destination.WriteAsync(bytes, ct).AsTask(), Size: bytes.Length);
             case Stream stream:
                 if (!stream.CanRead)
                 {
                     throw new ArgumentException("The stream to save cannot be read.", nameof(value));
+                }
+
+                if (stream.CanSeek)
+                {
+                    // Read again from where it stood: the hash taken before writing and the bytes written are the same bytes.
+                    var start = stream.Position;
+                    return new SavePlan(ValueFormats.Raw, TypeNames.Of(typeof(Stream)), string.Empty, (destination, ct) =>
+                    {
+                        stream.Position = start;
+                        return stream.CopyToAsync(destination, 1 << 20, ct);
+                    }, Size: stream.Length - start);
                 }
 
                 return new SavePlan(ValueFormats.Raw, TypeNames.Of(typeof(Stream)), string.Empty,
@@ -51,20 +71,22 @@ internal static class ValueSerializer
                 {
                     using var source = new FileStream(file.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
                     await source.CopyToAsync(destination, 1 << 20, ct).ConfigureAwait(false);
-                });
+                }, Size: file.Length);
             default:
-                return new SavePlan(ValueFormats.MemoryPack, TypeNames.Of(typeof(T)), MemoryPackSuffix, TypeSchema: ArtifactTypes.SchemaOf(typeof(T)), WriteTo: async (destination, ct) =>
+                // Serialized here, once: its size is then known, so a save can look for the same bytes in the root before writing.
+                byte[] serialized;
+                try
                 {
-                    try
-                    {
-                        await MemoryPackSerializer.SerializeAsync(destination, value, cancellationToken: ct).ConfigureAwait(false);
-                    }
-                    catch (MemoryPackSerializationException e)
-                    {
-                        throw new ArtifactSerializationException(
-                            $"Lineage cannot serialize a {TypeNames.Of(typeof(T))}: {e.Message} {SerializationAdvice.For(typeof(T))} Or save it as bytes, a stream or a file.", e);
-                    }
-                });
+                    serialized = MemoryPackSerializer.Serialize(value);
+                }
+                catch (MemoryPackSerializationException e)
+                {
+                    throw new ArtifactSerializationException(
+                        $"Lineage cannot serialize a {TypeNames.Of(typeof(T))}: {e.Message} {SerializationAdvice.For(typeof(T))} Or save it as bytes, a stream or a file.", e);
+                }
+
+                return new SavePlan(ValueFormats.MemoryPack, TypeNames.Of(typeof(T)), MemoryPackSuffix, TypeSchema: ArtifactTypes.SchemaOf(typeof(T)),
+                    WriteTo: (destination, ct) => destination.WriteAsync(serialized, ct).AsTask(), Size: serialized.Length);
         }
     }
 

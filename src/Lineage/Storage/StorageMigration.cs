@@ -240,8 +240,12 @@ namespace Lineage.Storage
             var source = store.ValuesAt(from.Root);
             foreach (var record in switched.Where(r => r.IsManaged || options.DeleteInPlaceSources))
             {
-                // Only after the rows point at the copy: an interruption here leaves an unreferenced file, which gc finds.
-                await ArtifactStore.DeleteValueAsync(source, record, cancellationToken).ConfigureAwait(false);
+                // Only after the rows point at the copy: an interruption here leaves an unreferenced file, which gc finds. A value other
+                // versions in the source still point at (identical bytes are stored once) stays for them.
+                if (await store.Metadata.ReleaseValueAsync(from.Id, record.Key, cancellationToken).ConfigureAwait(false))
+                {
+                    await ArtifactStore.DeleteValueAsync(source, record, cancellationToken).ConfigureAwait(false);
+                }
             }
         }
 

@@ -116,4 +116,44 @@ public sealed class UpgradeTests(PostgresServer postgres, S3Server s3)
         store.Annotate("model@4", metadata: new Dictionary<string, object> { ["accuracy"] = 0.99 });
         Assert.Equal(["model@4", "model@3"], Find("accuracy > 0.95", "-accuracy"));
     }
+
+    [Theory]
+    [MemberData(nameof(LocalBackends))]
+    public async Task A_schema_6_store_with_versions_gains_shared_values_and_a_new_save_of_old_bytes_points_at_them(Backend backend)
+    {
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        var resolved = ArtifactStore.ResolveOptions(environment.Options());
+        var isSqlite = backend.Metadata == MetadataBackend.Sqlite;
+        var migrations = isSqlite ? SqliteSchema.Migrations : PostgresSchema.Migrations;
+        var time = isSqlite ? "'2026-01-02T03:04:05.000000Z'" : "TIMESTAMPTZ '2026-01-02 03:04:05Z'";
+        var value = MemoryPackSerializer.Serialize("old bytes");
+        var hash = Convert.ToHexString(SHA256.HashData(value)).ToLowerInvariant();
+        Directory.CreateDirectory(Path.Combine(resolved.ArtifactStorageDir, ".lineage"));
+        await File.WriteAllBytesAsync(Path.Combine(resolved.ArtifactStorageDir, ".lineage", "olduid0000000001.mpk"), value, TestContext.Current.CancellationToken);
+        await environment.SqlAsync($"""
+            CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at {(isSqlite ? "TEXT" : "TIMESTAMPTZ")} NOT NULL);
+            {string.Join("\n", migrations.Where(m => m.Version <= 6).Select(m => m.Sql + $"\nINSERT INTO schema_migrations VALUES ({m.Version}, '{m.Name}', {time});"))}
+            INSERT INTO instance (id, uid, created_at) VALUES (1, 'oldinstance1', {time});
+            INSERT INTO storages (uid, root, type, host, instance_uid, created_at, created_by)
+            VALUES ('oldstorage01', '{resolved.ArtifactStorageDir}', 'local', '{resolved.Host}', 'oldinstance1', {time}, 'ann');
+            INSERT INTO artifact_names (name, last_version) VALUES ('old', 2);
+            INSERT INTO artifacts (uid, name, version, created_at, created_by, host, size, hash, type_name, format, storage_id, key)
+            SELECT 'olduid000000000' || CAST(v.n AS TEXT), 'old', v.n, {time}, 'ann', 'box', {value.Length}, '{hash}', 'System.String', 'memorypack', s.id, '.lineage/olduid000000000' || CAST(v.n AS TEXT) || '.mpk'
+            FROM storages s, (SELECT 1 AS n UNION ALL SELECT 2) v;
+            """);
+        await File.WriteAllBytesAsync(Path.Combine(resolved.ArtifactStorageDir, ".lineage", "olduid0000000002.mpk"), value, TestContext.Current.CancellationToken);
+
+        using var store = environment.Open();
+
+        Assert.Equal(7L, Convert.ToInt64(await environment.SqlAsync("SELECT MAX(version) FROM schema_migrations;")));
+        Assert.False(store.Get("old@1").IsShared);
+        var again = store.Save("new", "old bytes");
+        Assert.True(again.IsShared);
+        Assert.Equal(".lineage/olduid0000000001.mpk", again.Key);
+        Assert.True(store.Get("old@1").IsShared);
+        Assert.False(store.Get("old@2").IsShared);
+        store.Delete("old", 1, permanent: true);
+        Assert.Equal("old bytes", store.Load<string>("new"));
+        Assert.Equal("old bytes", store.Load<string>("old@2"));
+    }
 }

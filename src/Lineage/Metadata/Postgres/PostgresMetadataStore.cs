@@ -74,6 +74,25 @@ internal sealed class PostgresMetadataStore : SqlMetadataStore
     // insert uses it; PostgreSQL runs a single statement atomically, so no explicit transaction is needed.
     protected override async Task<int?> AllocateAndInsertAsync(DbConnection connection, NewArtifact artifact, long? codeRecordId, CancellationToken cancellationToken)
     {
+        if (artifact.SharesValue)
+        {
+            // Two statements in one transaction: the value's lock first, so that the insert's snapshot (taken when it starts) sees
+            // every delete of a version that shared it committed before; the check then refuses a value no version points at.
+            var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                await EnsureSharedValueAsync(connection, transaction, artifact, cancellationToken).ConfigureAwait(false);
+                var shared = await InsertAsync(connection, transaction, artifact, codeRecordId, cancellationToken).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return shared;
+            }
+        }
+
+        return await InsertAsync(connection, null, artifact, codeRecordId, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<int?> InsertAsync(DbConnection connection, DbTransaction? transaction, NewArtifact artifact, long? codeRecordId, CancellationToken cancellationToken)
+    {
         // Without a user to check, everyone may use the location: the access row always exists.
         // The version's input edges go in the same statement: a save inside a run costs no extra round trip.
         var edges = InputEdges(artifact, "(SELECT id FROM inserted)");
@@ -81,7 +100,7 @@ internal sealed class PostgresMetadataStore : SqlMetadataStore
         var indexed = artifact.Metadata is { Count: > 0 }
             ? $", indexed AS (INSERT INTO artifact_metadata (artifact_id, key, number, string, flag) {MetadataRowsSql("i.id", "CAST(@metadata AS JSONB)", "inserted i CROSS JOIN ")})"
             : string.Empty;
-        var version = await ScalarAsync(connection, null, $"""
+        var version = await ScalarAsync(connection, transaction, $"""
             WITH access AS (
                 SELECT 1 FROM storages s WHERE s.id = @storage_id AND (CAST(@access_user AS TEXT) IS NULL OR {MayUseStorage})),
             allocated AS (
@@ -161,15 +180,22 @@ internal sealed class PostgresMetadataStore : SqlMetadataStore
 
     protected override string ForUpdate => " FOR UPDATE";
 
+    // Everything that adds or removes a reference to one stored value queues on a lock of its own.
+    protected override Task LockValueAsync(DbConnection connection, DbTransaction transaction, long storageId, string key, CancellationToken cancellationToken) =>
+        AdvisoryLockAsync(connection, transaction, $"lineage-value\n{storageId.ToString(System.Globalization.CultureInfo.InvariantCulture)}\n{key}", cancellationToken);
+
     // Writers of one alias queue on a lock of their own: each reads the version the previous one left before moving it.
-    protected override async Task LockAliasAsync(DbConnection connection, DbTransaction transaction, string name, string alias, CancellationToken cancellationToken)
+    protected override Task LockAliasAsync(DbConnection connection, DbTransaction transaction, string name, string alias, CancellationToken cancellationToken) =>
+        AdvisoryLockAsync(connection, transaction, $"lineage-alias\n{name}\n{alias}", cancellationToken);
+
+    private static async Task AdvisoryLockAsync(DbConnection connection, DbTransaction transaction, string lockKey, CancellationToken cancellationToken)
     {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = "SELECT pg_advisory_xact_lock(hashtextextended(@key, 0));";
         var key = command.CreateParameter();
         key.ParameterName = "@key";
-        key.Value = $"lineage-alias\n{name}\n{alias}";
+        key.Value = lockKey;
         command.Parameters.Add(key);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }

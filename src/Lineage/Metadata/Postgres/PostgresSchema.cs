@@ -191,5 +191,15 @@ internal static class PostgresSchema
             -- Find no longer reads metadata through jsonb containment.
             DROP INDEX artifacts_by_metadata;
             """),
+        new(7, "shared_values", """
+            -- Identical bytes saved to one root are stored once: versions share a value by pointing at the same key. Finding a
+            -- value to share (by size, then hash) and counting the versions that point at one (before removing it) use these.
+            CREATE INDEX artifacts_by_value ON artifacts (storage_id, key);
+            CREATE INDEX artifacts_by_stored_size ON artifacts (storage_id, size);
+
+            -- When a version went to the trash, so that emptying it can keep what was trashed recently. Versions trashed before
+            -- this column existed have none: they count as trashed when they were created.
+            ALTER TABLE artifacts ADD COLUMN trashed_at TIMESTAMPTZ;
+            """),
     ];
 }

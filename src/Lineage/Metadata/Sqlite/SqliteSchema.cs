@@ -202,5 +202,15 @@ internal static class SqliteSchema
             FROM artifacts a, json_each(a.metadata) j
             WHERE a.metadata IS NOT NULL AND json_type(a.metadata) = 'object' AND j.type IN ('integer', 'real', 'text', 'true', 'false');
             """),
+        new(7, "shared_values", """
+            -- Identical bytes saved to one root are stored once: versions share a value by pointing at the same key. Finding a
+            -- value to share (by size, then hash) and counting the versions that point at one (before removing it) use these.
+            CREATE INDEX artifacts_by_value ON artifacts (storage_id, key);
+            CREATE INDEX artifacts_by_stored_size ON artifacts (storage_id, size);
+
+            -- When a version went to the trash, so that emptying it can keep what was trashed recently. Versions trashed before
+            -- this column existed have none: they count as trashed when they were created.
+            ALTER TABLE artifacts ADD COLUMN trashed_at TEXT;
+            """),
     ];
 }
