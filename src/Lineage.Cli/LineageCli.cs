@@ -128,6 +128,7 @@ public static class LineageCli
         VerifyCommand.Create(globals),
         GcCommand.Create(globals),
         StorageCommand.Create(globals),
+        Ui.UiCommand.Create(globals),
     ];
 }
 
