@@ -13,7 +13,7 @@ using Microsoft.Extensions.Logging;
 namespace Lineage.Cli.Ui;
 
 /// <summary>
-/// The web server of <c>lineage ui</c>: Kestrel on one address, GET only, every page rendered from the store on request.
+/// The web server of <c>lineage ui</c>: Kestrel on one address, GET only (405 otherwise), every page rendered from the store on request.
 /// With a token, every request must carry it (query <c>token=</c>, which sets a cookie, the cookie, or
 /// <c>Authorization: Bearer</c>); without it the answer is 401.
 /// </summary>
@@ -69,10 +69,10 @@ internal sealed class UiServer : IAsyncDisposable
                 }
             }
 
-            if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method))
+            if (!HttpMethods.IsGet(context.Request.Method))
             {
                 response.StatusCode = StatusCodes.Status405MethodNotAllowed;
-                response.Headers.Allow = "GET, HEAD";
+                response.Headers.Allow = "GET";
                 return;
             }
 
