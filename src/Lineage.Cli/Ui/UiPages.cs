@@ -52,7 +52,8 @@ internal sealed class UiPages(ArtifactStore store, string storeLabel)
                 CreatedAfter = since is null ? null : TimeArgument.Parse(since, "since", now),
                 CreatedBefore = until is null ? null : TimeArgument.Parse(until, "until", now),
                 OrderBy = sort,
-                Limit = (page * PageSize) + 1,
+                // One row past the page tells whether there is a next one; find reads at most 100,000.
+                Limit = Math.Min((page * PageSize) + 1, 100_000),
                 AllVersions = all,
             };
             if (where is not null)
