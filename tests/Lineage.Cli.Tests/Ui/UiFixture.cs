@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Lineage.Testing;
 using Microsoft.Playwright;
 
 namespace Lineage.Cli.Tests.Ui;
@@ -51,7 +52,7 @@ public sealed class UiFixture : IAsyncLifetime
     /// <summary>Uids of the runs the pipeline recorded.</summary>
     public string TrainRun { get; private set; } = string.Empty;
 
-    public static string Screenshots { get; } = Path.Combine(RepoRoot(), "artifacts", "test-results", "ui");
+    public static string Screenshots { get; } = Path.Combine(LocalServers.RepositoryRoot(), "artifacts", "test-results", "ui");
 
     public async ValueTask InitializeAsync()
     {
@@ -176,18 +177,5 @@ public sealed class UiFixture : IAsyncLifetime
         {
             throw new InvalidOperationException($"apt-get install chromium failed (exit {process.ExitCode}): {await error}{await output}");
         }
-    }
-
-    private static string RepoRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "Generators.sln")))
-            {
-                return folder.FullName;
-            }
-        }
-
-        return Path.GetTempPath();
     }
 }
