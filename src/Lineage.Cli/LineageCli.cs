@@ -131,6 +131,7 @@ public static class LineageCli
         TrashCommand.Create(globals),
         DuCommand.Create(globals),
         StorageCommand.Create(globals),
+        Ui.UiCommand.Create(globals),
     ];
 }
 
