@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Reflection;
 using System.Text.Json;
 
 namespace Lineage.Cli.Tests;
@@ -40,7 +41,14 @@ public sealed class CliHome : IDisposable
     public Task<CliResult> RunAsync(params string[] args) => RunDllAsync("Lineage.Cli.dll", args);
 
     /// <summary>Runs a sample program built beside the tests (e.g. <c>IrisPipeline</c>) on this home, as a user would.</summary>
-    public Task<CliResult> RunSampleAsync(string program, params string[] args) => RunDllAsync(program + ".dll", args);
+    /// <summary>Runs a console program the tests build (a sample, the save worker) from its own build folder (see the project file).</summary>
+    public Task<CliResult> RunSampleAsync(string program, params string[] args)
+    {
+        var directory = typeof(CliHome).Assembly.GetCustomAttributes<System.Reflection.AssemblyMetadataAttribute>()
+            .SingleOrDefault(a => a.Key == program + "Directory")?.Value
+            ?? throw new ArgumentException($"No build folder is recorded for {program} (Lineage.Cli.Tests.csproj).", nameof(program));
+        return RunDllAsync(System.IO.Path.Combine(directory, program + ".dll"), args);
+    }
 
     /// <summary>The path of an assembly built beside the tests.</summary>
     public static string BuiltAssembly(string name) => System.IO.Path.Combine(AppContext.BaseDirectory, name + ".dll");
@@ -53,7 +61,7 @@ public sealed class CliHome : IDisposable
             RedirectStandardError = true,
             WorkingDirectory = Path,
         };
-        start.ArgumentList.Add(System.IO.Path.Combine(AppContext.BaseDirectory, dll));
+        start.ArgumentList.Add(System.IO.Path.Combine(AppContext.BaseDirectory, dll));   // an absolute path stays as it is
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
