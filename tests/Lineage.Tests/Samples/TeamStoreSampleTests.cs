@@ -43,8 +43,10 @@ public sealed class TeamStoreSampleTests(PostgresServer postgres, S3Server s3)
 
         // What the members saved is in the team's database and bucket, and anyone on them can read it.
         Assert.Equal(6L, await environment.ArtifactRowCountAsync());
-        Assert.Equal(7, (await environment.LineageEntriesAsync()).Count);
         await using var colleague = environment.Open();
+        // One object per distinct value (versions with equal bytes share one) and the root's marker.
+        var values = colleague.Find(new ArtifactQuery { AllVersions = true }).Select(r => r.Key).Distinct(StringComparer.Ordinal).Count();
+        Assert.Equal(values + 1, (await environment.LineageEntriesAsync()).Count);
         var review = await colleague.LoadAsync<Dictionary<string, string>>("team/review", 2, TestContext.Current.CancellationToken);
         Assert.Equal("alice", review["reviewer"]);
         Assert.Equal("team/petal-model v2", review["model"]);

@@ -148,17 +148,18 @@ public sealed class VersioningTests(PostgresServer postgres, S3Server s3)
 
     [Theory]
     [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
-    public async Task Two_uids_of_one_name_are_different_files(Backend backend)
+    public async Task Two_versions_of_one_name_with_different_bytes_are_different_files(Backend backend)
     {
         await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
         await using var store = environment.Open();
 
         var first = store.Save("same", 1);
-        var second = store.Save("same", 1);
+        var second = store.Save("same", 2);
 
         Assert.NotEqual(first.Uid, second.Uid);
         Assert.NotEqual(first.Key, second.Key);
-        Assert.Equal(first.Hash, second.Hash);
+        Assert.NotEqual(first.Hash, second.Hash);
+        Assert.Equal((1, 2), (store.Load<int>("same", 1), store.Load<int>("same", 2)));
     }
 
     [Theory]
