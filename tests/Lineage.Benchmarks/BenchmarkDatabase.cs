@@ -19,16 +19,30 @@ internal sealed class BenchmarkDatabase : IDisposable
     private readonly BenchmarkFolder _folder;
     private readonly PostgresCluster? _cluster;
     private readonly string _rawConnectionString;
+    private readonly LineageOptions _options;
 
-    private BenchmarkDatabase(BenchmarkFolder folder, PostgresCluster? cluster, ArtifactStore store, string rawConnectionString)
+    private BenchmarkDatabase(BenchmarkFolder folder, PostgresCluster? cluster, LineageOptions options, string rawConnectionString)
     {
         _folder = folder;
         _cluster = cluster;
-        Store = store;
+        _options = options;
+        Store = ArtifactStore.Open(options);
         _rawConnectionString = rawConnectionString;
     }
 
-    public ArtifactStore Store { get; }
+    public ArtifactStore Store { get; private set; }
+
+    /// <summary>
+    /// Closes the store and every pooled connection and opens the store again: after a bulk load through a raw connection,
+    /// both the store and the baseline then start from connections opened on the loaded database, as a user's would.
+    /// </summary>
+    public void ReopenStore()
+    {
+        Store.Dispose();
+        SqliteConnection.ClearAllPools();
+        NpgsqlConnection.ClearAllPools();
+        Store = ArtifactStore.Open(_options);
+    }
 
     public bool IsPostgres => _cluster is not null;
 
@@ -38,7 +52,7 @@ internal sealed class BenchmarkDatabase : IDisposable
         var options = folder.Options();
         if (database == Sqlite)
         {
-            return new BenchmarkDatabase(folder, null, ArtifactStore.Open(options), $"Data Source={Path.Combine(folder.Path, "db.sqlite")}");
+            return new BenchmarkDatabase(folder, null, options, $"Data Source={Path.Combine(folder.Path, "db.sqlite")}");
         }
 
         if (database != Postgres)
@@ -55,7 +69,7 @@ internal sealed class BenchmarkDatabase : IDisposable
         }
 
         options.DatabaseUrl = cluster.AdminUrl.Replace("/postgres", "/lineage_store", StringComparison.Ordinal);
-        return new BenchmarkDatabase(folder, cluster, ArtifactStore.Open(options), ConnectionString(options.DatabaseUrl));
+        return new BenchmarkDatabase(folder, cluster, options, ConnectionString(options.DatabaseUrl));
     }
 
     /// <summary>An open connection to the store's database, outside the store.</summary>

@@ -129,28 +129,34 @@ public sealed class LineageQueries
         var inputsByOutput = new Dictionary<long, List<(string Input, bool IsExact)>>();
         foreach (var row in walk.Rows)
         {
-            if (!walk.Versions.ContainsKey(row.ArtifactId))
+            if (!walk.Versions.ContainsKey(row.OutputId))
             {
                 continue;
             }
 
-            VersionNode(row.ArtifactId);
+            VersionNode(row.OutputId);
             string input;
-            if (row.InputId is { } inputId && walk.Versions.ContainsKey(inputId))
+            if (row.InputId is { } inputId)
             {
+                // Within the depth bound every live input is one of the walk's versions (the walk reached it in the same statement).
+                if (!walk.Versions.ContainsKey(inputId))
+                {
+                    continue;
+                }
+
                 input = VersionNode(inputId);
             }
             else
             {
-                var label = $"{row.Name}@{row.Version.ToString(CultureInfo.InvariantCulture)}";
+                var label = $"{row.DeletedName}@{row.DeletedVersion.ToString(CultureInfo.InvariantCulture)}";
                 input = "d:" + label;
                 if (!nodes.ContainsKey(input))
                 {
-                    nodes[input] = new LineageNode(input, LineageNodeKind.DeletedVersion, label, depths.GetValueOrDefault(row.ArtifactId) + 1);
+                    nodes[input] = new LineageNode(input, LineageNodeKind.DeletedVersion, label, depths.GetValueOrDefault(row.OutputId) + 1);
                 }
             }
 
-            (inputsByOutput.TryGetValue(row.ArtifactId, out var list) ? list : inputsByOutput[row.ArtifactId] = []).Add((input, row.IsExact));
+            (inputsByOutput.TryGetValue(row.OutputId, out var list) ? list : inputsByOutput[row.OutputId] = []).Add((input, row.IsExact));
         }
 
         // Runs sit between a version's inputs and the version. One run may save versions computed from different inputs (a
@@ -254,10 +260,15 @@ public sealed class LineageQueries
     private static Dictionary<long, int> Depths(LineageWalk walk, long rootId)
     {
         var neighbours = new Dictionary<long, List<long>>();
-        foreach (var row in walk.Rows.Where(r => r.InputId is not null))
+        foreach (var row in walk.Rows)
         {
-            (neighbours.TryGetValue(row.ArtifactId, out var a) ? a : neighbours[row.ArtifactId] = []).Add(row.InputId!.Value);
-            (neighbours.TryGetValue(row.InputId!.Value, out var b) ? b : neighbours[row.InputId!.Value] = []).Add(row.ArtifactId);
+            if (row.InputId is not { } inputId)
+            {
+                continue;
+            }
+
+            (neighbours.TryGetValue(row.OutputId, out var a) ? a : neighbours[row.OutputId] = []).Add(inputId);
+            (neighbours.TryGetValue(inputId, out var b) ? b : neighbours[inputId] = []).Add(row.OutputId);
         }
 
         var depths = new Dictionary<long, int> { [rootId] = 0 };

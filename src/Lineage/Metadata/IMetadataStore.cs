@@ -59,8 +59,14 @@ internal sealed record NewRun(
 /// <summary>One row of <c>artifact_inputs</c>: <paramref name="InputId"/> is null when the input was deleted permanently.</summary>
 internal sealed record InputRow(long ArtifactId, int Position, long? InputId, string Name, int Version, bool IsExact);
 
+/// <summary>
+/// An edge a lineage walk met: <paramref name="InputId"/> is null when the input was deleted permanently, and only then are
+/// <paramref name="DeletedName"/> and <paramref name="DeletedVersion"/> read (a live input is one of the walk's versions).
+/// </summary>
+internal readonly record struct WalkEdge(long OutputId, long? InputId, string? DeletedName, int DeletedVersion, bool IsExact);
+
 /// <summary>What a lineage walk found: the version it started from, the input rows between the versions it reached, and those versions (each with its run) by id.</summary>
-internal sealed record LineageWalk(long RootId, IReadOnlyList<InputRow> Rows, IReadOnlyDictionary<long, LineageVersion> Versions);
+internal sealed record LineageWalk(long RootId, IReadOnlyList<WalkEdge> Rows, IReadOnlyDictionary<long, LineageVersion> Versions);
 
 /// <summary>What became of an insert whose answer was lost.</summary>
 internal enum LostInsertState

@@ -181,7 +181,7 @@ internal abstract partial class SqlMetadataStore
                 ? Command(connection, null, sql, ("@name", name), ("@version", number), ("@depth", depth))
                 : Command(connection, null, sql, ("@name", name), ("@depth", depth));
             long? rootId = null;
-            var rows = new HashSet<InputRow>();
+            var rows = new HashSet<WalkEdge>();
             var versions = new Dictionary<long, LineageVersion>();
             var runs = new Dictionary<string, LineageRun>(StringComparer.Ordinal);
             var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -189,22 +189,23 @@ internal abstract partial class SqlMetadataStore
             {
                 do
                 {
+                    // A version's columns repeat on each of its edge rows: they (and its depth) are read the first time only, and an
+                    // edge's name and version only for a deleted input. Reading a column costs more than the walk's joins.
                     while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                     {
                         var id = reader.GetInt64(1);
-                        if (Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture) == 0)
-                        {
-                            rootId = id;
-                        }
-
                         if (!versions.ContainsKey(id))
                         {
                             versions[id] = ReadWalkVersion(reader, runs);
+                            if (Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture) == 0)
+                            {
+                                rootId = id;
+                            }
                         }
 
                         if (!reader.IsDBNull(WalkEdgeColumn))
                         {
-                            rows.Add(ReadInputRow(reader, WalkEdgeColumn));
+                            rows.Add(ReadWalkEdge(reader, WalkEdgeColumn));
                         }
                     }
                 }
@@ -315,6 +316,15 @@ internal abstract partial class SqlMetadataStore
         }
 
         return rows;
+    }
+
+    /// <summary>The edge in a walk's row at <paramref name="at"/>: artifact_id, position, input_id, name, version, exact.</summary>
+    private static WalkEdge ReadWalkEdge(DbDataReader reader, int at)
+    {
+        var exact = Convert.ToInt64(reader.GetValue(at + 5), CultureInfo.InvariantCulture) != 0;
+        return reader.IsDBNull(at + 2)
+            ? new WalkEdge(reader.GetInt64(at), null, reader.GetString(at + 3), reader.GetInt32(at + 4), exact)
+            : new WalkEdge(reader.GetInt64(at), reader.GetInt64(at + 2), null, 0, exact);
     }
 
     private static InputRow ReadInputRow(DbDataReader reader, int at = 0) =>
