@@ -72,7 +72,7 @@ internal static partial class Alternation
                 var start = Now();
                 for (var i = 0; i < calls; i++)
                 {
-                    target.Invoke(instance, null);
+                    Call(instance, target);
                 }
 
                 (isBaseline ? times.Baseline : times.Method).Add((Now() - start) / calls);
@@ -87,16 +87,25 @@ internal static partial class Alternation
     /// <summary>How many calls take about <see cref="Side"/> (after a first, warming call).</summary>
     private static int Calibrate(object instance, MethodInfo method)
     {
-        method.Invoke(instance, null);
+        Call(instance, method);
         var clock = Stopwatch.StartNew();
         var calls = 0;
         while (clock.Elapsed < Side || calls < 3)
         {
-            method.Invoke(instance, null);
+            Call(instance, method);
             calls++;
         }
 
         return calls;
+    }
+
+    /// <summary>One call, waited for when the benchmark is asynchronous (as BenchmarkDotNet does).</summary>
+    private static void Call(object instance, MethodInfo method)
+    {
+        if (method.Invoke(instance, null) is Task task)
+        {
+            task.GetAwaiter().GetResult();
+        }
     }
 
     /// <summary>Microseconds: wall-clock, or this thread's CPU time (<c>CLOCK_THREAD_CPUTIME_ID</c>) with <see cref="CpuTime"/>.</summary>
