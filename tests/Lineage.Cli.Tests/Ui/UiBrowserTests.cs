@@ -8,6 +8,12 @@ namespace Lineage.Cli.Tests.Ui;
 /// <summary><c>lineage ui</c> in headless Chromium: the pages a user opens, what they show, and what they refuse.</summary>
 public sealed class UiBrowserTests(UiFixture ui) : IClassFixture<UiFixture>
 {
+    /// <summary>
+    /// After a click, the new page's HTML is what the assertions read: wait for it to be parsed, not for the load event, which on a
+    /// loaded machine came late enough to time out the wait (pages have no scripts; CSS only changes how they look).
+    /// </summary>
+    private static readonly PageWaitForURLOptions DomReady = new() { WaitUntil = WaitUntilState.DOMContentLoaded };
+
     private static async Task<string[]> ColumnAsync(IPage page, string table, int column) =>
         [.. (await page.Locator($"#{table} tbody tr td:nth-child({column})").AllInnerTextsAsync()).Select(t => t.Trim())];
 
@@ -21,13 +27,13 @@ public sealed class UiBrowserTests(UiFixture ui) : IClassFixture<UiFixture>
         await UiFixture.ScreenshotAsync(page, "artifacts");
         await page.FillAsync("input[name=q]", "model");
         await page.ClickAsync("form.filters button[type=submit]");
-        await page.WaitForURLAsync(new Regex(@"q=model"));
+        await page.WaitForURLAsync(new Regex(@"q=model"), DomReady);
         var searched = await ColumnAsync(page, "artifacts", 1);
         var versions = await ColumnAsync(page, "artifacts", 2);
         await page.FillAsync("input[name=q]", string.Empty);
         await page.FillAsync("input[name=where]", "accuracy > 0.9");
         await page.ClickAsync("form.filters button[type=submit]");
-        await page.WaitForURLAsync(new Regex(@"where=accuracy"));
+        await page.WaitForURLAsync(new Regex(@"where=accuracy"), DomReady);
         var filtered = await ColumnAsync(page, "artifacts", 1);
         await page.FillAsync("input[name=where]", "accuracy >");
         await page.ClickAsync("form.filters button[type=submit]");
@@ -53,7 +59,7 @@ public sealed class UiBrowserTests(UiFixture ui) : IClassFixture<UiFixture>
         var all = await ColumnAsync(page, "artifacts", 1);
         await page.ClickAsync("#artifacts thead a:text-is('Created')");
         await page.ClickAsync("#artifacts thead a:text-is('Created')");
-        await page.WaitForURLAsync(new Regex("sort=-created"));
+        await page.WaitForURLAsync(new Regex("sort=-created"), DomReady);
         var newestFirst = await ColumnAsync(page, "artifacts", 1);
 
         Assert.Equal(["iris-data", "iris-model", "iris-model", "iris-report"], all);
@@ -77,7 +83,7 @@ public sealed class UiBrowserTests(UiFixture ui) : IClassFixture<UiFixture>
         var download = await page.APIRequest.GetAsync(ui.Url("/download?name=iris-model&v=2"));
         var bytes = await download.BodyAsync();
         await page.ClickAsync("#inputs a:text-is('iris-data@1')");
-        await page.WaitForURLAsync(new Regex(@"/version\?name=iris-data&v=1$"));
+        await page.WaitForURLAsync(new Regex(@"/version\?name=iris-data&v=1$"), DomReady);
         var input = await page.Locator("h1").InnerTextAsync();
 
         Assert.Equal("iris-model@2", title);
@@ -104,11 +110,11 @@ public sealed class UiBrowserTests(UiFixture ui) : IClassFixture<UiFixture>
         var reportX = await page.Locator("#graph svg g.node:has(text:text-is('iris-report@1')) rect").GetAttributeAsync("x");
         await UiFixture.ScreenshotAsync(page, "graph");
         await page.ClickAsync("#graph svg g.node:has(text:text-is('iris-model@2')) a");
-        await page.WaitForURLAsync(new Regex(@"/version\?name=iris-model&v=2$"));
+        await page.WaitForURLAsync(new Regex(@"/version\?name=iris-model&v=2$"), DomReady);
         var model = await page.Locator("h1").InnerTextAsync();
         await page.GoBackAsync();
         await page.ClickAsync($"#graph svg g.node.run:has(text:text-is('run train')) a");
-        await page.WaitForURLAsync(new Regex(@"/run\?uid="));
+        await page.WaitForURLAsync(new Regex(@"/run\?uid="), DomReady);
         var run = await page.Locator("h1").InnerTextAsync();
 
         Assert.Equal(["iris-data@1", "iris-model@2", "iris-report@1", "run evaluate", "run train"], labels.Order(StringComparer.Ordinal));
@@ -126,7 +132,7 @@ public sealed class UiBrowserTests(UiFixture ui) : IClassFixture<UiFixture>
         await page.GotoAsync(ui.Url("/artifact?name=iris-model"));
         var versions = await ColumnAsync(page, "versions", 3);
         await page.ClickAsync("#compare");
-        await page.WaitForURLAsync(new Regex(@"/compare\?"));
+        await page.WaitForURLAsync(new Regex(@"/compare\?"), DomReady);
         var url = page.Url;
         var added = await page.Locator("#diff .ins").AllInnerTextsAsync();
         var removed = await page.Locator("#diff .del").AllInnerTextsAsync();
@@ -241,7 +247,7 @@ public sealed class UiBrowserTests(UiFixture ui) : IClassFixture<UiFixture>
         var page = await ui.NewPageAsync();
         await page.GotoAsync(new Uri(open.Loopback, $"/?token={token}").ToString());
         await page.ClickAsync("#artifacts a:text-is('iris-model')");
-        await page.WaitForURLAsync(new Regex(@"/artifact\?name=iris-model$"));
+        await page.WaitForURLAsync(new Regex(@"/artifact\?name=iris-model$"), DomReady);
         var afterCookie = await page.Locator("h1").InnerTextAsync();
 
         Assert.Equal(48, token.Length);
