@@ -106,8 +106,9 @@ public sealed class LineageQueries
 
     private static LineageGraph Build(LineageDirection direction, int depth, LineageWalk walk)
     {
-        var nodes = new Dictionary<string, LineageNode>(StringComparer.Ordinal);
-        var edges = new HashSet<LineageEdge>();
+        // Sized up front: a graph is built on every call, and growing these costs more than filling them.
+        var nodes = new Dictionary<string, LineageNode>(walk.Versions.Count * 2, StringComparer.Ordinal);
+        var edges = new HashSet<LineageEdge>(walk.Rows.Count + walk.Versions.Count);
         var depths = Depths(walk, walk.RootId);
         var versionNodes = new Dictionary<long, string>(walk.Versions.Count);
 
@@ -126,7 +127,7 @@ public sealed class LineageQueries
         }
 
         var rootId = VersionNode(walk.RootId);
-        var inputsByOutput = new Dictionary<long, List<(string Input, bool IsExact)>>();
+        var inputsByOutput = new Dictionary<long, List<(string Input, bool IsExact)>>(walk.Versions.Count);
         foreach (var row in walk.Rows)
         {
             if (!walk.Versions.ContainsKey(row.OutputId))
@@ -228,7 +229,12 @@ public sealed class LineageQueries
             order[ordered[i].Id] = i;
         }
 
-        var orderedEdges = edges.Select(e => (Edge: e, From: order[e.From], To: order[e.To])).ToList();
+        var orderedEdges = new List<(LineageEdge Edge, int From, int To)>(edges.Count);
+        foreach (var edge in edges)
+        {
+            orderedEdges.Add((edge, order[edge.From], order[edge.To]));
+        }
+
         orderedEdges.Sort((a, b) =>
         {
             var c = a.From.CompareTo(b.From);
@@ -236,7 +242,13 @@ public sealed class LineageQueries
             c = c != 0 ? c : ((int)a.Edge.Kind).CompareTo((int)b.Edge.Kind);
             return c != 0 ? c : a.Edge.IsExact.CompareTo(b.Edge.IsExact);
         });
-        return new LineageGraph(nodes[rootId], direction, depth, ordered, [.. orderedEdges.Select(e => e.Edge)]);
+        var sortedEdges = new LineageEdge[orderedEdges.Count];
+        for (var i = 0; i < sortedEdges.Length; i++)
+        {
+            sortedEdges[i] = orderedEdges[i].Edge;
+        }
+
+        return new LineageGraph(nodes[rootId], direction, depth, ordered, sortedEdges);
     }
 
     /// <summary>What a version was computed from, as one comparable text: its distinct (input, exact) pairs in order.</summary>
@@ -259,7 +271,7 @@ public sealed class LineageQueries
     /// <summary>Version-to-version steps from the root to each version reached, either way (breadth first over the rows).</summary>
     private static Dictionary<long, int> Depths(LineageWalk walk, long rootId)
     {
-        var neighbours = new Dictionary<long, List<long>>();
+        var neighbours = new Dictionary<long, List<long>>(walk.Versions.Count);
         foreach (var row in walk.Rows)
         {
             if (row.InputId is not { } inputId)
@@ -271,7 +283,7 @@ public sealed class LineageQueries
             (neighbours.TryGetValue(inputId, out var b) ? b : neighbours[inputId] = []).Add(row.OutputId);
         }
 
-        var depths = new Dictionary<long, int> { [rootId] = 0 };
+        var depths = new Dictionary<long, int>(walk.Versions.Count) { [rootId] = 0 };
         var queue = new Queue<long>([rootId]);
         while (queue.TryDequeue(out var id))
         {

@@ -183,7 +183,7 @@ internal abstract partial class SqlMetadataStore
             long? rootId = null;
             var rows = new HashSet<WalkEdge>();
             var versions = new Dictionary<long, LineageVersion>();
-            var runs = new Dictionary<string, LineageRun>(StringComparer.Ordinal);
+            var runs = new Dictionary<long, LineageRun>();
             var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
@@ -197,7 +197,7 @@ internal abstract partial class SqlMetadataStore
                         if (!versions.ContainsKey(id))
                         {
                             versions[id] = ReadWalkVersion(reader, runs);
-                            if (Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture) == 0)
+                            if (reader.GetInt32(0) == 0)
                             {
                                 rootId = id;
                             }
@@ -216,7 +216,7 @@ internal abstract partial class SqlMetadataStore
         }, cancellationToken);
 
     /// <summary>Where the input row starts in a row of <see cref="WalkSql"/>.</summary>
-    private const int WalkEdgeColumn = 17;
+    private const int WalkEdgeColumn = 18;
 
     /// <summary>
     /// The walks, by <c>(latest ? 0 : 3) + direction</c>. Each row is a version reached within <c>@depth</c> steps of the root (the
@@ -243,7 +243,7 @@ internal abstract partial class SqlMetadataStore
                 : "SELECT e.artifact_id, w.depth + 1 FROM walk w JOIN artifact_inputs e ON e.input_id = w.id WHERE w.depth < @depth")}),
         reached (id, depth) AS (SELECT id, MIN(depth) FROM walk GROUP BY id)
         SELECT w.depth, a.id, a.uid, a.name, a.version, a.branch, a.created_at, a.created_by, a.size, a.hash, c.code_version,
-            r.uid, r.name, r.status, r.started_at, r.finished_at, r.is_implicit,
+            a.run_id, r.uid, r.name, r.status, r.started_at, r.finished_at, r.is_implicit,
             e.artifact_id, e.position, e.input_id, e.name, e.version, e.exact
         FROM reached w
         JOIN artifacts a ON a.id = w.id
@@ -252,20 +252,20 @@ internal abstract partial class SqlMetadataStore
         LEFT JOIN artifact_inputs e ON e.{(upstream ? "artifact_id" : "input_id")} = a.id AND w.depth < @depth;
         """;
 
-    /// <summary>A version of a walk's row; its run is read once per walk, however many versions it saved (<paramref name="runs"/>, by uid).</summary>
-    private LineageVersion ReadWalkVersion(DbDataReader reader, Dictionary<string, LineageRun> runs)
+    /// <summary>A version of a walk's row; its run is read once per walk, however many versions it saved (<paramref name="runs"/>, by id).</summary>
+    private LineageVersion ReadWalkVersion(DbDataReader reader, Dictionary<long, LineageRun> runs)
     {
         LineageRun? run = null;
-        if (!reader.IsDBNull(11) && !runs.TryGetValue(reader.GetString(11), out run))
+        if (!reader.IsDBNull(11) && !runs.TryGetValue(reader.GetInt64(11), out run))
         {
             run = new LineageRun(
-                Uid: reader.GetString(11),
-                Name: reader.GetString(12),
-                Status: ParseStatus(reader.GetString(13)),
-                StartedAt: ReadTime(reader, 14),
-                FinishedAt: reader.IsDBNull(15) ? null : ReadTime(reader, 15),
-                IsImplicit: Convert.ToInt64(reader.GetValue(16), CultureInfo.InvariantCulture) != 0);
-            runs[run.Uid] = run;
+                Uid: reader.GetString(12),
+                Name: reader.GetString(13),
+                Status: ParseStatus(reader.GetString(14)),
+                StartedAt: ReadTime(reader, 15),
+                FinishedAt: reader.IsDBNull(16) ? null : ReadTime(reader, 16),
+                IsImplicit: Convert.ToInt64(reader.GetValue(17), CultureInfo.InvariantCulture) != 0);
+            runs[reader.GetInt64(11)] = run;
         }
 
         return new LineageVersion(

@@ -179,14 +179,53 @@ internal sealed class SqliteMetadataStore : SqlMetadataStore
 
     protected override object TimeValue(DateTimeOffset time) => time.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture);
 
-    // The exact format first (several times faster than a general parse); anything else written by hand still reads.
+    // The stored format read by position (a listing reads thousands of times, and a format parse costs more than the column
+    // read); anything else written by hand still reads.
     protected override DateTimeOffset ReadTime(DbDataReader reader, int ordinal)
     {
         var text = reader.GetString(ordinal);
+        if (TryReadStoredTime(text, out var stored))
+        {
+            return stored;
+        }
+
         const DateTimeStyles Utc = DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal;
         return DateTimeOffset.TryParseExact(text, TimeFormat, CultureInfo.InvariantCulture, Utc, out var time)
             ? time
             : DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, Utc);
+    }
+
+    /// <summary>Reads <see cref="TimeFormat"/> (<c>yyyy-MM-ddTHH:mm:ss.fffffffZ</c>); false for any other text or an impossible date.</summary>
+    internal static bool TryReadStoredTime(ReadOnlySpan<char> text, out DateTimeOffset time)
+    {
+        time = default;
+        if (text.Length != 28 || text[4] != '-' || text[7] != '-' || text[10] != 'T' || text[13] != ':' || text[16] != ':' || text[19] != '.' || text[27] != 'Z'
+            || !Digits(text[..4], out var year) || !Digits(text.Slice(5, 2), out var month) || !Digits(text.Slice(8, 2), out var day)
+            || !Digits(text.Slice(11, 2), out var hour) || !Digits(text.Slice(14, 2), out var minute) || !Digits(text.Slice(17, 2), out var second)
+            || !Digits(text.Slice(20, 7), out var ticks)
+            || year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
+        {
+            return false;
+        }
+
+        time = new DateTimeOffset(new DateTime(year, month, day, hour, minute, second, DateTimeKind.Utc).AddTicks(ticks));
+        return true;
+
+        static bool Digits(ReadOnlySpan<char> digits, out int value)
+        {
+            value = 0;
+            foreach (var c in digits)
+            {
+                if (!char.IsAsciiDigit(c))
+                {
+                    return false;
+                }
+
+                value = (value * 10) + (c - '0');
+            }
+
+            return true;
+        }
     }
 
     public override ValueTask DisposeAsync()
