@@ -131,11 +131,6 @@ public sealed partial class ArtifactStore
         return _metadata.FindAsync(normalized, filter, cancellationToken);
     }
 
-    /// <summary>The version <paramref name="alias"/> of <paramref name="name"/> points at, or a not-found naming the alias.</summary>
-    private async Task<ArtifactRecord> FindByAliasAsync(string name, string alias, CancellationToken cancellationToken) =>
-        await _metadata.FindByAliasAsync(name, alias, cancellationToken).ConfigureAwait(false)
-        ?? throw new ArtifactNotFoundException(name, null, $"Artifact '{name}' has no alias '{alias}' in {Options.MaskedDatabaseUrl}.") { Alias = alias };
-
     /// <summary>Refuses to trash or delete a version an alias points at, unless the aliases go with it (each removal recorded).</summary>
     private async Task ReleaseAliasesAsync(ArtifactRecord record, bool removeAliases, string operation, CancellationToken cancellationToken)
     {
@@ -157,10 +152,9 @@ public sealed partial class ArtifactStore
         }
     }
 
-    /// <summary>Annotations and aliases are metadata: they need the location's space, not its host or writing instance.</summary>
-    internal Task EnsureCanAnnotateAsync(ArtifactRecord record, string operation, CancellationToken cancellationToken)
+    private Task EnsureCanAnnotateAsync(ArtifactRecord record, string operation, CancellationToken cancellationToken)
     {
         ThrowIfDisposed();
-        return Access.EnsureSpaceMemberAsync(record.StorageId, record.StorageRoot, operation, cancellationToken);
+        return Access.EnsureCanAnnotateAsync(record, operation, cancellationToken);
     }
 }

@@ -207,7 +207,7 @@ public sealed partial class ArtifactStore
 
         var found = new List<UnreferencedValue>();
         var locations = (await _metadata.ListStoragesAsync(cancellationToken).ConfigureAwait(false))
-            .Where(s => s.Id == defaultStorage.Id || (s.IsWritable && (s.Host is null || s.Host == Options.Host)));
+            .Where(s => s.Id == defaultStorage.Id || (s.IsWritable && Access.IsOnThisHost(s.Host)));
         foreach (var storage in locations)
         {
             var values = ValuesAt(storage.Root);

@@ -14,8 +14,6 @@ public sealed partial class ArtifactStore
     /// <summary>What versions were computed from and what was computed from them: inputs, outputs and the lineage graph.</summary>
     public LineageQueries Lineage { get; }
 
-    internal void ThrowIfClosed() => ThrowIfDisposed();
-
     /// <summary>The explicit run ambient here that belongs to this store's database, if any.</summary>
     private ArtifactRun? AmbientRun => ArtifactRun.Current is { } run && run.Covers(InstanceUid) ? run : null;
 
@@ -57,16 +55,6 @@ public sealed partial class ArtifactStore
     /// <summary>Counts <paramref name="record"/> as an input of the ambient explicit run, if any.</summary>
     private void RecordLoad(ArtifactRecord record) => AmbientRun?.AddInput(record);
 
-    internal async Task FinishRunAsync(ArtifactRun run, string? error, IReadOnlyList<string> inputUids)
-    {
-        if (Volatile.Read(ref _disposed) == 1)
-        {
-            throw new ObjectDisposedException(nameof(ArtifactStore), $"Run '{run.Name}' ({run.Uid}) could not be finished: its store was disposed first. Dispose the run before the store.");
-        }
-
-        await _metadata.FinishRunAsync(run.Id, error is null ? RunStatus.Succeeded : RunStatus.Failed, DateTimeOffset.UtcNow, error, inputUids, CancellationToken.None).ConfigureAwait(false);
-    }
-
     /// <summary>Records the implicit run as finished; the database being unreachable at that moment leaves it running, which is what it then was.</summary>
     private async Task FinishImplicitRunAsync()
     {
@@ -89,37 +77,11 @@ public sealed partial class ArtifactStore
 
     private void FinishImplicitRunAtExit(object? sender, EventArgs e)
     {
-        if (Volatile.Read(ref _disposed) == 0)
+        if (!_lifetime.IsClosed)
         {
             FinishImplicitRunAsync().Wait(TimeSpan.FromSeconds(2));
         }
     }
 
-    /// <summary>Resolves a reference (<c>NAME</c>, <c>NAME@VERSION</c>, <c>NAME@ALIAS</c>) and an explicit version into a name and version (null: the latest).</summary>
-    /// <summary>The parts of a reference, checked as every API taking one checks it.</summary>
-    internal (string Name, int? Version, string? Alias) ParseReference(string reference)
-    {
-        ThrowIfDisposed();
-        return Resolve(reference, null);
-    }
-
-    private static (string Name, int? Version, string? Alias) Resolve(string reference, int? version)
-    {
-        ArgumentNullException.ThrowIfNull(reference);
-        var parsed = ArtifactReference.TryParse(reference, out var r, out var error) ? r : throw new ArgumentException(error, nameof(reference));
-        if (version is { } v)
-        {
-            if (v < 1)
-            {
-                throw new ArgumentOutOfRangeException(nameof(version), v, "Versions are whole numbers from 1.");
-            }
-
-            if (parsed.Version is { } named && named != v || parsed.Alias is not null)
-            {
-                throw new ArgumentException($"'{reference}' already names {(parsed.Alias is null ? "version " + parsed.Version : "alias '" + parsed.Alias + "'")}; it cannot also be version {v}. Pass the name alone, or no version.", nameof(version));
-            }
-        }
-
-        return (parsed.Name, parsed.Version ?? version, parsed.Alias);
-    }
+    private static (string Name, int? Version, string? Alias) Resolve(string reference, int? version) => VersionResolver.Parse(reference, version);
 }

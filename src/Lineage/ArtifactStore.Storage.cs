@@ -7,28 +7,15 @@ using Lineage.Values.Local;
 
 namespace Lineage;
 
-/// <summary>A registered storage location new artifacts can be written to, with its value store.</summary>
-internal sealed record StorageTarget(StorageRecord Storage, IValueStore Values);
-
 /// <summary>In-place registration and copying values between roots; who may touch which root is <see cref="StorageAccessRules"/>'s to say.</summary>
 public sealed partial class ArtifactStore
 {
-    internal IMetadataStore Metadata => _metadata;
-
     /// <summary>The host, writing-instance and space checks, which the store and its registries all ask.</summary>
     internal StorageAccessRules Access { get; }
 
-    internal StorageTarget DefaultTarget
-    {
-        get => Volatile.Read(ref _defaultTarget);
-        set => Volatile.Write(ref _defaultTarget, value);
-    }
+    internal StorageTarget DefaultTarget => _targets.Default;
 
-    internal StorageTarget? LocalTarget
-    {
-        get => Volatile.Read(ref _localTarget);
-        set => Volatile.Write(ref _localTarget, value);
-    }
+    internal StorageTarget? LocalTarget => _targets.Local;
 
     /// <summary>
     /// Records an existing file as the next version of <paramref name="name"/>. A file under a registered storage location is

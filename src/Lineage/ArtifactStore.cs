@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Lineage.Configuration;
 using Lineage.Metadata;
 using Lineage.Metadata.Postgres;
@@ -27,24 +26,28 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
     private static ArtifactStore? _default;
 
     private readonly IMetadataStore _metadata;
-    private readonly ConcurrentDictionary<string, Lazy<IValueStore>> _valueStoresByRoot = new(StringComparer.Ordinal);
+    private readonly ValueStoreResolver _values;
+    private readonly StorageTargets _targets = new();
+    private readonly VersionResolver _versions;
+    private readonly StoreLifetime _lifetime = new();
     private readonly bool _isShared;
-    private StorageTarget _defaultTarget = null!;
-    private StorageTarget? _localTarget;
-    private int _disposed;
 
+    // The composition root: each registry gets the collaborators it works with, never the store itself.
     private ArtifactStore(ResolvedOptions options, IMetadataStore metadata, WritingInstanceGuard guard, bool isShared, StoreLogs logs)
     {
         Options = options;
         Logs = logs;
         _metadata = metadata;
         _isShared = isShared;
-        Access = new StorageAccessRules(metadata, guard, ValuesAt, options.Host, options.User);
-        Storages = new StorageRegistry(this, Access);
-        Spaces = new SpaceRegistry(this);
-        Runs = new RunRegistry(this, metadata);
-        Lineage = new LineageQueries(this, metadata);
-        Aliases = new AliasRegistry(this, metadata);
+        _values = new ValueStoreResolver(options.StorageOptions);
+        _versions = new VersionResolver(metadata, options, _lifetime);
+        Access = new StorageAccessRules(metadata, guard, _values.At, options.Host, options.User);
+        Spaces = new SpaceRegistry(metadata, options, Access);
+        Storages = new StorageRegistry(metadata, options, Access, _values, _targets, Spaces, _versions,
+            new MigrationServices(metadata, Access, _values, CopyValueAsync, logs.Storage), logs.Storage);
+        Runs = new RunRegistry(metadata, options, _lifetime);
+        Lineage = new LineageQueries(metadata, _versions);
+        Aliases = new AliasRegistry(metadata, options, Access, _versions, _lifetime);
     }
 
     /// <summary>The settings this store runs with; fixed for its lifetime.</summary>
@@ -116,11 +119,11 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
         {
             // The configured roots are registered (and claimed when unmarked) like Storages.Add would.
             var defaultStorage = await store.Storages.RegisterAsync(resolved.Storage, description: null, host: null, cancellationToken).ConfigureAwait(false);
-            store._defaultTarget = new StorageTarget(defaultStorage, store.ValuesAt(defaultStorage.Root));
+            store._targets.Default = new StorageTarget(defaultStorage, store.ValuesAt(defaultStorage.Root));
             if (resolved.LocalStorage is { } local)
             {
                 var localStorage = await store.Storages.RegisterAsync(local, description: null, host: null, cancellationToken).ConfigureAwait(false);
-                store._localTarget = new StorageTarget(localStorage, store.ValuesAt(localStorage.Root));
+                store._targets.Local = new StorageTarget(localStorage, store.ValuesAt(localStorage.Root));
             }
 
             options?.Freeze();
@@ -129,7 +132,7 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
         }
         catch
         {
-            store.ReleaseValueStores();
+            store._values.Release();
             await metadata.DisposeAsync().ConfigureAwait(false);
             throw;
         }
@@ -597,61 +600,23 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
     /// <inheritdoc cref="Dispose"/>
     public async ValueTask DisposeAsync()
     {
-        if (_isShared || Interlocked.Exchange(ref _disposed, 1) == 1)
+        if (_isShared || !_lifetime.Close())
         {
             return;
         }
 
         await FinishImplicitRunAsync().ConfigureAwait(false);
         await _metadata.DisposeAsync().ConfigureAwait(false);
-        ReleaseValueStores();
+        _values.Release();
     }
 
-    private void ReleaseValueStores()
-    {
-        foreach (var values in _valueStoresByRoot.Values.Where(v => v.IsValueCreated).Select(v => v.Value).OfType<IDisposable>())
-        {
-            values.Dispose();
-        }
-    }
+    private Task<ArtifactRecord> FindAsync(string reference, int? version, CancellationToken cancellationToken) =>
+        _versions.FindAsync(reference, version, cancellationToken);
 
-    internal Task<ArtifactRecord> FindVersionAsync(string name, int version, CancellationToken cancellationToken) => FindAsync(name, version, cancellationToken);
+    private Task<ArtifactNotFoundException> NotFoundAsync(string name, int? version, CancellationToken cancellationToken) =>
+        _versions.NotFoundAsync(name, version, cancellationToken);
 
-    internal Task<ArtifactRecord> FindVersionAsync(string reference, CancellationToken cancellationToken) => FindAsync(reference, null, cancellationToken);
-
-    private async Task<ArtifactRecord> FindAsync(string reference, int? version, CancellationToken cancellationToken)
-    {
-        ThrowIfDisposed();
-        var (name, resolvedVersion, alias) = Resolve(reference, version);
-        if (alias is not null)
-        {
-            return await FindByAliasAsync(name, alias, cancellationToken).ConfigureAwait(false);
-        }
-
-        var record = await _metadata.FindAsync(name, resolvedVersion, cancellationToken).ConfigureAwait(false);
-        return record ?? throw await NotFoundAsync(name, resolvedVersion, cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task<ArtifactNotFoundException> NotFoundAsync(string name, int? version, CancellationToken cancellationToken)
-    {
-        var where = $"in {Options.MaskedDatabaseUrl}";
-        if (version is { } v)
-        {
-            return new ArtifactNotFoundException(name, version, $"Artifact '{name}' has no version {v} {where}.");
-        }
-
-        var trashed = await _metadata.CountAsync(name, ArtifactBranch.Trash, cancellationToken).ConfigureAwait(false);
-        return new ArtifactNotFoundException(name, null, trashed > 0
-            ? $"Artifact '{name}' has no live version {where}; {trashed} version(s) are in the trash and can be restored."
-            : $"No artifact named '{name}' {where}.");
-    }
-
-    internal IValueStore ValuesAt(string root) =>
-        _valueStoresByRoot.GetOrAdd(root, r => new Lazy<IValueStore>(() => ValueStoreFor(r, Options))).Value;
-
-    // A root whose scheme no backend answers is an error here, never a local folder by default.
-    private static IValueStore ValueStoreFor(string root, ResolvedOptions options) =>
-        ValueStoreBackend.For(root).Create(root, options.StorageOptions);
+    internal IValueStore ValuesAt(string root) => _values.At(root);
 
     // Every database keeps microseconds: the record Save returns must equal the one Get reads back.
     internal static DateTimeOffset UtcNowToMicroseconds()
@@ -660,5 +625,5 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
         return now.AddTicks(-(now.Ticks % 10));
     }
 
-    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);
+    private void ThrowIfDisposed() => _lifetime.ThrowIfClosed();
 }

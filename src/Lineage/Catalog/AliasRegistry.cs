@@ -1,4 +1,5 @@
 using Lineage.Metadata;
+using Lineage.Storage;
 
 namespace Lineage;
 
@@ -8,13 +9,19 @@ namespace Lineage;
 /// </summary>
 public sealed class AliasRegistry
 {
-    private readonly ArtifactStore _store;
     private readonly IMetadataStore _metadata;
+    private readonly ResolvedOptions _options;
+    private readonly StorageAccessRules _access;
+    private readonly VersionResolver _versions;
+    private readonly StoreLifetime _lifetime;
 
-    internal AliasRegistry(ArtifactStore store, IMetadataStore metadata)
+    internal AliasRegistry(IMetadataStore metadata, ResolvedOptions options, StorageAccessRules access, VersionResolver versions, StoreLifetime lifetime)
     {
-        _store = store;
         _metadata = metadata;
+        _options = options;
+        _access = access;
+        _versions = versions;
+        _lifetime = lifetime;
     }
 
     /// <summary>Points <paramref name="alias"/> of <paramref name="name"/> at <paramref name="version"/>, creating or moving it; the move is recorded in its history.</summary>
@@ -26,14 +33,15 @@ public sealed class AliasRegistry
     public async Task<AliasRecord> SetAsync(string name, string alias, int version, CancellationToken cancellationToken = default)
     {
         alias = ValidAlias(alias);
-        var record = await _store.FindVersionAsync(name, version, cancellationToken).ConfigureAwait(false);
+        var record = await _versions.FindAsync(name, version, cancellationToken).ConfigureAwait(false);
         if (record.Branch == ArtifactBranch.Trash)
         {
             throw new ArgumentException($"'{record.Name}' version {record.Version} is in the trash; restore it before pointing '{alias}' at it.", nameof(version));
         }
 
-        await _store.EnsureCanAnnotateAsync(record, $"set alias '{alias}' of '{record.Name}'", cancellationToken).ConfigureAwait(false);
-        await _metadata.SetAliasAsync(record.Name, alias, record.Uid, _store.Options.User, cancellationToken).ConfigureAwait(false);
+        _lifetime.ThrowIfClosed();
+        await _access.EnsureCanAnnotateAsync(record, $"set alias '{alias}' of '{record.Name}'", cancellationToken).ConfigureAwait(false);
+        await _metadata.SetAliasAsync(record.Name, alias, record.Uid, _options.User, cancellationToken).ConfigureAwait(false);
         return (await _metadata.ListAliasesAsync(record.Name, cancellationToken).ConfigureAwait(false)).Single(a => a.Alias == alias);
     }
 
@@ -46,10 +54,10 @@ public sealed class AliasRegistry
     {
         name = ValidName(name);
         alias = ValidAlias(alias);
-        var record = await _metadata.FindByAliasAsync(name, alias, cancellationToken).ConfigureAwait(false)
-            ?? throw new ArtifactNotFoundException(name, null, $"Artifact '{name}' has no alias '{alias}' in {_store.Options.MaskedDatabaseUrl}.") { Alias = alias };
-        await _store.EnsureCanAnnotateAsync(record, $"remove alias '{alias}' of '{name}'", cancellationToken).ConfigureAwait(false);
-        await _metadata.RemoveAliasAsync(name, alias, _store.Options.User, cancellationToken).ConfigureAwait(false);
+        var record = await _versions.FindByAliasAsync(name, alias, cancellationToken).ConfigureAwait(false);
+        _lifetime.ThrowIfClosed();
+        await _access.EnsureCanAnnotateAsync(record, $"remove alias '{alias}' of '{name}'", cancellationToken).ConfigureAwait(false);
+        await _metadata.RemoveAliasAsync(name, alias, _options.User, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The aliases of <paramref name="name"/> as they stand, by alias.</summary>
@@ -58,7 +66,7 @@ public sealed class AliasRegistry
     /// <inheritdoc cref="List"/>
     public Task<IReadOnlyList<AliasRecord>> ListAsync(string name, CancellationToken cancellationToken = default)
     {
-        _store.ThrowIfClosed();
+        _lifetime.ThrowIfClosed();
         return _metadata.ListAliasesAsync(ValidName(name), cancellationToken);
     }
 
@@ -68,7 +76,7 @@ public sealed class AliasRegistry
     /// <inheritdoc cref="History"/>
     public Task<IReadOnlyList<AliasMove>> HistoryAsync(string name, string alias, CancellationToken cancellationToken = default)
     {
-        _store.ThrowIfClosed();
+        _lifetime.ThrowIfClosed();
         return _metadata.AliasHistoryAsync(ValidName(name), ValidAlias(alias), cancellationToken);
     }
 

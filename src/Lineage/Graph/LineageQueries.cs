@@ -20,13 +20,13 @@ public sealed class LineageQueries
     /// <summary>The deepest graph that may be asked for.</summary>
     public const int MaxDepth = 1000;
 
-    private readonly ArtifactStore _store;
     private readonly IMetadataStore _metadata;
+    private readonly VersionResolver _versions;
 
-    internal LineageQueries(ArtifactStore store, IMetadataStore metadata)
+    internal LineageQueries(IMetadataStore metadata, VersionResolver versions)
     {
-        _store = store;
         _metadata = metadata;
+        _versions = versions;
     }
 
     /// <summary>The versions <paramref name="reference"/> was computed from, in argument (or load) order; deleted ones as tombstones.</summary>
@@ -36,7 +36,7 @@ public sealed class LineageQueries
     /// <inheritdoc cref="Inputs"/>
     public async Task<IReadOnlyList<LineageInput>> InputsAsync(string reference, CancellationToken cancellationToken = default)
     {
-        var record = await _store.FindVersionAsync(reference, cancellationToken).ConfigureAwait(false);
+        var record = await _versions.FindAsync(reference, null, cancellationToken).ConfigureAwait(false);
         return await _metadata.InputsAsync(record.Uid, cancellationToken).ConfigureAwait(false);
     }
 
@@ -47,7 +47,7 @@ public sealed class LineageQueries
     /// <inheritdoc cref="Outputs"/>
     public async Task<IReadOnlyList<ArtifactRecord>> OutputsAsync(string reference, CancellationToken cancellationToken = default)
     {
-        var record = await _store.FindVersionAsync(reference, cancellationToken).ConfigureAwait(false);
+        var record = await _versions.FindAsync(reference, null, cancellationToken).ConfigureAwait(false);
         return await _metadata.OutputsAsync(record.Uid, cancellationToken).ConfigureAwait(false);
     }
 
@@ -58,7 +58,7 @@ public sealed class LineageQueries
     /// <inheritdoc cref="Declared"/>
     public async Task<IReadOnlyList<string>> DeclaredAsync(string reference, CancellationToken cancellationToken = default)
     {
-        var record = await _store.FindVersionAsync(reference, cancellationToken).ConfigureAwait(false);
+        var record = await _versions.FindAsync(reference, null, cancellationToken).ConfigureAwait(false);
         return await _metadata.DeclaredUpstreamAsync(record.Uid, cancellationToken).ConfigureAwait(false);
     }
 
@@ -85,10 +85,10 @@ public sealed class LineageQueries
         }
 
         // NAME and NAME@VERSION are resolved by the walk itself: the whole graph is one round trip. An alias is resolved first.
-        var (name, version, alias) = _store.ParseReference(reference);
+        var (name, version, alias) = _versions.Parse(reference);
         if (alias is not null)
         {
-            var aliased = await _store.FindVersionAsync(reference, cancellationToken).ConfigureAwait(false);
+            var aliased = await _versions.FindAsync(reference, null, cancellationToken).ConfigureAwait(false);
             (name, version) = (aliased.Name, aliased.Version);
         }
 
@@ -96,7 +96,7 @@ public sealed class LineageQueries
         if (walk is null)
         {
             // Missing, or deleted since the alias was read: the store says which, in its own words.
-            var found = await _store.FindVersionAsync(alias is null ? reference : $"{name}@{version!.Value.ToString(CultureInfo.InvariantCulture)}", cancellationToken).ConfigureAwait(false);
+            var found = await _versions.FindAsync(alias is null ? reference : $"{name}@{version!.Value.ToString(CultureInfo.InvariantCulture)}", null, cancellationToken).ConfigureAwait(false);
             walk = await _metadata.WalkAsync(found.Name, found.Version, direction, depth, cancellationToken).ConfigureAwait(false)
                 ?? throw new ArtifactNotFoundException(found.Name, found.Version, $"Artifact '{found.Name}' version {found.Version.ToString(CultureInfo.InvariantCulture)} was deleted while its lineage was read.");
         }

@@ -20,7 +20,7 @@ public sealed class ArtifactRun : IDisposable, IAsyncDisposable
 {
     private static readonly AsyncLocal<ArtifactRun?> Ambient = new();
 
-    private readonly ArtifactStore _store;
+    private readonly RunRegistry _runs;
     private readonly ArtifactRun? _previous;
     private readonly object _gate = new();
     private readonly List<ArtifactRecord> _inputs = [];
@@ -29,9 +29,9 @@ public sealed class ArtifactRun : IDisposable, IAsyncDisposable
     private string? _error;
     private int _finished;
 
-    internal ArtifactRun(ArtifactStore store, RunRecord record)
+    internal ArtifactRun(RunRegistry runs, RunRecord record)
     {
-        _store = store;
+        _runs = runs;
         Record = record;
         _previous = Ambient.Value;
         Ambient.Value = this;
@@ -111,7 +111,7 @@ public sealed class ArtifactRun : IDisposable, IAsyncDisposable
             Ambient.Value = _previous;
         }
 
-        return new ValueTask(_store.FinishRunAsync(this, _error, InputUids()));
+        return new ValueTask(_runs.FinishAsync(this, _error, InputUids()));
     }
 
     /// <summary>True when a save to or load from a store on <paramref name="instanceUid"/> belongs to this run.</summary>

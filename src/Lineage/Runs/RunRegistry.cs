@@ -7,13 +7,15 @@ namespace Lineage;
 /// <summary>Runs: start one (<see cref="Start"/>), list them, look one up. Reached through <see cref="ArtifactStore.Runs"/>.</summary>
 public sealed class RunRegistry
 {
-    private readonly ArtifactStore _store;
     private readonly IMetadataStore _metadata;
+    private readonly ResolvedOptions _options;
+    private readonly StoreLifetime _lifetime;
 
-    internal RunRegistry(ArtifactStore store, IMetadataStore metadata)
+    internal RunRegistry(IMetadataStore metadata, ResolvedOptions options, StoreLifetime lifetime)
     {
-        _store = store;
         _metadata = metadata;
+        _options = options;
+        _lifetime = lifetime;
     }
 
     /// <summary>
@@ -33,9 +35,9 @@ public sealed class RunRegistry
             copied[key] = value ?? string.Empty;
         }
 
-        _store.ThrowIfClosed();
+        _lifetime.ThrowIfClosed();
         var record = _metadata.InsertRunAsync(NewRun(name.Trim(), copied, isImplicit: false), CancellationToken.None).GetAwaiter().GetResult();
-        return new ArtifactRun(_store, record) { InstanceUid = _metadata.InstanceUid };
+        return new ArtifactRun(this, record) { InstanceUid = _metadata.InstanceUid };
     }
 
     /// <summary>The most recent runs, newest first; at most <paramref name="limit"/>.</summary>
@@ -45,7 +47,7 @@ public sealed class RunRegistry
     public Task<IReadOnlyList<RunRecord>> ListAsync(int limit = 100, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
-        _store.ThrowIfClosed();
+        _lifetime.ThrowIfClosed();
         return _metadata.ListRunsAsync(limit, cancellationToken);
     }
 
@@ -57,9 +59,9 @@ public sealed class RunRegistry
     public async Task<RunRecord> GetAsync(string uid, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(uid);
-        _store.ThrowIfClosed();
+        _lifetime.ThrowIfClosed();
         return await _metadata.FindRunAsync(uid.Trim(), cancellationToken).ConfigureAwait(false)
-            ?? throw new RunNotFoundException(uid, $"No run '{uid}' in {_store.Options.MaskedDatabaseUrl}.");
+            ?? throw new RunNotFoundException(uid, $"No run '{uid}' in {_options.MaskedDatabaseUrl}.");
     }
 
     /// <summary>The versions the run loaded (its inputs; recorded when it finished) and the versions it saved (its outputs).</summary>
@@ -74,8 +76,19 @@ public sealed class RunRegistry
         return await _metadata.RunInputsAndOutputsAsync(run.Id, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Records an explicit run as finished, with the versions it loaded; refused once the store is closed.</summary>
+    internal async Task FinishAsync(ArtifactRun run, string? error, IReadOnlyList<string> inputUids)
+    {
+        if (_lifetime.IsClosed)
+        {
+            throw new ObjectDisposedException(nameof(ArtifactStore), $"Run '{run.Name}' ({run.Uid}) could not be finished: its store was disposed first. Dispose the run before the store.");
+        }
+
+        await _metadata.FinishRunAsync(run.Id, error is null ? RunStatus.Succeeded : RunStatus.Failed, DateTimeOffset.UtcNow, error, inputUids, CancellationToken.None).ConfigureAwait(false);
+    }
+
     internal NewRun NewRun(string name, IReadOnlyDictionary<string, string> parameters, bool isImplicit) => new(
-        Uid.New(), name, DateTimeOffset.UtcNow, _store.Options.User, _store.Options.Host, isImplicit,
+        Uid.New(), name, DateTimeOffset.UtcNow, _options.User, _options.Host, isImplicit,
         RunEnvironment.EntryAssembly, RunEnvironment.EntryAssemblyVersion, RunEnvironment.SourceRevision, RunEnvironment.CommandLine, parameters);
 
     /// <summary>What a run records about its process, read once.</summary>

@@ -1,3 +1,6 @@
+using Lineage.Metadata;
+using Lineage.Storage;
+
 namespace Lineage;
 
 /// <summary>
@@ -12,15 +15,22 @@ namespace Lineage;
 /// </remarks>
 public sealed class SpaceRegistry
 {
-    private readonly ArtifactStore _store;
+    private readonly IMetadataStore _metadata;
+    private readonly ResolvedOptions _options;
+    private readonly StorageAccessRules _access;
 
-    internal SpaceRegistry(ArtifactStore store) => _store = store;
+    internal SpaceRegistry(IMetadataStore metadata, ResolvedOptions options, StorageAccessRules access)
+    {
+        _metadata = metadata;
+        _options = options;
+        _access = access;
+    }
 
     /// <summary>Every space, <see cref="SpaceRecord.All"/> first.</summary>
     public IReadOnlyList<SpaceRecord> List() => ListAsync().GetAwaiter().GetResult();
 
     /// <inheritdoc cref="List"/>
-    public Task<IReadOnlyList<SpaceRecord>> ListAsync(CancellationToken cancellationToken = default) => _store.Metadata.ListSpacesAsync(cancellationToken);
+    public Task<IReadOnlyList<SpaceRecord>> ListAsync(CancellationToken cancellationToken = default) => _metadata.ListSpacesAsync(cancellationToken);
 
     /// <summary>Creates a space, or returns the existing one with that name. The creator becomes its first member; asking again for an existing space changes no membership.</summary>
     public SpaceRecord Add(string name, string? description = null) => AddAsync(name, description).GetAwaiter().GetResult();
@@ -28,7 +38,7 @@ public sealed class SpaceRegistry
     /// <inheritdoc cref="Add"/>
     public async Task<SpaceRecord> AddAsync(string name, string? description = null, CancellationToken cancellationToken = default)
     {
-        var (space, _) = await _store.Metadata.AddSpaceAsync(ValidName(name), description, _store.Options.User, cancellationToken).ConfigureAwait(false);
+        var (space, _) = await _metadata.AddSpaceAsync(ValidName(name), description, _options.User, cancellationToken).ConfigureAwait(false);
         return space;
     }
 
@@ -38,8 +48,8 @@ public sealed class SpaceRegistry
 
     /// <inheritdoc cref="Get"/>
     public async Task<SpaceRecord> GetAsync(string name, CancellationToken cancellationToken = default) =>
-        await _store.Metadata.FindSpaceAsync(ValidName(name), cancellationToken).ConfigureAwait(false)
-            ?? throw new LineageException($"There is no space named '{name}' in {_store.Options.MaskedDatabaseUrl}. Create it with store.Spaces.Add(\"{name}\").");
+        await _metadata.FindSpaceAsync(ValidName(name), cancellationToken).ConfigureAwait(false)
+            ?? throw new LineageException($"There is no space named '{name}' in {_options.MaskedDatabaseUrl}. Create it with store.Spaces.Add(\"{name}\").");
 
     /// <summary>Adds <paramref name="user"/> to the space; nothing changes when they are a member already. Only members may add members.</summary>
     /// <exception cref="SpaceAccessDeniedException">The current user is not a member of the space.</exception>
@@ -50,7 +60,7 @@ public sealed class SpaceRegistry
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(user);
         var record = await GetMemberOfAsync(space, $"add '{user}' to space '{space}'", cancellationToken).ConfigureAwait(false);
-        await _store.Metadata.AddMemberAsync(record.Id, user.Trim(), cancellationToken).ConfigureAwait(false);
+        await _metadata.AddMemberAsync(record.Id, user.Trim(), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Removes <paramref name="user"/> from the space. Only members may remove members.</summary>
@@ -62,7 +72,7 @@ public sealed class SpaceRegistry
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(user);
         var record = await GetMemberOfAsync(space, $"remove '{user}' from space '{space}'", cancellationToken).ConfigureAwait(false);
-        await _store.Metadata.RemoveMemberAsync(record.Id, user.Trim(), cancellationToken).ConfigureAwait(false);
+        await _metadata.RemoveMemberAsync(record.Id, user.Trim(), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The members of the space, sorted. <see cref="SpaceRecord.All"/> has everyone and lists nobody.</summary>
@@ -72,24 +82,14 @@ public sealed class SpaceRegistry
     public async Task<IReadOnlyList<string>> MembersAsync(string space, CancellationToken cancellationToken = default)
     {
         var record = await GetAsync(space, cancellationToken).ConfigureAwait(false);
-        return await _store.Metadata.MembersAsync(record.Id, cancellationToken).ConfigureAwait(false);
+        return await _metadata.MembersAsync(record.Id, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<SpaceRecord> GetMemberOfAsync(string space, string operation, CancellationToken cancellationToken)
     {
         var record = await GetAsync(space, cancellationToken).ConfigureAwait(false);
-        await EnsureMemberAsync(record, string.Empty, operation, "ask a member", cancellationToken).ConfigureAwait(false);
+        await _access.EnsureMemberOfSpaceAsync(record, string.Empty, operation, "ask a member", cancellationToken).ConfigureAwait(false);
         return record;
-    }
-
-    /// <summary>Throws unless the current user is a member of <paramref name="space"/> (everyone is in <see cref="SpaceRecord.All"/>).</summary>
-    internal async Task EnsureMemberAsync(SpaceRecord space, string root, string operation, string advice, CancellationToken cancellationToken)
-    {
-        var user = _store.Options.User;
-        if (space.Name != SpaceRecord.All && !(await _store.Metadata.MembersAsync(space.Id, cancellationToken).ConfigureAwait(false)).Contains(user))
-        {
-            throw new SpaceAccessDeniedException(root, space.Name, user, $"Cannot {operation}: user '{user}' is not a member of space '{space.Name}'; {advice}.");
-        }
     }
 
     private static string ValidName(string name)

@@ -19,6 +19,12 @@ internal sealed class StorageAccessRules(IMetadataStore metadata, WritingInstanc
     /// <summary>This instance's uid, as roots' markers name their writer.</summary>
     public string InstanceUid => guard.InstanceUid;
 
+    /// <summary>This machine, as folders' records name theirs.</summary>
+    public string Host => host;
+
+    /// <summary>True for a root this machine can reach: one in the cloud (no host), or a folder on this host.</summary>
+    public bool IsOnThisHost(string? rootHost) => rootHost is null || string.Equals(rootHost, host, StringComparison.Ordinal);
+
     /// <summary>Every write path's check: the root is on this host, its marker names this instance, and the user is in its space.</summary>
     public Task EnsureCanWriteAsync(StorageRecord storage, string operation, CancellationToken cancellationToken) =>
         EnsureCanWriteAsync(storage.Id, storage.Root, storage.Host, operation, cancellationToken);
@@ -56,7 +62,7 @@ internal sealed class StorageAccessRules(IMetadataStore metadata, WritingInstanc
     /// <summary>A folder on another machine is never used from here: the same path here may hold other files.</summary>
     public void EnsureOnThisHost(string root, string? rootHost, string operation)
     {
-        if (rootHost is not null && !string.Equals(rootHost, host, StringComparison.Ordinal))
+        if (!IsOnThisHost(rootHost))
         {
             throw new StorageAccessException(root,
                 $"Cannot {operation}: its storage root '{root}' is a folder on host '{rootHost}', and this machine is host '{host}'. " +
@@ -74,6 +80,22 @@ internal sealed class StorageAccessRules(IMetadataStore metadata, WritingInstanc
             throw new SpaceAccessDeniedException(root, access.Space, user,
                 $"Cannot {operation}: storage root '{root}' is in space '{access.Space}', and user '{user}' is not a member of it. " +
                 $"A member can add them: store.Spaces.AddMember(\"{access.Space}\", \"{user}\").");
+        }
+    }
+
+    /// <summary>Annotations and aliases are metadata: they need the location's space, not its host or writing instance.</summary>
+    public Task EnsureCanAnnotateAsync(ArtifactRecord record, string operation, CancellationToken cancellationToken) =>
+        EnsureSpaceMemberAsync(record.StorageId, record.StorageRoot, operation, cancellationToken);
+
+    /// <summary>
+    /// Throws unless the user is a member of <paramref name="space"/> (everyone is in <see cref="SpaceRecord.All"/>), for managing the
+    /// space itself or moving <paramref name="root"/> into it; <paramref name="advice"/> ends the message.
+    /// </summary>
+    public async Task EnsureMemberOfSpaceAsync(SpaceRecord space, string root, string operation, string advice, CancellationToken cancellationToken)
+    {
+        if (space.Name != SpaceRecord.All && !(await metadata.MembersAsync(space.Id, cancellationToken).ConfigureAwait(false)).Contains(user))
+        {
+            throw new SpaceAccessDeniedException(root, space.Name, user, $"Cannot {operation}: user '{user}' is not a member of space '{space.Name}'; {advice}.");
         }
     }
 

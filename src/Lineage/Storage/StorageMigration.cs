@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Lineage.Metadata;
 using Lineage.Telemetry;
 using Lineage.Values;
 using Microsoft.Extensions.Logging;
@@ -78,18 +79,25 @@ namespace Lineage
 
 namespace Lineage.Storage
 {
+    /// <summary>Copies a version's value to the same key under another root, verified (see <see cref="ArtifactStore"/>'s value shapes).</summary>
+    /// <returns>The bytes copied; 0 when a verified copy was already there.</returns>
+    internal delegate Task<long> ValueCopier(ArtifactRecord record, IValueStore destination, IProgress<long>? progress, CancellationToken cancellationToken);
+
+    /// <summary>What a migration works with: the rows it re-points, who may touch which root, the roots' value stores, the store's verified copy, and its log.</summary>
+    internal sealed record MigrationServices(IMetadataStore Metadata, StorageAccessRules Access, ValueStoreResolver Values, ValueCopier CopyValue, ILogger Log);
+
     /// <summary>
     /// Moves artifacts between storage locations: copy, verify the copy, re-point a batch of rows in one transaction, then
     /// (optionally) delete the sources. Every step can be interrupted: rows only ever point at verified values, and a rerun
     /// picks up the artifacts still in the source, reusing copies that are already verified.
     /// </summary>
-    /// <param name="store">The store whose rows are re-pointed.</param>
+    /// <param name="services">The metadata whose rows are re-pointed, the access rules, value stores, the verified copy and the log.</param>
     /// <param name="from">The source location.</param>
     /// <param name="to">The destination; for a dry run, possibly a location not registered yet, described by <paramref name="destinationChecked"/>.</param>
     /// <param name="options">How it runs.</param>
     /// <param name="progress">Told after every chunk copied, every artifact and every committed batch.</param>
     /// <param name="destinationChecked">The caller checked that <paramref name="to"/> could be registered and written (it is not registered yet).</param>
-    internal sealed class StorageMigration(ArtifactStore store, StorageRecord from, StorageRecord to, MigrationOptions options, IProgress<MigrationProgress>? progress, bool destinationChecked = false)
+    internal sealed class StorageMigration(MigrationServices services, StorageRecord from, StorageRecord to, MigrationOptions options, IProgress<MigrationProgress>? progress, bool destinationChecked = false)
     {
         private int _done;
         private int _total;
@@ -100,7 +108,7 @@ namespace Lineage.Storage
         /// <summary>Migrates every artifact in the source location.</summary>
         public async Task<MigrationResult> RunAsync(CancellationToken cancellationToken)
         {
-            var all = await store.Storages.ArtifactsAsync(from.Root, from.Host, cancellationToken).ConfigureAwait(false);
+            var all = await StorageRegistry.ArtifactsInAsync(services.Metadata, from, cancellationToken).ConfigureAwait(false);
             return await RunAsync(all, cancellationToken).ConfigureAwait(false);
         }
 
@@ -139,7 +147,7 @@ namespace Lineage.Storage
                     activity.SetTag(Attributes.MigrationFailed, result.Failures.Count);
                 }
 
-                var log = store.Logs.Storage;
+                var log = services.Log;
                 if (log.IsEnabled(LogLevel.Information))
                 {
                     log.MigrationFinished(result.Moved, result.Artifacts, StoreLogs.Shown(from.Root), StoreLogs.Shown(to.Root), result.BytesCopied, result.Failures.Count);
@@ -166,11 +174,11 @@ namespace Lineage.Storage
 
             if (options.DeleteSource)
             {
-                await store.Access.EnsureCanWriteAsync(from, $"delete migrated values from '{from}'", cancellationToken).ConfigureAwait(false);
+                await services.Access.EnsureCanWriteAsync(from, $"delete migrated values from '{from}'", cancellationToken).ConfigureAwait(false);
             }
             else
             {
-                await store.Access.EnsureCanReadAsync(from.Id, from.Root, from.Host, $"migrate artifacts out of '{from}'", cancellationToken).ConfigureAwait(false);
+                await services.Access.EnsureCanReadAsync(from.Id, from.Root, from.Host, $"migrate artifacts out of '{from}'", cancellationToken).ConfigureAwait(false);
             }
 
             if (options.DryRun)
@@ -178,13 +186,13 @@ namespace Lineage.Storage
                 return new MigrationResult(from.Root, to.Root, true, _total, _bytesTotal, 0, 0, [], artifacts);
             }
 
-            var log = store.Logs.Storage;
+            var log = services.Log;
             if (log.IsEnabled(LogLevel.Information))
             {
                 log.MigrationStarted(_total, _bytesTotal, StoreLogs.Shown(from.Root), StoreLogs.Shown(to.Root));
             }
 
-            var destination = store.ValuesAt(to.Root);
+            var destination = services.Values.At(to.Root);
             var failures = new List<MigrationFailure>();
             var moved = 0;
             long copied = 0;
@@ -205,7 +213,7 @@ namespace Lineage.Storage
                     });
                     try
                     {
-                        copied += await store.CopyValueAsync(record, destination, chunks, cancellationToken).ConfigureAwait(false);
+                        copied += await services.CopyValue(record, destination, chunks, cancellationToken).ConfigureAwait(false);
                         verified.Add(record);
                     }
                     catch (LineageException e)
@@ -222,7 +230,7 @@ namespace Lineage.Storage
                     Report(current);
                 }
 
-                var switched = await store.Metadata.MoveArtifactsAsync([.. verified.Select(r => r.Uid)], from.Id, to.Id, cancellationToken).ConfigureAwait(false);
+                var switched = await services.Metadata.MoveArtifactsAsync([.. verified.Select(r => r.Uid)], from.Id, to.Id, cancellationToken).ConfigureAwait(false);
                 moved += switched;
                 _batches++;
                 Report(null);
@@ -237,12 +245,12 @@ namespace Lineage.Storage
 
         private async Task DeleteSourcesAsync(IEnumerable<ArtifactRecord> switched, CancellationToken cancellationToken)
         {
-            var source = store.ValuesAt(from.Root);
+            var source = services.Values.At(from.Root);
             foreach (var record in switched.Where(r => r.IsManaged || options.DeleteInPlaceSources))
             {
                 // Only after the rows point at the copy: an interruption here leaves an unreferenced file, which gc finds. A value other
                 // versions in the source still point at (identical bytes are stored once) stays for them.
-                if (await store.Metadata.ReleaseValueAsync(from.Id, record.Key, cancellationToken).ConfigureAwait(false))
+                if (await services.Metadata.ReleaseValueAsync(from.Id, record.Key, cancellationToken).ConfigureAwait(false))
                 {
                     await ArtifactStore.DeleteValueAsync(source, record, cancellationToken).ConfigureAwait(false);
                 }
@@ -256,8 +264,8 @@ namespace Lineage.Storage
         private async Task EnsureCanWriteDestinationAsync(CancellationToken cancellationToken)
         {
             var operation = $"migrate artifacts into '{to}'";
-            store.Access.EnsureNotForeignTarget(await store.Access.ReadClaimAsync(to.Root, fresh: false, cancellationToken).ConfigureAwait(false), operation);
-            await store.Access.EnsureCanWriteAsync(to, operation, cancellationToken).ConfigureAwait(false);
+            services.Access.EnsureNotForeignTarget(await services.Access.ReadClaimAsync(to.Root, fresh: false, cancellationToken).ConfigureAwait(false), operation);
+            await services.Access.EnsureCanWriteAsync(to, operation, cancellationToken).ConfigureAwait(false);
         }
 
         private void Report(string? current) =>

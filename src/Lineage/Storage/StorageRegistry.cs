@@ -13,26 +13,49 @@ namespace Lineage;
 /// </summary>
 public sealed class StorageRegistry
 {
-    private readonly ArtifactStore _store;
+    private readonly IMetadataStore _metadata;
+    private readonly ResolvedOptions _options;
     private readonly StorageAccessRules _access;
+    private readonly ValueStoreResolver _values;
+    private readonly StorageTargets _targets;
+    private readonly SpaceRegistry _spaces;
+    private readonly VersionResolver _versions;
+    private readonly MigrationServices _migration;
+    private readonly ILogger _log;
 
-    internal StorageRegistry(ArtifactStore store, StorageAccessRules access)
+    internal StorageRegistry(
+        IMetadataStore metadata,
+        ResolvedOptions options,
+        StorageAccessRules access,
+        ValueStoreResolver values,
+        StorageTargets targets,
+        SpaceRegistry spaces,
+        VersionResolver versions,
+        MigrationServices migration,
+        ILogger log)
     {
-        _store = store;
+        _metadata = metadata;
+        _options = options;
         _access = access;
+        _values = values;
+        _targets = targets;
+        _spaces = spaces;
+        _versions = versions;
+        _migration = migration;
+        _log = log;
     }
 
     /// <summary>The location new artifacts are written to (unless <see cref="Local"/> is set): <c>artifact_storage_dir</c> until <see cref="SetDefault"/> switches it.</summary>
-    public StorageRecord Default => _store.DefaultTarget.Storage;
+    public StorageRecord Default => _targets.Default.Storage;
 
     /// <summary>In keep-artifacts-local mode, the local location new artifacts are written to until they are uploaded; otherwise null.</summary>
-    public StorageRecord? Local => _store.LocalTarget?.Storage;
+    public StorageRecord? Local => _targets.Local?.Storage;
 
     /// <summary>Every registered location, by root, then host.</summary>
     public IReadOnlyList<StorageRecord> List() => ListAsync().GetAwaiter().GetResult();
 
     /// <inheritdoc cref="List"/>
-    public Task<IReadOnlyList<StorageRecord>> ListAsync(CancellationToken cancellationToken = default) => _store.Metadata.ListStoragesAsync(cancellationToken);
+    public Task<IReadOnlyList<StorageRecord>> ListAsync(CancellationToken cancellationToken = default) => _metadata.ListStoragesAsync(cancellationToken);
 
     /// <summary>
     /// Registers a storage location, or returns the existing record when the root is already registered (on that host).
@@ -61,14 +84,14 @@ public sealed class StorageRegistry
     {
         var location = Parse(root, role);
         var onHost = HostFor(location, host);
-        return await _store.Metadata.FindStorageAsync(location.Root, onHost ?? string.Empty, cancellationToken).ConfigureAwait(false)
+        return await _metadata.FindStorageAsync(location.Root, onHost ?? string.Empty, cancellationToken).ConfigureAwait(false)
             ?? throw new StorageNotFoundException(location.Root,
-                $"No storage location '{location.Root}'{(onHost is null ? string.Empty : $" on host '{onHost}'")} is registered in {_store.Options.MaskedDatabaseUrl}. Register it with store.Storages.Add(\"{location.Root}\").");
+                $"No storage location '{location.Root}'{(onHost is null ? string.Empty : $" on host '{onHost}'")} is registered in {_options.MaskedDatabaseUrl}. Register it with store.Storages.Add(\"{location.Root}\").");
     }
 
     /// <summary>The location registered for <paramref name="location"/> on this machine, or null.</summary>
     private Task<StorageRecord?> FindAsync(StorageLocation location, CancellationToken cancellationToken) =>
-        _store.Metadata.FindStorageAsync(location.Root, HostFor(location, null) ?? string.Empty, cancellationToken);
+        _metadata.FindStorageAsync(location.Root, HostFor(location, null) ?? string.Empty, cancellationToken);
 
     /// <summary>The artifact versions (every branch) that live in a location, by uid.</summary>
     public IReadOnlyList<ArtifactRecord> Artifacts(string root, string? host = null) => ArtifactsAsync(root, host).GetAwaiter().GetResult();
@@ -77,12 +100,18 @@ public sealed class StorageRegistry
     public async Task<IReadOnlyList<ArtifactRecord>> ArtifactsAsync(string root, string? host = null, CancellationToken cancellationToken = default)
     {
         var storage = await GetAsync(root, host, cancellationToken).ConfigureAwait(false);
+        return await ArtifactsInAsync(_metadata, storage, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The artifact versions (every branch) that live in <paramref name="storage"/>, by uid, read a page at a time.</summary>
+    internal static async Task<IReadOnlyList<ArtifactRecord>> ArtifactsInAsync(IMetadataStore metadata, StorageRecord storage, CancellationToken cancellationToken)
+    {
         var all = new List<ArtifactRecord>();
         string? after = null;
         IReadOnlyList<ArtifactRecord> page;
         do
         {
-            page = await _store.Metadata.ListInStorageAsync(storage.Id, after, 1000, cancellationToken).ConfigureAwait(false);
+            page = await metadata.ListInStorageAsync(storage.Id, after, 1000, cancellationToken).ConfigureAwait(false);
             all.AddRange(page);
             after = page.Count > 0 ? page[^1].Uid : after;
         }
@@ -103,7 +132,7 @@ public sealed class StorageRegistry
     {
         var storage = await GetAsync(root, null, cancellationToken).ConfigureAwait(false);
         await _access.EnsureCanWriteAsync(storage, $"make '{storage}' the default storage location", cancellationToken).ConfigureAwait(false);
-        _store.DefaultTarget = new StorageTarget(storage, _store.ValuesAt(storage.Root));
+        _targets.Default = new StorageTarget(storage, _values.At(storage.Root));
     }
 
     /// <summary>
@@ -118,7 +147,7 @@ public sealed class StorageRegistry
     {
         if (root is null)
         {
-            _store.LocalTarget = null;
+            _targets.Local = null;
             return;
         }
 
@@ -129,7 +158,7 @@ public sealed class StorageRegistry
         }
 
         await _access.EnsureCanWriteAsync(storage, $"make '{storage}' the local storage location", cancellationToken).ConfigureAwait(false);
-        _store.LocalTarget = new StorageTarget(storage, _store.ValuesAt(storage.Root));
+        _targets.Local = new StorageTarget(storage, _values.At(storage.Root));
     }
 
     /// <summary>
@@ -159,7 +188,7 @@ public sealed class StorageRegistry
         }
 
         await _access.EnsureSpaceMemberAsync(storage.Id, storage.Root, $"delete storage location '{storage}'", cancellationToken).ConfigureAwait(false);
-        var counts = await _store.Metadata.CountInStorageAsync(storage.Id, cancellationToken).ConfigureAwait(false);
+        var counts = await _metadata.CountInStorageAsync(storage.Id, cancellationToken).ConfigureAwait(false);
         var total = counts.Values.Sum();
         if (total > 0)
         {
@@ -168,13 +197,13 @@ public sealed class StorageRegistry
                 $"{counts[ArtifactBranch.Trash]} in the trash, {counts[ArtifactBranch.Archive]} archived). Move them with store.Storages.Migrate, or delete them permanently, first.");
         }
 
-        await _store.Metadata.DeleteStorageAsync(storage.Id, cancellationToken).ConfigureAwait(false);
+        await _metadata.DeleteStorageAsync(storage.Id, cancellationToken).ConfigureAwait(false);
         await ReleaseMarkerAsync(storage, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task ReleaseMarkerAsync(StorageRecord storage, CancellationToken cancellationToken)
     {
-        if (storage.Host is null || storage.Host == _store.Options.Host)
+        if (_access.IsOnThisHost(storage.Host))
         {
             // The root is free again for another instance (or this one, later) — but only a marker naming this instance is ours to remove.
             await _access.ReleaseAsync(storage.Root, cancellationToken).ConfigureAwait(false);
@@ -195,13 +224,13 @@ public sealed class StorageRegistry
     public async Task<StorageRecord> SetSpaceAsync(string root, string space, string? host = null, CancellationToken cancellationToken = default)
     {
         var storage = await GetAsync(root, host, cancellationToken).ConfigureAwait(false);
-        var target = await _store.Spaces.GetAsync(space, cancellationToken).ConfigureAwait(false);
+        var target = await _spaces.GetAsync(space, cancellationToken).ConfigureAwait(false);
         var operation = $"move storage location '{storage}' into space '{target.Name}'";
         await _access.EnsureSpaceMemberAsync(storage.Id, storage.Root, operation, cancellationToken).ConfigureAwait(false);
-        await _store.Spaces.EnsureMemberAsync(target, storage.Root, operation,
-            $"they would lose access. Add them first: store.Spaces.AddMember(\"{target.Name}\", \"{_store.Options.User}\")", cancellationToken).ConfigureAwait(false);
+        await _access.EnsureMemberOfSpaceAsync(target, storage.Root, operation,
+            $"they would lose access. Add them first: store.Spaces.AddMember(\"{target.Name}\", \"{_options.User}\")", cancellationToken).ConfigureAwait(false);
 
-        await _store.Metadata.SetStorageSpaceAsync(storage.Id, target.Id, cancellationToken).ConfigureAwait(false);
+        await _metadata.SetStorageSpaceAsync(storage.Id, target.Id, cancellationToken).ConfigureAwait(false);
         return await GetAsync(storage.Root, storage.Host, cancellationToken).ConfigureAwait(false);
     }
 
@@ -235,12 +264,12 @@ public sealed class StorageRegistry
             : await GetAsync(to, null, "migration target", cancellationToken).ConfigureAwait(false);
         if (destination is not null)
         {
-            return await new StorageMigration(_store, source, destination, options, progress).RunAsync(cancellationToken).ConfigureAwait(false);
+            return await new StorageMigration(_migration, source, destination, options, progress).RunAsync(cancellationToken).ConfigureAwait(false);
         }
 
         // Every rule the real run checks, without registering the target or writing its marker.
         var preview = await PreviewRegistrationAsync(target, $"migrate artifacts into '{target.Root}'", cancellationToken).ConfigureAwait(false);
-        var plan = await new StorageMigration(_store, source, preview, options with { DryRun = true }, progress: null, destinationChecked: true)
+        var plan = await new StorageMigration(_migration, source, preview, options with { DryRun = true }, progress: null, destinationChecked: true)
             .RunAsync(cancellationToken).ConfigureAwait(false);
         if (options.DryRun)
         {
@@ -262,7 +291,7 @@ public sealed class StorageRegistry
                         "It was registered for this migration only, and is not left registered.");
             }
 
-            result = await new StorageMigration(_store, source, destination, options, progress).RunAsync(cancellationToken).ConfigureAwait(false);
+            result = await new StorageMigration(_migration, source, destination, options, progress).RunAsync(cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -291,7 +320,7 @@ public sealed class StorageRegistry
     /// <param name="cancellationToken">Cancels the upload; the version keeps pointing at its source until its copy is verified.</param>
     public async Task<ArtifactRecord> UploadAsync(string name, int version, IProgress<MigrationProgress>? progress, CancellationToken cancellationToken = default)
     {
-        var record = await _store.FindVersionAsync(name, version, cancellationToken).ConfigureAwait(false);
+        var record = await _versions.FindAsync(name, version, cancellationToken).ConfigureAwait(false);
         var destination = Default;
         if (record.StorageId == destination.Id)
         {
@@ -299,14 +328,14 @@ public sealed class StorageRegistry
         }
 
         var source = (await ListAsync(cancellationToken).ConfigureAwait(false)).First(s => s.Id == record.StorageId);
-        var migration = new StorageMigration(_store, source, destination, new MigrationOptions { DeleteSource = true }, progress);
+        var migration = new StorageMigration(_migration, source, destination, new MigrationOptions { DeleteSource = true }, progress);
         var result = await migration.RunAsync([record], cancellationToken).ConfigureAwait(false);
         if (result.Failures.Count > 0)
         {
             throw new LineageException($"Uploading '{name}' version {version} to '{destination}' failed: {result.Failures[0].Problem}");
         }
 
-        return await _store.FindVersionAsync(name, version, cancellationToken).ConfigureAwait(false);
+        return await _versions.FindAsync(name, version, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Moves every artifact in the <see cref="Local"/> location to the <see cref="Default"/> one (see <see cref="Upload"/>).</summary>
@@ -317,36 +346,36 @@ public sealed class StorageRegistry
     public Task<MigrationResult> UploadAllAsync(IProgress<MigrationProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         var local = Local ?? throw new InvalidOperationException("No local storage location is set: there is nothing to upload. See SetLocal and the local_storage setting.");
-        return new StorageMigration(_store, local, Default, new MigrationOptions { DeleteSource = true }, progress).RunAsync(cancellationToken);
+        return new StorageMigration(_migration, local, Default, new MigrationOptions { DeleteSource = true }, progress).RunAsync(cancellationToken);
     }
 
     /// <summary>Registers a root: checks nesting, claims it when it is on this machine and unmarked, records what its marker says.</summary>
     internal async Task<StorageRecord> RegisterAsync(StorageLocation location, string? description, string? host, CancellationToken cancellationToken)
     {
         var onHost = HostFor(location, host);
-        var all = await _store.Metadata.ListStoragesAsync(cancellationToken).ConfigureAwait(false);
+        var all = await _metadata.ListStoragesAsync(cancellationToken).ConfigureAwait(false);
         EnsureNotNested(location, onHost, all);
 
         var type = location.Backend.StorageType;
-        var region = location.Backend.RegionOf(_store.Options.StorageOptions);
+        var region = location.Backend.RegionOf(_options.StorageOptions);
         var existing = all.FirstOrDefault(s => s.Root == location.Root && s.Host == onHost);
-        if (onHost is not null && onHost != _store.Options.Host)
+        if (onHost is not null && !_access.IsOnThisHost(onHost))
         {
             // A folder on another machine cannot be looked at from here: it is recorded as it is, without a writing instance.
-            return existing ?? await _store.Metadata.RegisterStorageAsync(
-                new NewStorage(Uid.New(12), location.Root, type, onHost, null, description, region, _store.Options.User), syncOwner: false, cancellationToken).ConfigureAwait(false);
+            return existing ?? await _metadata.RegisterStorageAsync(
+                new NewStorage(Uid.New(12), location.Root, type, onHost, null, description, region, _options.User), syncOwner: false, cancellationToken).ConfigureAwait(false);
         }
 
         // What the marker says now, not what this process remembers: the root may have been released and claimed since.
         var uid = existing?.Uid ?? Uid.New(12);
         var claim = await _access.ClaimAsync(location.Root, uid, cancellationToken).ConfigureAwait(false);
-        if (claim.Problem is { } problem && _store.Logs.Storage.IsEnabled(LogLevel.Warning))
+        if (claim.Problem is { } problem && _log.IsEnabled(LogLevel.Warning))
         {
-            _store.Logs.Storage.RootReadOnly(StoreLogs.Shown(location.Root), problem);
+            _log.RootReadOnly(StoreLogs.Shown(location.Root), problem);
         }
 
-        return await _store.Metadata.RegisterStorageAsync(
-            new NewStorage(uid, location.Root, type, onHost, claim.Marker?.InstanceUid, description, region, _store.Options.User), syncOwner: true, cancellationToken).ConfigureAwait(false);
+        return await _metadata.RegisterStorageAsync(
+            new NewStorage(uid, location.Root, type, onHost, claim.Marker?.InstanceUid, description, region, _options.User), syncOwner: true, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -357,8 +386,8 @@ public sealed class StorageRegistry
     private async Task<StorageRecord> PreviewRegistrationAsync(StorageLocation location, string operation, CancellationToken cancellationToken)
     {
         var onHost = HostFor(location, null);
-        EnsureNotNested(location, onHost, await _store.Metadata.ListStoragesAsync(cancellationToken).ConfigureAwait(false));
-        var values = _store.ValuesAt(location.Root);
+        EnsureNotNested(location, onHost, await _metadata.ListStoragesAsync(cancellationToken).ConfigureAwait(false));
+        var values = _values.At(location.Root);
         var claim = await _access.ReadClaimAsync(location.Root, fresh: true, cancellationToken).ConfigureAwait(false);
         _access.EnsureNotForeignTarget(claim, operation);
 
@@ -368,8 +397,8 @@ public sealed class StorageRegistry
         }
 
         return new StorageRecord(string.Empty, location.Root, location.Backend.StorageType, null,
-            location.Backend.RegionOf(_store.Options.StorageOptions), onHost, _store.InstanceUid,
-            SpaceRecord.All, DateTimeOffset.UtcNow, _store.Options.User, IsWritable: true);
+            location.Backend.RegionOf(_options.StorageOptions), onHost, _access.InstanceUid,
+            SpaceRecord.All, DateTimeOffset.UtcNow, _options.User, IsWritable: true);
     }
 
     private static async Task<bool> HasNoMarkerAsync(Values.IValueStore values, CancellationToken cancellationToken)
@@ -387,13 +416,13 @@ public sealed class StorageRegistry
     /// <summary>Removes a registration this process just made when no artifact lives there; true when it did.</summary>
     private async Task<bool> RemoveIfEmptyAsync(StorageRecord storage, CancellationToken cancellationToken)
     {
-        var counts = await _store.Metadata.CountInStorageAsync(storage.Id, cancellationToken).ConfigureAwait(false);
+        var counts = await _metadata.CountInStorageAsync(storage.Id, cancellationToken).ConfigureAwait(false);
         if (counts.Values.Sum() > 0)
         {
             return false;
         }
 
-        await _store.Metadata.DeleteStorageAsync(storage.Id, cancellationToken).ConfigureAwait(false);
+        await _metadata.DeleteStorageAsync(storage.Id, cancellationToken).ConfigureAwait(false);
         await ReleaseMarkerAsync(storage, cancellationToken).ConfigureAwait(false);
         return true;
     }
@@ -413,10 +442,10 @@ public sealed class StorageRegistry
     /// <summary>The registered location a path lies under (local: on this host), and the path's key inside it; null when there is none.</summary>
     internal async Task<(StorageRecord? Storage, string Key)> FindContainingAsync(StorageLocation path, CancellationToken cancellationToken)
     {
-        var all = await _store.Metadata.ListStoragesAsync(cancellationToken).ConfigureAwait(false);
+        var all = await _metadata.ListStoragesAsync(cancellationToken).ConfigureAwait(false);
         var isLocal = path.IsLocal;
         var storage = all
-            .Where(s => s.IsLocal == isLocal && (!isLocal || s.Host == _store.Options.Host) && IsInside(path.Root, s.Root))
+            .Where(s => s.IsLocal == isLocal && (!isLocal || s.Host == _access.Host) && IsInside(path.Root, s.Root))
             .MaxBy(s => s.Root.Length);
         if (storage is null)
         {
@@ -446,7 +475,7 @@ public sealed class StorageRegistry
                 : throw new ArgumentException($"A host identifies the machine of a local folder; '{location.Root}' is the same everywhere and takes none.", nameof(host));
         }
 
-        return string.IsNullOrWhiteSpace(host) ? _store.Options.Host : host.Trim();
+        return string.IsNullOrWhiteSpace(host) ? _access.Host : host.Trim();
     }
 
     /// <summary>True when <paramref name="path"/> lies strictly below <paramref name="root"/>.</summary>

@@ -10,7 +10,8 @@ public sealed class MultiProcessConcurrencyTests(PostgresServer postgres, S3Serv
 
     public static TheoryData<Backend> PostgresBackends => new(
         new Backend(MetadataBackend.Postgres, ValueBackend.Local),
-        new Backend(MetadataBackend.Postgres, ValueBackend.S3));
+        new Backend(MetadataBackend.Postgres, ValueBackend.S3),
+        new Backend(MetadataBackend.Postgres, ValueBackend.Azure));
 
     [Theory]
     [MemberData(nameof(PostgresBackends))]

@@ -14,10 +14,11 @@ public sealed class SharedValueRaceTests(PostgresServer postgres, S3Server s3)
     /// <summary>Rounds per process; LINEAGE_RACE_ROUNDS runs longer.</summary>
     private static int Rounds => int.TryParse(Environment.GetEnvironmentVariable("LINEAGE_RACE_ROUNDS"), out var rounds) ? rounds : 60;
 
-    public static TheoryData<Backend> LocalValues => new(Backend.SqliteLocal, new Backend(MetadataBackend.Postgres, ValueBackend.Local));
+    public static TheoryData<Backend> Backends => new(
+        Backend.SqliteLocal, new Backend(MetadataBackend.Postgres, ValueBackend.Local), new Backend(MetadataBackend.Postgres, ValueBackend.Azure));
 
     [Theory]
-    [MemberData(nameof(LocalValues))]
+    [MemberData(nameof(Backends))]
     public async Task A_save_sharing_a_value_that_another_process_deletes_permanently_never_loses_it(Backend backend)
     {
         await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);

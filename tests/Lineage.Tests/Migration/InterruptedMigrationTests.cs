@@ -9,7 +9,8 @@ public sealed class InterruptedMigrationTests(PostgresServer postgres, S3Server 
     private const int Artifacts = 12;
     private const int BatchSize = 4;
 
-    public static TheoryData<Backend> Required => new(Backend.SqliteLocal, new Backend(MetadataBackend.Postgres, ValueBackend.S3));
+    public static TheoryData<Backend> Required => new(
+        Backend.SqliteLocal, new Backend(MetadataBackend.Postgres, ValueBackend.S3), new Backend(MetadataBackend.Sqlite, ValueBackend.Azure));
 
     [Theory]
     [MemberData(nameof(Required))]

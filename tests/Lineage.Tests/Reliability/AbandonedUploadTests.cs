@@ -1,24 +1,26 @@
 using Amazon.S3;
 using Amazon.S3.Model;
+using Azure.Storage.Blobs.Specialized;
 using Lineage.Tests.Servers;
 using Lineage.Tests.Store;
+using Lineage.Values.Azure;
 using Lineage.Values.S3;
 
 namespace Lineage.Tests.Reliability;
 
 /// <summary>
 /// A process killed mid-save on S3 leaves a multipart upload begun and never completed: no object shows it, yet S3
-/// keeps (and bills) its parts forever. gc finds those under the root's <c>.lineage/</c> once they are older than its
-/// threshold, and aborts them with --delete.
+/// keeps (and bills) its parts forever. On Azure it leaves a blob with only uncommitted blocks (kept for a week). gc finds
+/// those under the root's <c>.lineage/</c> once they are older than its threshold, and aborts them with --delete.
 /// </summary>
 public sealed class AbandonedUploadTests(PostgresServer postgres, S3Server s3)
 {
     private const int PartBytes = 5 << 20;
 
-    public static TheoryData<Backend> S3Backends => [.. StoreFiles.Backends.Where(b => b.Values == ValueBackend.S3)];
+    public static TheoryData<Backend> CloudBackends => [.. StoreFiles.Backends.Where(b => b.Values != ValueBackend.Local)];
 
     [Theory]
-    [MemberData(nameof(S3Backends))]
+    [MemberData(nameof(CloudBackends))]
     public async Task Gc_reports_an_abandoned_upload_and_aborts_it_with_delete_once_it_is_older_than_the_threshold(Backend backend)
     {
         var ct = TestContext.Current.CancellationToken;
@@ -26,11 +28,10 @@ public sealed class AbandonedUploadTests(PostgresServer postgres, S3Server s3)
         await using var store = environment.Open();
         var saved = await store.SaveAsync("kept", new[] { 1, 2, 3 }, ct);
         var abandonedKey = ".lineage/0killedMidSave00.bin";
-        using var client = await s3.ClientAsync();
-        var abandoned = await BeginUploadAsync(client, environment.Root, abandonedKey, ct);
-        // Another root's upload in the same bucket is not this root's to abort.
+        var abandoned = await BeginUploadAsync(environment, environment.Root, abandonedKey, ct);
+        // Another root's upload in the same bucket (or container) is not this root's to abort.
         var otherRoot = await environment.NewRootAsync();
-        await BeginUploadAsync(client, otherRoot, ".lineage/0someoneElses000.bin", ct);
+        await BeginUploadAsync(environment, otherRoot, ".lineage/0someoneElses000.bin", ct);
 
         var young = await store.FindUnreferencedValuesAsync(TimeSpan.FromHours(1), delete: true, ct);
 
@@ -80,7 +81,26 @@ public sealed class AbandonedUploadTests(PostgresServer postgres, S3Server s3)
         Assert.Empty(await values.ListPendingUploadsAsync(".lineage/", ct).ToListAsync(ct));
     }
 
-    /// <summary>What a save killed after its first part leaves: an upload under the root with one part, never completed or aborted.</summary>
+    /// <summary>
+    /// What a save killed after its first part leaves: on S3 an upload under the root with one part, never completed or aborted;
+    /// on Azure a blob with one staged block and no block list. Returns the upload id gc reports.
+    /// </summary>
+    private async Task<string> BeginUploadAsync(BackendEnvironment environment, string root, string key, CancellationToken ct)
+    {
+        if (environment.Backend.Values == ValueBackend.Azure)
+        {
+            var (container, blobName) = BackendEnvironment.AzureLocation(root, key);
+            var blob = (await BackendEnvironment.Azurite.ClientAsync()).GetBlobContainerClient(container).GetBlockBlobClient(blobName);
+            using var block = new MemoryStream(new byte[PartBytes]);
+            await blob.StageBlockAsync(Convert.ToBase64String(new byte[16]), block, cancellationToken: ct);
+            return AzureBlobValueStore.UncommittedBlocks;
+        }
+
+        using var client = await s3.ClientAsync();
+        return await BeginUploadAsync(client, root, key, ct);
+    }
+
+    /// <summary>What a save killed after its first part leaves on S3: an upload under the root with one part, never completed or aborted.</summary>
     private static async Task<string> BeginUploadAsync(AmazonS3Client client, string root, string key, CancellationToken ct)
     {
         var (bucket, objectKey) = S3Location(root, key);
@@ -93,7 +113,9 @@ public sealed class AbandonedUploadTests(PostgresServer postgres, S3Server s3)
     /// <summary>The keys, inside <paramref name="root"/>, of the uploads pending under its <c>.lineage/</c>.</summary>
     private async Task<IReadOnlyList<string>> PendingKeysAsync(BackendEnvironment environment, string? root = null)
     {
-        var prefix = S3Location(root ?? environment.Root, string.Empty).Key;
+        var prefix = environment.Backend.Values == ValueBackend.Azure
+            ? BackendEnvironment.AzureLocation(root ?? environment.Root, string.Empty).BlobName
+            : S3Location(root ?? environment.Root, string.Empty).Key;
         return [.. (await environment.PendingUploadsAsync(s3, root)).Select(key => key[prefix.Length..])];
     }
 

@@ -21,9 +21,10 @@ public sealed class DatabaseOutageTests(StoppablePostgres postgres, PostgresServ
     {
         { ValueBackend.Local, "immediate" },
         { ValueBackend.S3, "fast" },
+        { ValueBackend.Azure, "immediate" },
     };
 
-    public static TheoryData<ValueBackend> ValueBackends => [ValueBackend.Local, ValueBackend.S3];
+    public static TheoryData<ValueBackend> ValueBackends => [ValueBackend.Local, ValueBackend.S3, ValueBackend.Azure];
 
     [Theory]
     [MemberData(nameof(Outages))]
@@ -330,6 +331,14 @@ public sealed class DatabaseOutageTests(StoppablePostgres postgres, PostgresServ
         {
             options.ArtifactStorageDir = $"s3://{await s3.CreateBucketAsync()}/outage";
             foreach (var (key, value) in await s3.StorageOptionsAsync())
+            {
+                options.StorageOptions[key] = value;
+            }
+        }
+        else if (values == ValueBackend.Azure)
+        {
+            options.ArtifactStorageDir = $"az://{await BackendEnvironment.Azurite.CreateContainerAsync()}/outage";
+            foreach (var (key, value) in await BackendEnvironment.Azurite.StorageOptionsAsync())
             {
                 options.StorageOptions[key] = value;
             }
