@@ -137,8 +137,23 @@ public sealed partial class ArtifactStore
         return Access.EnsureCanWriteAsync(record, operation, cancellationToken);
     }
 
-    private Task EnsureCanReadAsync(ArtifactRecord record, CancellationToken cancellationToken) =>
-        Access.EnsureCanReadAsync(record.StorageId, record.StorageRoot, record.StorageHost, $"read '{record.Name}' version {record.Version}", cancellationToken);
+    /// <summary>
+    /// The read check of <paramref name="record"/>: its root is on this host and the user is in its space. For a record the load's
+    /// lookup found (<see cref="GetToLoadAsync"/>), the space access that lookup read in the same statement is used, once.
+    /// </summary>
+    private Task EnsureCanReadAsync(ArtifactRecord record, CancellationToken cancellationToken)
+    {
+        if (!_readChecked.TryGetValue(record, out var access) || !_readChecked.Remove(record))
+        {
+            return Access.EnsureCanReadAsync(record.StorageId, record.StorageRoot, record.StorageHost, ReadOperation(record), cancellationToken);
+        }
+
+        Access.EnsureOnThisHost(record.StorageRoot, record.StorageHost, ReadOperation(record));
+        Access.EnsureMember(access, record.StorageRoot, ReadOperation(record));
+        return Task.CompletedTask;
+    }
+
+    private static string ReadOperation(ArtifactRecord record) => $"read '{record.Name}' version {record.Version}";
 
     /// <summary>
     /// Copies <paramref name="record"/>'s value to the same key under <paramref name="destination"/>, verifying the source while

@@ -78,7 +78,7 @@ public sealed partial class ArtifactStore
         T value;
         try
         {
-            record ??= await GetAsync(name, version, cancellationToken).ConfigureAwait(false);
+            record ??= await GetToLoadAsync(name, version, cancellationToken).ConfigureAwait(false);
             value = await LoadCoreAsync<T>(record, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e)

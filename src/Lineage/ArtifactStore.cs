@@ -32,6 +32,9 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
     private readonly StoreLifetime _lifetime = new();
     private readonly bool _isShared;
 
+    // Records found for a load, with the space access read in the lookup's own statement; by instance, so only that load uses it.
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<ArtifactRecord, StorageAccess> _readChecked = [];
+
     // The composition root: each registry gets the collaborators it works with, never the store itself.
     private ArtifactStore(ResolvedOptions options, IMetadataStore metadata, WritingInstanceGuard guard, bool isShared, StoreLogs logs)
     {
@@ -417,7 +420,33 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
         IsLoadObserved ? LoadObservedAsync<T>(name, version, record: null, cancellationToken) : LoadByNameAsync<T>(name, version, cancellationToken);
 
     private async Task<T> LoadByNameAsync<T>(string name, int? version, CancellationToken cancellationToken) =>
-        await LoadCoreAsync<T>(await GetAsync(name, version, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        await LoadCoreAsync<T>(await GetToLoadAsync(name, version, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// <see cref="GetAsync(string, int?, CancellationToken)"/> for a load, with the user's membership of the storage's space read by the same statement as the row (one
+    /// round trip); the load's read check then uses that answer instead of asking again. The record is complete only when an explicit run will show it
+    /// among its inputs; otherwise it lacks source code, aliases and the shared flag, which nobody sees.
+    /// </summary>
+    private async Task<ArtifactRecord> GetToLoadAsync(string reference, int? version, CancellationToken cancellationToken)
+    {
+        ThrowIfDisposed();
+        var (name, resolvedVersion, alias) = Resolve(reference, version);
+        if (alias is not null)
+        {
+            return await GetAsync(reference, version, cancellationToken).ConfigureAwait(false);
+        }
+
+        var found = await _metadata.FindToLoadAsync(name, resolvedVersion, Options.User, complete: AmbientRun is not null, cancellationToken).ConfigureAwait(false)
+            ?? throw await NotFoundAsync(name, resolvedVersion, cancellationToken).ConfigureAwait(false);
+        var record = found.Record;
+        if (record.Branch == ArtifactBranch.Trash)
+        {
+            throw InTrash(record);
+        }
+
+        _readChecked.AddOrUpdate(record, found.Access);
+        return record;
+    }
 
     private async Task<T> LoadCoreAsync<T>(ArtifactRecord record, CancellationToken cancellationToken)
     {
@@ -472,14 +501,11 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
     public async Task<ArtifactRecord> GetAsync(string name, int? version = null, CancellationToken cancellationToken = default)
     {
         var record = await FindAsync(name, version, cancellationToken).ConfigureAwait(false);
-        if (record.Branch == ArtifactBranch.Trash)
-        {
-            throw new ArtifactNotFoundException(record.Name, record.Version,
-                $"Artifact '{record.Name}' version {record.Version} is in the trash; Restore(\"{record.Name}\", {record.Version}) brings it back.");
-        }
-
-        return record;
+        return record.Branch == ArtifactBranch.Trash ? throw InTrash(record) : record;
     }
+
+    private static ArtifactNotFoundException InTrash(ArtifactRecord record) => new(record.Name, record.Version,
+        $"Artifact '{record.Name}' version {record.Version} is in the trash; Restore(\"{record.Name}\", {record.Version}) brings it back.");
 
     /// <summary>The latest version of every artifact, ordered by name.</summary>
     public IReadOnlyList<ArtifactRecord> List() => ListAsync().GetAwaiter().GetResult();
@@ -489,6 +515,59 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
     {
         ThrowIfDisposed();
         return _metadata.ListLatestAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// One page of <see cref="List"/>: the latest version of up to <paramref name="limit"/> names, by name, starting after
+    /// <paramref name="cursor"/> (the <see cref="ArtifactPage.NextCursor"/> of the previous page; null for the first). A page reads
+    /// only its own names, however many the store holds.
+    /// </summary>
+    /// <param name="limit">At most this many records, 1 to <see cref="ArtifactPage.MaxLimit"/>.</param>
+    /// <param name="cursor">Where the page starts: null, or the previous page's <see cref="ArtifactPage.NextCursor"/>.</param>
+    /// <exception cref="ArgumentException"><paramref name="cursor"/> is not a cursor a page returned.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="limit"/> is out of range.</exception>
+    public ArtifactPage ListPage(int limit = 50, string? cursor = null) => ListPageAsync(limit, cursor).GetAwaiter().GetResult();
+
+    /// <inheritdoc cref="ListPage"/>
+    public async Task<ArtifactPage> ListPageAsync(int limit = 50, string? cursor = null, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, ArtifactPage.MaxLimit);
+        var after = ArtifactPage.NameAfter(cursor);
+        // One more than asked tells whether another page follows, without a count.
+        var records = await _metadata.ListLatestAsync(after, limit + 1, cancellationToken).ConfigureAwait(false);
+        return records.Count > limit
+            ? new ArtifactPage([.. records.Take(limit)], ArtifactPage.CursorAfter(records[limit - 1].Name))
+            : new ArtifactPage(records, null);
+    }
+
+    /// <summary>How many names <see cref="List"/> lists after <paramref name="cursor"/> (all of them when null): what the pages from there hold.</summary>
+    /// <exception cref="ArgumentException"><paramref name="cursor"/> is not a cursor a page returned.</exception>
+    public int CountListed(string? cursor = null) => CountListedAsync(cursor).GetAwaiter().GetResult();
+
+    /// <inheritdoc cref="CountListed"/>
+    public Task<int> CountListedAsync(string? cursor = null, CancellationToken cancellationToken = default)
+    {
+        ThrowIfDisposed();
+        return _metadata.CountLatestAsync(ArtifactPage.NameAfter(cursor), cancellationToken);
+    }
+
+    /// <summary>The latest version of every artifact, ordered by name, read a page of <paramref name="pageSize"/> at a time.</summary>
+    public async IAsyncEnumerable<ArtifactRecord> ListEachAsync(int pageSize = 1_000, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        string? cursor = null;
+        do
+        {
+            var page = await ListPageAsync(pageSize, cursor, cancellationToken).ConfigureAwait(false);
+            foreach (var record in page.Items)
+            {
+                yield return record;
+            }
+
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null);
     }
 
     /// <summary>The live versions of <paramref name="name"/>, oldest first.</summary>

@@ -65,6 +65,79 @@ public sealed class ListingCommandTests
     }
 
     [Fact]
+    public async Task Ls_shows_a_page_and_how_many_names_follow_with_the_command_for_the_next_page()
+    {
+        using var home = new CliHome();
+        using (var store = home.Open())
+        {
+            foreach (var name in new[] { "e", "a", "d", "b", "c" })
+            {
+                store.Save(name, 1);
+            }
+        }
+
+        var first = await home.RunAsync("ls", "--limit", "2");
+        var next = Assert.Single(first.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.Contains("more", StringComparison.Ordinal));
+        var command = System.Text.RegularExpressions.Regex.Match(next, @"^3 more names: lineage ls --after (\S+) --limit 2$");
+        var second = await home.RunAsync("ls", "--after", command.Groups[1].Value, "--limit", "2");
+        var cursor = System.Text.RegularExpressions.Regex.Match(second.Output, @"lineage ls --after (\S+)").Groups[1].Value;
+        var last = await home.RunAsync("ls", "--after", cursor, "--limit", "2");
+
+        Assert.True(first.ExitCode == 0, first.ToString());
+        Assert.True(command.Success, first.Output);
+        Assert.Equal(["NAME", "a", "b"], Names(first.Output));
+        Assert.Equal(["NAME", "c", "d"], Names(second.Output));
+        Assert.Contains("1 more name: lineage ls --after", second.Output, StringComparison.Ordinal);
+        Assert.Equal(["NAME", "e"], Names(last.Output));
+        Assert.DoesNotContain("more", last.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Ls_json_with_a_limit_keeps_stdout_one_array_and_says_what_follows_on_stderr()
+    {
+        using var home = new CliHome();
+        using (var store = home.Open())
+        {
+            store.Save("a", 1);
+            store.Save("b", 1);
+            store.Save("c", 1);
+        }
+
+        var paged = await home.RunAsync("ls", "--json", "--limit", "2");
+        var whole = await home.RunAsync("ls", "--json");
+
+        Assert.True(paged.ExitCode == 0, paged.ToString());
+        Assert.Equal(["a", "b"], paged.Json().EnumerateArray().Select(i => i.GetProperty("name").GetString()));
+        Assert.Matches(@"^1 more name: lineage ls --after \S+ --limit 2$", paged.Error.Trim());
+        Assert.Equal(3, whole.Json().GetArrayLength());
+        Assert.Equal(string.Empty, whole.Error.Trim());
+    }
+
+    [Fact]
+    public async Task Ls_refuses_a_cursor_it_did_not_print_and_paging_options_with_other_listings()
+    {
+        using var home = new CliHome();
+        using (var store = home.Open())
+        {
+            store.Save("a", 1);
+        }
+
+        var cursor = await home.RunAsync("ls", "--after", "a");
+        var trash = await home.RunAsync("ls", "--trash", "--limit", "5");
+        var zero = await home.RunAsync("ls", "--limit", "0");
+
+        Assert.NotEqual(0, cursor.ExitCode);
+        Assert.Contains("--after 'a' is not a cursor", cursor.Error, StringComparison.Ordinal);
+        Assert.NotEqual(0, trash.ExitCode);
+        Assert.Contains("do not combine with --all, --trash or --archive", trash.Error, StringComparison.Ordinal);
+        Assert.NotEqual(0, zero.ExitCode);
+        Assert.Contains("--limit takes a number from 1", zero.Error, StringComparison.Ordinal);
+    }
+
+    private static List<string> Names(string output) =>
+        [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.Contains("more", StringComparison.Ordinal)).Select(l => l.Split(' ')[0])];
+
+    [Fact]
     public async Task Ls_on_an_empty_store_says_so_and_json_is_an_empty_array()
     {
         using var home = new CliHome();

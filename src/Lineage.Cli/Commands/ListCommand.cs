@@ -12,7 +12,12 @@ public static class ListCommand
         var all = new Option<bool>("--all", "-a") { Description = "Every live version, not only the latest of each name" };
         var trash = new Option<bool>("--trash") { Description = "The versions in the trash" };
         var archive = new Option<bool>("--archive") { Description = "The archived versions" };
-        var command = new Command("ls", "List artifacts (the latest version of each name)") { all, trash, archive };
+        var limit = new Option<int?>("--limit", "-n")
+        {
+            Description = $"At most this many names (1 to {ArtifactPage.MaxLimit}); default {DefaultPage} in a table, every name with --json",
+        };
+        var after = new Option<string?>("--after") { Description = "Start after this cursor, as printed under the previous page" };
+        var command = new Command("ls", "List artifacts (the latest version of each name)") { all, trash, archive, limit, after };
         command.SetAction(async (parsed, ct) =>
         {
             if (new[] { parsed.GetValue(all), parsed.GetValue(trash), parsed.GetValue(archive) }.Count(f => f) > 1)
@@ -20,17 +25,60 @@ public static class ListCommand
                 throw new UsageException("--all, --trash and --archive cannot be combined.");
             }
 
+            var paged = parsed.GetValue(limit) is not null || parsed.GetValue(after) is not null;
+            if (paged && (parsed.GetValue(all) || parsed.GetValue(trash) || parsed.GetValue(archive)))
+            {
+                throw new UsageException("--limit and --after page the latest version of each name; they do not combine with --all, --trash or --archive.");
+            }
+
+            if (parsed.GetValue(limit) is < 1 or > ArtifactPage.MaxLimit)
+            {
+                throw new UsageException($"--limit takes a number from 1 to {ArtifactPage.MaxLimit}.");
+            }
+
             var terminal = Terminal.For(parsed, globals);
             await using var store = await globals.OpenStoreAsync(parsed, ct);
-            var records = parsed.GetValue(trash) ? await store.ListAllVersionsAsync(ArtifactBranch.Trash, ct)
-                : parsed.GetValue(archive) ? await store.ListAllVersionsAsync(ArtifactBranch.Archive, ct)
-                : parsed.GetValue(all) ? await store.ListAllVersionsAsync(ArtifactBranch.Main, ct)
-                : await store.ListAsync(ct);
-            Print(terminal, records, parsed.GetValue(trash) ? "The trash is empty." : parsed.GetValue(archive) ? "Nothing is archived." : "No artifacts.");
+            if (parsed.GetValue(trash) || parsed.GetValue(archive) || parsed.GetValue(all))
+            {
+                var records = parsed.GetValue(trash) ? await store.ListAllVersionsAsync(ArtifactBranch.Trash, ct)
+                    : parsed.GetValue(archive) ? await store.ListAllVersionsAsync(ArtifactBranch.Archive, ct)
+                    : await store.ListAllVersionsAsync(ArtifactBranch.Main, ct);
+                Print(terminal, records, parsed.GetValue(trash) ? "The trash is empty." : parsed.GetValue(archive) ? "Nothing is archived." : "No artifacts.");
+                return 0;
+            }
+
+            if (terminal.IsJson && !paged)
+            {
+                Print(terminal, await store.ListAsync(ct), "No artifacts.");
+                return 0;
+            }
+
+            ArtifactPage page;
+            try
+            {
+                page = await store.ListPageAsync(parsed.GetValue(limit) ?? DefaultPage, parsed.GetValue(after), ct);
+            }
+            catch (ArgumentException e) when (e.ParamName == "cursor")
+            {
+                throw new UsageException($"--after '{parsed.GetValue(after)}' is not a cursor this command printed: pass the one under the previous page, or leave --after out to start at the first name.");
+            }
+
+            Print(terminal, page.Items, parsed.GetValue(after) is null ? "No artifacts." : "No more artifacts.");
+            if (page.NextCursor is { } next)
+            {
+                // Under a table on standard output; beside JSON on standard error, so the output stays one JSON array.
+                var more = await store.CountListedAsync(next, ct);
+                (terminal.IsJson ? terminal.Error : terminal.Out).WriteLine(
+                    $"{more} more {(more == 1 ? "name" : "names")}: lineage ls --after {next}{(parsed.GetValue(limit) is { } n ? $" --limit {n}" : string.Empty)}");
+            }
+
             return 0;
         });
         return command;
     }
+
+    /// <summary>How many names a table shows when --limit is not given.</summary>
+    public const int DefaultPage = 50;
 
     /// <summary>
     /// A listing of versions as a table (or JSON array). ALIASES and TAGS columns appear when any listed version has one;

@@ -42,6 +42,9 @@ internal sealed record NewArtifact(
 /// </summary>
 internal sealed class SharedValueGoneException() : Exception("The stored value this version was to share is no longer referenced.");
 
+/// <summary>A version found for a load, with the loading user's access to its storage location as read in the same statement.</summary>
+internal sealed record ArtifactLookup(ArtifactRecord Record, StorageAccess Access);
+
 /// <summary>A run about to be recorded.</summary>
 internal sealed record NewRun(
     string Uid,
@@ -160,6 +163,19 @@ internal interface IMetadataStore : IAsyncDisposable
 
     /// <summary>The latest main-branch version of every name, by name.</summary>
     Task<IReadOnlyList<ArtifactRecord>> ListLatestAsync(CancellationToken cancellationToken);
+
+    /// <summary>Up to <paramref name="limit"/> of <see cref="ListLatestAsync(CancellationToken)"/>'s records whose names sort after <paramref name="afterName"/> (ordinal).</summary>
+    Task<IReadOnlyList<ArtifactRecord>> ListLatestAsync(string? afterName, int limit, CancellationToken cancellationToken);
+
+    /// <summary>How many names with a main-branch version sort after <paramref name="afterName"/> (all of them when null).</summary>
+    Task<int> CountLatestAsync(string? afterName, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// <see cref="FindAsync(string, int?, CancellationToken)"/> for a load, with <paramref name="user"/>'s access to the version's storage
+    /// read by the same statement. Unless <paramref name="complete"/>, the record lacks what a load does not use (source code, aliases,
+    /// the shared flag).
+    /// </summary>
+    Task<ArtifactLookup?> FindToLoadAsync(string name, int? version, string user, bool complete, CancellationToken cancellationToken);
 
     /// <summary>Every version on <paramref name="branch"/> (on any branch when null), by name, then version.</summary>
     Task<IReadOnlyList<ArtifactRecord>> ListAllAsync(ArtifactBranch? branch, CancellationToken cancellationToken);

@@ -25,7 +25,11 @@ internal abstract partial class SqlMetadataStore : IMetadataStore
     /// <summary>How many columns <see cref="ArtifactColumns"/> selects; a query may add its own after them.</summary>
     protected const int ArtifactColumnCount = 30;
 
+    /// <summary>How many code versions' source code <see cref="ReadArtifact"/> keeps, so a listing reads each text once.</summary>
+    private const int MaxRememberedSources = 4_096;
+
     private string? _artifactColumns;
+    private string? _loadColumns;
 
     /// <summary>The columns <see cref="ReadArtifact"/> reads, in its order.</summary>
     private string ArtifactColumns => _artifactColumns ??= $"""
@@ -34,6 +38,18 @@ internal abstract partial class SqlMetadataStore : IMetadataStore
         c.assembly_name, c.assembly_version, c.source_revision, a.inputs_hash, a.type_schema,
         s.host, a.is_managed, a.storage_id, r.uid, a.description, {JsonColumn("a.tags")}, {JsonColumn("a.metadata")}, {AliasListSql},
         CASE WHEN EXISTS (SELECT 1 FROM artifacts o WHERE o.storage_id = a.storage_id AND o.key = a.key AND o.id <> a.id) THEN 1 ELSE 0 END, a.trashed_at
+        """;
+
+    /// <summary>
+    /// <see cref="ArtifactColumns"/> for a load whose record nobody sees: no source code, aliases or shared flag (NULL, NULL, 0 in
+    /// their places), which cost a read of the code text and two index seeks.
+    /// </summary>
+    private string LoadColumns => _loadColumns ??= $"""
+        a.uid, a.name, a.version, a.created_at, a.created_by, a.host, a.size, a.hash,
+        a.type_name, a.format, s.root, a.key, a.branch, c.code_version, NULL,
+        c.assembly_name, c.assembly_version, c.source_revision, a.inputs_hash, a.type_schema,
+        s.host, a.is_managed, a.storage_id, r.uid, a.description, {JsonColumn("a.tags")}, {JsonColumn("a.metadata")}, NULL,
+        0, a.trashed_at
         """;
 
     private const string StorageColumns = """
@@ -54,6 +70,9 @@ internal abstract partial class SqlMetadataStore : IMetadataStore
         """;
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _codeRecordIds = new(StringComparer.Ordinal);
+
+    // A code record never changes its text (a conflicting insert only fills upstream): versions made by one code share one string.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _sourceByCodeVersion = new(StringComparer.Ordinal);
     private readonly List<Migration> _migrationsApplied = [];
     private string? _instanceUid;
 
@@ -494,12 +513,66 @@ internal abstract partial class SqlMetadataStore : IMetadataStore
             return Convert.ToInt32(count, CultureInfo.InvariantCulture);
         }, cancellationToken);
 
-    public Task<IReadOnlyList<ArtifactRecord>> ListLatestAsync(CancellationToken cancellationToken) => QueryAsync("list the artifacts", $"""
-        SELECT {ArtifactColumns} {ArtifactFrom}
-        WHERE a.branch = 'main'
-          AND a.version = (SELECT MAX(b.version) FROM artifacts b WHERE b.name = a.name AND b.branch = 'main')
-        ORDER BY a.name;
-        """, cancellationToken);
+    /// <summary>
+    /// The FROM clause of the latest main-branch version of each name (<c>n</c>, <c>a</c>, <c>s</c>, <c>c</c>, <c>r</c>), walked in name
+    /// order: artifact_names holds every name once, so each name costs one seek of artifacts_by_branch for its newest live version, and
+    /// a page reads only its own names. SQLite's CROSS JOIN keeps the names as the outer loop.
+    /// </summary>
+    protected virtual string LatestFrom => """
+        FROM artifact_names n
+        CROSS JOIN artifacts a
+        JOIN storages s ON s.id = a.storage_id
+        LEFT JOIN code_records c ON c.id = a.code_record_id
+        LEFT JOIN runs r ON r.id = a.run_id
+        WHERE a.id = (SELECT b.id FROM artifacts b WHERE b.name = n.name AND b.branch = 'main' ORDER BY b.version DESC LIMIT 1)
+        """;
+
+    public Task<IReadOnlyList<ArtifactRecord>> ListLatestAsync(CancellationToken cancellationToken) =>
+        QueryAsync("list the artifacts", $"SELECT {ArtifactColumns} {LatestFrom} ORDER BY n.name;", cancellationToken);
+
+    // The limit is written into the SQL (an int, nothing to inject): PostgreSQL's generic plan for a prepared statement guesses a
+    // parameter limit at a tenth of the rows and then plans a page like a whole listing.
+    public Task<IReadOnlyList<ArtifactRecord>> ListLatestAsync(string? afterName, int limit, CancellationToken cancellationToken) => afterName is null
+        ? QueryAsync("list the artifacts", $"SELECT {ArtifactColumns} {LatestFrom} ORDER BY n.name LIMIT {limit.ToString(CultureInfo.InvariantCulture)};", cancellationToken)
+        : QueryAsync("list the artifacts", $"SELECT {ArtifactColumns} {LatestFrom} AND n.name > @after ORDER BY n.name LIMIT {limit.ToString(CultureInfo.InvariantCulture)};", cancellationToken,
+            ("@after", afterName));
+
+    public Task<int> CountLatestAsync(string? afterName, CancellationToken cancellationToken) =>
+        RunAsync("count the artifacts", async connection =>
+        {
+            var count = await ScalarAsync(connection, null, """
+                SELECT COUNT(*) FROM artifact_names n
+                WHERE n.name > @after AND EXISTS (SELECT 1 FROM artifacts b WHERE b.name = n.name AND b.branch = 'main');
+                """, cancellationToken, ("@after", afterName ?? string.Empty)).ConfigureAwait(false);
+            return Convert.ToInt32(count, CultureInfo.InvariantCulture);
+        }, cancellationToken);
+
+    public Task<ArtifactLookup?> FindToLoadAsync(string name, int? version, string user, bool complete, CancellationToken cancellationToken) =>
+        RunAsync(version is { } v ? $"read '{name}' version {v}" : $"read the latest version of '{name}'", async connection =>
+        {
+            // The space check rides along: the storage's space and whether the user is a member, read by the same statement as the row.
+            var sql = $"""
+                SELECT {(complete ? ArtifactColumns : LoadColumns)}, sp.name, (SELECT COUNT(*) FROM space_members m WHERE m.space_id = s.space_id AND m.user_name = @user)
+                {ArtifactFrom}
+                JOIN spaces sp ON sp.id = s.space_id
+                WHERE a.name = @name {(version is null ? "AND a.branch = 'main' ORDER BY a.version DESC LIMIT 1" : "AND a.version = @version")};
+                """;
+            using var command = version is { } number
+                ? Command(connection, null, sql, ("@name", name), ("@user", user), ("@version", number))
+                : Command(connection, null, sql, ("@name", name), ("@user", user));
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    return null;
+                }
+
+                var space = reader.GetString(ArtifactColumnCount);
+                var isMember = space == SpaceRecord.All || Convert.ToInt64(reader.GetValue(ArtifactColumnCount + 1), CultureInfo.InvariantCulture) > 0;
+                return new ArtifactLookup(ReadArtifact(reader), new StorageAccess(space, isMember));
+            }
+        }, cancellationToken);
 
     public Task<IReadOnlyList<ArtifactRecord>> ListAllAsync(ArtifactBranch? branch, CancellationToken cancellationToken) => branch is { } b
         ? QueryAsync($"list the versions in the {BranchText(b)}", $"SELECT {ArtifactColumns} {ArtifactFrom} WHERE a.branch = @branch ORDER BY a.name, a.version;", cancellationToken, ("@branch", BranchText(b)))
@@ -768,7 +841,7 @@ internal abstract partial class SqlMetadataStore : IMetadataStore
         Key: reader.GetString(11),
         Branch: ParseBranch(reader.GetString(12)),
         CodeVersion: NullableString(reader, 13),
-        SourceCode: NullableString(reader, 14),
+        SourceCode: SourceOf(reader),
         AssemblyName: NullableString(reader, 15),
         AssemblyVersion: NullableString(reader, 16),
         SourceRevision: NullableString(reader, 17),
@@ -786,6 +859,29 @@ internal abstract partial class SqlMetadataStore : IMetadataStore
         IsShared = Convert.ToInt64(reader.GetValue(28), CultureInfo.InvariantCulture) != 0,
         TrashedAt = reader.IsDBNull(29) ? null : ReadTime(reader, 29),
     };
+
+    /// <summary>The source code in column 14 of a row made by the code version in column 13: read once, then shared.</summary>
+    private string? SourceOf(DbDataReader reader)
+    {
+        if (reader.IsDBNull(13) || reader.IsDBNull(14))
+        {
+            return null;
+        }
+
+        var codeVersion = reader.GetString(13);
+        if (_sourceByCodeVersion.TryGetValue(codeVersion, out var known))
+        {
+            return known;
+        }
+
+        var source = reader.GetString(14);
+        if (_sourceByCodeVersion.Count < MaxRememberedSources)
+        {
+            _sourceByCodeVersion.TryAdd(codeVersion, source);
+        }
+
+        return source;
+    }
 
     private static string? NullableString(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 

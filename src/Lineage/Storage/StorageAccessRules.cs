@@ -72,9 +72,12 @@ internal sealed class StorageAccessRules(IMetadataStore metadata, WritingInstanc
     }
 
     /// <summary>The user must be a member of the root's space.</summary>
-    public async Task EnsureSpaceMemberAsync(long storageId, string root, string operation, CancellationToken cancellationToken)
+    public async Task EnsureSpaceMemberAsync(long storageId, string root, string operation, CancellationToken cancellationToken) =>
+        EnsureMember(await metadata.StorageAccessAsync(storageId, user, cancellationToken).ConfigureAwait(false), root, operation);
+
+    /// <summary>Throws unless <paramref name="access"/> (read for this user) says the user is a member of the root's space.</summary>
+    public void EnsureMember(StorageAccess access, string root, string operation)
     {
-        var access = await metadata.StorageAccessAsync(storageId, user, cancellationToken).ConfigureAwait(false);
         if (!access.IsMember)
         {
             throw new SpaceAccessDeniedException(root, access.Space, user,

@@ -51,6 +51,52 @@ public sealed class CatalogCostTests(PostgresServer postgres)
     }
 
     [Fact]
+    public async Task A_load_by_name_or_version_costs_one_statement_that_checks_the_space_too()
+    {
+        var url = await postgres.CreateDatabaseAsync();
+        using var home = new TestHome();
+        using var store = home.Open(url);
+        store.Save("model", 41);
+        store.Save("model", 42);
+        store.Load<int>("model");
+        using var statements = new StatementCounter(DatabaseOf(url));
+
+        var (latest, latestStatements) = statements.During(() => store.Load<int>("model"));
+        var (first, firstStatements) = statements.During(() => store.Load<int>("model", 1));
+
+        Assert.Equal((42, 41), (latest, first));
+        Assert.Contains("space_members", Assert.Single(latestStatements), StringComparison.Ordinal);
+        Assert.Contains("space_members", Assert.Single(firstStatements), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_load_from_a_space_the_user_is_not_in_is_refused_by_the_lookup_statement_itself()
+    {
+        var url = await postgres.CreateDatabaseAsync();
+        using var home = new TestHome();
+        var aliceOptions = home.Options(url);
+        aliceOptions.User = "alice";
+        var bobOptions = home.Options(url);
+        bobOptions.User = "bob";
+        using var alice = ArtifactStore.Open(aliceOptions);
+        using var bob = ArtifactStore.Open(bobOptions);
+        alice.Save("model", 42);
+        Assert.Equal(42, bob.Load<int>("model"));
+        alice.Spaces.Add("team");
+        alice.Storages.SetSpace(alice.Options.ArtifactStorageDir, "team");
+        using var statements = new StatementCounter(DatabaseOf(url));
+
+        var (refused, refusedStatements) = statements.During(() => Record.Exception(() => bob.Load<int>("model")));
+        var (allowed, allowedStatements) = statements.During(() => alice.Load<int>("model"));
+
+        var denied = Assert.IsType<SpaceAccessDeniedException>(refused);
+        Assert.Equal(("bob", "team"), (denied.User, denied.Space));
+        Assert.Single(refusedStatements);
+        Assert.Equal(42, allowed);
+        Assert.Single(allowedStatements);
+    }
+
+    [Fact]
     public async Task The_counter_sees_every_statement_on_its_database_and_none_on_another()
     {
         var url = await postgres.CreateDatabaseAsync();

@@ -174,6 +174,16 @@ internal sealed class PostgresMetadataStore : SqlMetadataStore
     protected override string LatestIdsSql =>
         "SELECT l.id FROM artifact_names n CROSS JOIN LATERAL (SELECT b.id FROM artifacts b WHERE b.name = n.name AND b.branch = 'main' ORDER BY b.version DESC LIMIT 1) l";
 
+    protected override string LatestFrom => """
+        FROM artifact_names n
+        CROSS JOIN LATERAL (SELECT b.id FROM artifacts b WHERE b.name = n.name AND b.branch = 'main' ORDER BY b.version DESC LIMIT 1) l
+        JOIN artifacts a ON a.id = l.id
+        JOIN storages s ON s.id = a.storage_id
+        LEFT JOIN code_records c ON c.id = a.code_record_id
+        LEFT JOIN runs r ON r.id = a.run_id
+        WHERE TRUE
+        """;
+
     protected override string JsonParameter(string parameter) => $"CAST({parameter} AS JSONB)";
 
     protected override string AliasListSql => "(SELECT string_agg(x.alias, ',' ORDER BY x.alias) FROM aliases x WHERE x.artifact_id = a.id)";
