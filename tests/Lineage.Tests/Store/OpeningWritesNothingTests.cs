@@ -7,7 +7,7 @@ namespace Lineage.Tests.Store;
 public sealed class OpeningWritesNothingTests(PostgresServer postgres, S3Server s3)
 {
     [Fact]
-    public async Task Opening_an_up_to_date_SQLite_store_leaves_the_file_and_its_WAL_unchanged()
+    public async Task Opening_an_up_to_date_SQLite_store_takes_no_write_lock_and_leaves_the_file_unchanged()
     {
         await using var environment = await BackendEnvironment.CreateAsync(Backend.SqliteLocal, postgres, s3);
         await using (var store = environment.Open())
@@ -20,13 +20,26 @@ public sealed class OpeningWritesNothingTests(PostgresServer postgres, S3Server 
         var file = environment.DatabaseUrl["sqlite:///".Length..];
         var before = (File.GetLastWriteTimeUtc(file), new FileInfo(file).Length);
 
-        await using (var store = environment.Open())
+        // Another process writing holds the write lock: a write transaction (BEGIN IMMEDIATE, even one that changes nothing)
+        // would wait for it, on the store's 60-second busy timeout; reading does not wait in WAL mode.
+        await using var writer = new SqliteConnection($"Data Source={file};Pooling=False");
+        await writer.OpenAsync(TestContext.Current.CancellationToken);
+        await using var begin = writer.CreateCommand();
+        begin.CommandText = "BEGIN IMMEDIATE;";
+        await begin.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        try
         {
+            var opening = Task.Run(() => environment.Open(), TestContext.Current.CancellationToken);
+            await using var store = await opening.WaitAsync(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken);
             Assert.Equal("weights", Assert.Single(await store.ListAsync(TestContext.Current.CancellationToken)).Name);
-            // Any write (an upsert that changes nothing included) appends pages to the WAL; reads append none.
-            Assert.Equal(0L, File.Exists(file + "-wal") ? new FileInfo(file + "-wal").Length : 0L);
+        }
+        finally
+        {
+            begin.CommandText = "ROLLBACK;";
+            await begin.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
         }
 
+        SqliteConnection.ClearAllPools();
         Assert.Equal(before, (File.GetLastWriteTimeUtc(file), new FileInfo(file).Length));
     }
 
