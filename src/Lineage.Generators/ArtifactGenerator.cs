@@ -59,7 +59,7 @@ public sealed class ArtifactGenerator : IIncrementalGenerator
             .ForAttributeWithMetadataName(
                 AttributeName,
                 static (node, _) => node is TypeDeclarationSyntax,
-                static (context, cancellationToken) => TypeParser.Parse((INamedTypeSymbol)context.TargetSymbol, cancellationToken))
+                static (context, cancellationToken) => TypeParser.Parse(context, cancellationToken))
             .Where(static spec => spec is { UsesMemoryPackable: false, IsAccessible: true })
             .Select(static (spec, _) => spec!)
             .WithTrackingName(TrackingNames.Types);

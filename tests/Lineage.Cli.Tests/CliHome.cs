@@ -40,6 +40,15 @@ public sealed class CliHome : IDisposable
 
     public Task<CliResult> RunAsync(params string[] args) => RunDllAsync("Lineage.Cli.dll", args);
 
+    /// <summary>
+    /// Runs the tool as a user whom file permissions bind: root (as the tests may run) writes read-only files regardless, so as root
+    /// the tool runs without the capabilities that override permissions (setpriv), and a 0444 file is read-only to it too.
+    /// </summary>
+    public Task<CliResult> RunBoundByPermissionsAsync(params string[] args) =>
+        Environment.UserName == "root" || Environment.GetEnvironmentVariable("USER") == "root"
+            ? RunDllAsync("Lineage.Cli.dll", args, ["setpriv", "--bounding-set=-dac_override,-dac_read_search,-fowner", "dotnet"])
+            : RunDllAsync("Lineage.Cli.dll", args);
+
     /// <summary>Runs a sample program built beside the tests (e.g. <c>IrisPipeline</c>) on this home, as a user would.</summary>
     /// <summary>Runs a console program the tests build (a sample, the save worker) from its own build folder (see the project file).</summary>
     public Task<CliResult> RunSampleAsync(string program, params string[] args)
@@ -53,14 +62,20 @@ public sealed class CliHome : IDisposable
     /// <summary>The path of an assembly built beside the tests.</summary>
     public static string BuiltAssembly(string name) => System.IO.Path.Combine(AppContext.BaseDirectory, name + ".dll");
 
-    private async Task<CliResult> RunDllAsync(string dll, string[] args)
+    private async Task<CliResult> RunDllAsync(string dll, string[] args, string[]? launcher = null)
     {
-        var start = new ProcessStartInfo("dotnet")
+        launcher ??= ["dotnet"];
+        var start = new ProcessStartInfo(launcher[0])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = Path,
         };
+        foreach (var word in launcher.Skip(1))
+        {
+            start.ArgumentList.Add(word);
+        }
+
         start.ArgumentList.Add(System.IO.Path.Combine(AppContext.BaseDirectory, dll));   // an absolute path stays as it is
         foreach (var arg in args)
         {

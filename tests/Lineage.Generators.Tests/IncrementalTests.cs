@@ -1,3 +1,4 @@
+using Lineage.Generators.Model;
 using Microsoft.CodeAnalysis;
 
 namespace Lineage.Generators.Tests;
@@ -129,6 +130,35 @@ public sealed class IncrementalTests
             first.Constant("Inc.App.Artifacts+LatestReading", "CodeVersion"),
             second.Constant("Inc.App.Artifacts+LatestReading", "CodeVersion"));
         Assert.Contains("0.25", second.Constant("Inc.App.Artifacts+LatestReading", "SourceCode"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Changing_a_declaration_in_another_file_parses_an_artifact_type_again()
+    {
+        // Specs are reused across edits while no declaration changed; this edit changes one that the type's encoding depends on.
+        var record = new SourceFile("Reading.cs", """
+            using Lineage;
+
+            namespace Inc;
+
+            [Artifact]
+            public sealed record Reading(Point At);
+            """);
+        var geometry = new SourceFile("Geometry.cs", """
+            namespace Inc;
+
+            public struct Point { public int X; public int Y; }
+            """);
+        var compilation = GeneratorHarness.Compile("Inc", record, geometry);
+        var first = GeneratorHarness.Run(GeneratorHarness.CreateDriver("Inc.App"), compilation).AssertCompilesCleanly();
+
+        var edited = Replace(compilation, geometry, geometry.Text.Replace("public int Y;", "public string Y;", StringComparison.Ordinal));
+        var second = GeneratorHarness.Run(first.Driver, edited).AssertCompilesCleanly();
+
+        Assert.Equal(MemberEncoding.Unmanaged, Assert.IsType<ArtifactTypeSpec>(Assert.Single(first.StepOutputs(TrackingNames.Types)).Value).Members[0].Encoding);
+        var (value, reason) = Assert.Single(second.StepOutputs(TrackingNames.Types));
+        Assert.Equal(IncrementalStepRunReason.Modified, reason);
+        Assert.Equal(MemberEncoding.Value, Assert.IsType<ArtifactTypeSpec>(value).Members[0].Encoding);
     }
 
     private static Compilation Replace(Compilation compilation, SourceFile file, string text) =>

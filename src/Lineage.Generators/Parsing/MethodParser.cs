@@ -12,9 +12,17 @@ internal static class MethodParser
     private static readonly SymbolDisplayFormat TypeFormat =
         SymbolDisplayFormat.FullyQualifiedFormat.AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
 
-    /// <summary>The spec, or null for declarations the analyzers report (invalid name, void, generic, ref parameters, …).</summary>
-    public static ArtifactMethodSpec? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    /// <summary>The spec, or null for declarations the analyzers report (invalid name, void, generic, ref parameters, …); reused while valid (<see cref="SpecCache"/>).</summary>
+    public static ArtifactMethodSpec? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
+        SpecCache.GetOrParse<ArtifactMethodSpec>(context.SemanticModel.Compilation, context.TargetNode, SpecCache.MethodKind, () =>
+        {
+            var spec = ParseCore(context, out var sliceTrees, cancellationToken);
+            return (spec, sliceTrees is null ? [context.TargetNode.SyntaxTree] : [context.TargetNode.SyntaxTree, .. sliceTrees]);
+        });
+
+    private static ArtifactMethodSpec? ParseCore(GeneratorAttributeSyntaxContext context, out System.Collections.Generic.IReadOnlyList<SyntaxTree>? sliceTrees, CancellationToken cancellationToken)
     {
+        sliceTrees = null;
         if (context.TargetSymbol is not IMethodSymbol method || method.IsGenericMethod || IsInGenericType(method) || method.MethodKind != MethodKind.Ordinary
             || method.Parameters.Any(p => p.RefKind != RefKind.None) || !Accessibility.IsReachable(method))
         {
@@ -40,7 +48,7 @@ internal static class MethodParser
             return null;
         }
 
-        var slice = SliceCache.GetOrSlice(context.SemanticModel, context.TargetNode, cancellationToken);
+        (var slice, sliceTrees) = SliceCache.GetOrSliceSpanning(context.SemanticModel, context.TargetNode, cancellationToken);
         var isPublic = Accessibility.IsPublic(method) && Accessibility.IsPublicType(valueType) && method.Parameters.All(p => Accessibility.IsPublicType(p.Type));
         var description = attribute.NamedArguments.FirstOrDefault(a => a.Key == "Description").Value.Value as string;
         var tags = attribute.NamedArguments.FirstOrDefault(a => a.Key == "Tags").Value is { Kind: TypedConstantKind.Array, IsNull: false } array

@@ -23,22 +23,29 @@ internal static class SliceCache
     private static readonly ConditionalWeakTable<Compilation, Shape> Shapes = new();
     private static readonly ConditionalWeakTable<SyntaxTree, string> TreeShapes = new();
 
-    public static SliceResult GetOrSlice(SemanticModel model, SyntaxNode method, System.Threading.CancellationToken cancellationToken)
+    public static SliceResult GetOrSlice(SemanticModel model, SyntaxNode method, System.Threading.CancellationToken cancellationToken) =>
+        GetOrSliceSpanning(model, method, cancellationToken).Result;
+
+    /// <summary>The slice and the trees it spans (the method's own among them).</summary>
+    public static (SliceResult Result, IReadOnlyList<SyntaxTree> Trees) GetOrSliceSpanning(SemanticModel model, SyntaxNode method, System.Threading.CancellationToken cancellationToken)
     {
         var compilation = model.Compilation;
-        var shape = Shapes.GetValue(compilation, ShapeOf);
+        var shape = ShapeOf(compilation);
         var entries = Entries.GetOrCreateValue(method.SyntaxTree);
         if (entries.TryGetValue(method.SpanStart, out var cached) && cached.Shape.Matches(shape) && cached.Trees.All(compilation.ContainsSyntaxTree))
         {
-            return cached.Result;
+            return (cached.Result, cached.Trees);
         }
 
         var (result, trees) = CodeSlicer.Slice(model, method, cancellationToken);
         entries[method.SpanStart] = new Entry(shape, trees, result);
-        return result;
+        return (result, trees);
     }
 
-    private static Shape ShapeOf(Compilation compilation)
+    /// <summary>What other code binds against in <paramref name="compilation"/>: its declarations, references and options (computed once per compilation).</summary>
+    internal static Shape ShapeOf(Compilation compilation) => Shapes.GetValue(compilation, ComputeShape);
+
+    private static Shape ComputeShape(Compilation compilation)
     {
         using var hash = SHA256.Create();
         foreach (var tree in compilation.SyntaxTrees)
@@ -79,7 +86,7 @@ internal static class SliceCache
         hash.TransformBlock(bytes, 0, bytes.Length, null, 0);
     }
 
-    private sealed class Shape(string declarations, CompilationOptions options)
+    internal sealed class Shape(string declarations, CompilationOptions options)
     {
         public bool Matches(Shape other) => ReferenceEquals(this, other) || (declarations == other.Declarations && Equals(options, other.Options));
 

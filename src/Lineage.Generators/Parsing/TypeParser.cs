@@ -9,6 +9,11 @@ namespace Lineage.Generators.Parsing;
 /// <summary>Turns an <c>[Artifact]</c> type symbol into an <see cref="ArtifactTypeSpec"/>.</summary>
 internal static class TypeParser
 {
+    /// <summary>The spec of an <c>[Artifact]</c> type, reused while valid (<see cref="SpecCache"/>): it reads declarations only.</summary>
+    public static ArtifactTypeSpec? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
+        SpecCache.GetOrParse<ArtifactTypeSpec>(context.SemanticModel.Compilation, context.TargetNode, SpecCache.TypeKind, () =>
+            (Parse((INamedTypeSymbol)context.TargetSymbol, cancellationToken), (IReadOnlyList<SyntaxTree>)[context.TargetNode.SyntaxTree]));
+
     public static ArtifactTypeSpec? Parse(INamedTypeSymbol type, CancellationToken cancellationToken)
     {
         if (type.IsStatic || type.IsAbstract || type.IsGenericType || type.TypeKind is not (TypeKind.Class or TypeKind.Struct))

@@ -145,12 +145,24 @@ internal abstract partial class SqlMetadataStore : IMetadataStore
     protected virtual Task<bool> SessionMayStillWriteAsync(DbConnection connection, string session, CancellationToken cancellationToken) =>
         Task.FromResult(false);
 
-    /// <summary>Applies pending migrations and creates the instance uid on first use.</summary>
+    /// <summary>A query giving 1 when the table that records applied migrations exists, else 0: it only reads the catalog.</summary>
+    protected abstract string MigrationsTableExistsSql { get; }
+
+    /// <summary>
+    /// Applies pending migrations and creates the instance uid on first use. A store that is up to date (every migration applied,
+    /// the instance uid created) is only read: opening it writes nothing, so a database the user may only read opens too.
+    /// </summary>
     protected async Task InitializeAsync(CancellationToken cancellationToken)
     {
         var connection = await OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
+            if (await UpToDateInstanceUidAsync(connection, cancellationToken).ConfigureAwait(false) is { } uid)
+            {
+                _instanceUid = uid;
+                return;
+            }
+
             await ExecuteAsync(connection, null, MigrationsTableSql, cancellationToken).ConfigureAwait(false);
             foreach (var migration in Migrations)
             {
@@ -166,9 +178,46 @@ internal abstract partial class SqlMetadataStore : IMetadataStore
         }
     }
 
+    /// <summary>The instance uid when every migration is applied and the uid exists, found by reading alone; else null (there is work to do).</summary>
+    private async Task<string?> UpToDateInstanceUidAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        if (Convert.ToInt64(await ScalarAsync(connection, null, MigrationsTableExistsSql, cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture) == 0)
+        {
+            return null;
+        }
+
+        var applied = new HashSet<long>();
+        using (var command = Command(connection, null, "SELECT version FROM schema_migrations;"))
+        {
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    applied.Add(Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture));
+                }
+            }
+        }
+
+        if (!Migrations.All(m => applied.Contains(m.Version)))
+        {
+            return null;
+        }
+
+        return await ScalarAsync(connection, null, "SELECT uid FROM instance WHERE id = 1;", cancellationToken).ConfigureAwait(false) as string;
+    }
+
     public Task<StorageRecord> RegisterStorageAsync(NewStorage storage, bool syncOwner, CancellationToken cancellationToken) =>
         RunAsync($"register storage location '{storage.Root}'", async connection =>
         {
+            // Registered already, with the owner the marker names: nothing to write (opening a store registers its roots every time).
+            var registered = await QueryStoragesAsync(connection, $"SELECT {StorageColumns} {StorageFrom} WHERE s.root = @root AND s.host = @host;", cancellationToken,
+                ("@root", storage.Root), ("@host", storage.Host ?? string.Empty)).ConfigureAwait(false);
+            if (registered.Count > 0 && (!syncOwner || string.Equals(registered[0].InstanceUid, storage.InstanceUid, StringComparison.Ordinal)))
+            {
+                return registered[0];
+            }
+
             var onConflict = syncOwner ? "UPDATE SET instance_uid = excluded.instance_uid" : "NOTHING";
             await ExecuteAsync(connection, null, $"""
                 INSERT INTO storages (uid, root, type, host, instance_uid, description, region, created_at, created_by)

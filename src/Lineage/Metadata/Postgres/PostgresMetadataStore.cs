@@ -18,6 +18,9 @@ internal sealed class PostgresMetadataStore : SqlMetadataStore
 
     private PostgresMetadataStore(DatabaseLocation location, NpgsqlDataSource dataSource) : base(location) => _dataSource = dataSource;
 
+    // Resolved through the search path, as the store's queries resolve it.
+    protected override string MigrationsTableExistsSql => "SELECT CASE WHEN to_regclass('schema_migrations') IS NULL THEN 0 ELSE 1 END;";
+
     protected override string MigrationsTableSql => $"""
         DO $$
         BEGIN

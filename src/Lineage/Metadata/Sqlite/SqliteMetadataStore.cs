@@ -16,6 +16,8 @@ internal sealed class SqliteMetadataStore : SqlMetadataStore
     private const int BusyTimeoutSeconds = 60;
     private const int SqliteConstraintUnique = 2067;
     private const int SqliteConstraintPrimaryKey = 1555;
+    private const int SqliteReadOnly = 8;
+    private const int SqliteCantOpen = 14;
 
     /// <summary>How many idle connections the store keeps open, with their compiled statements, for the next operations.</summary>
     private const int MaxIdleConnections = 4;
@@ -36,21 +38,75 @@ internal sealed class SqliteMetadataStore : SqlMetadataStore
         );
         """;
 
+    protected override string MigrationsTableExistsSql => "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations';";
+
     protected override IReadOnlyList<Migration> Migrations => SqliteSchema.Migrations;
 
+    /// <summary>
+    /// Opens the file for reading and writing; an up-to-date database the user may only read (a read-only file, or one in a
+    /// read-only folder) opens read-only instead, since opening writes nothing then: see <see cref="OpenReadOnlyAsync"/>.
+    /// </summary>
     public static async Task<SqliteMetadataStore> OpenAsync(DatabaseLocation location, CancellationToken cancellationToken)
     {
         var path = location.SqlitePath!;
-        var connectionString = new SqliteConnectionStringBuilder
+        try
         {
-            DataSource = path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-            ForeignKeys = true,
-            // Microsoft.Data.Sqlite retries a busy database for this long, so concurrent writers queue instead of failing.
-            DefaultTimeout = BusyTimeoutSeconds,
-        }.ToString();
+            return await OpenAsync(location, ConnectionString(path, SqliteOpenMode.ReadWriteCreate), cancellationToken).ConfigureAwait(false);
+        }
+        catch (LineageConfigurationException e) when (e.InnerException is SqliteException { SqliteErrorCode: SqliteReadOnly or SqliteCantOpen } && File.Exists(path))
+        {
+            if (await OpenReadOnlyAsync(location, cancellationToken).ConfigureAwait(false) is { } readOnly)
+            {
+                return readOnly;
+            }
 
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The store on a connection that only reads, or null when it cannot open so (e.g. migrations are due). A WAL database needs
+    /// its -shm file to be read; in a folder the user may not write where there is none, the file is opened as immutable, which
+    /// is only right when no -wal file holds changes the database file lacks, so only then.
+    /// </summary>
+    private static async Task<SqliteMetadataStore?> OpenReadOnlyAsync(DatabaseLocation location, CancellationToken cancellationToken)
+    {
+        var path = location.SqlitePath!;
+        try
+        {
+            return await OpenAsync(location, ConnectionString(path, SqliteOpenMode.ReadOnly), cancellationToken).ConfigureAwait(false);
+        }
+        catch (LineageConfigurationException) when (!File.Exists(path + "-wal") || new FileInfo(path + "-wal").Length == 0)
+        {
+        }
+        catch (LineageConfigurationException)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await OpenAsync(location, ConnectionString(new Uri(path).AbsoluteUri + "?immutable=1", SqliteOpenMode.ReadOnly), cancellationToken).ConfigureAwait(false);
+        }
+        catch (LineageConfigurationException)
+        {
+            return null;
+        }
+    }
+
+    private static string ConnectionString(string dataSource, SqliteOpenMode mode) => new SqliteConnectionStringBuilder
+    {
+        DataSource = dataSource,
+        Mode = mode,
+        Pooling = true,
+        ForeignKeys = true,
+        // Microsoft.Data.Sqlite retries a busy database for this long, so concurrent writers queue instead of failing.
+        DefaultTimeout = BusyTimeoutSeconds,
+    }.ToString();
+
+    private static async Task<SqliteMetadataStore> OpenAsync(DatabaseLocation location, string connectionString, CancellationToken cancellationToken)
+    {
+        var path = location.SqlitePath!;
         var store = new SqliteMetadataStore(location, connectionString);
         try
         {
@@ -58,8 +114,13 @@ internal sealed class SqliteMetadataStore : SqlMetadataStore
             using (var connection = (SqliteConnection)await store.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
             using (var wal = connection.CreateCommand())
             {
-                wal.CommandText = "PRAGMA journal_mode = WAL;";
-                await wal.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                // Asked first, so that a database in WAL mode already (every one this store made) is only read.
+                wal.CommandText = "PRAGMA journal_mode;";
+                if (!string.Equals(await wal.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string, "wal", StringComparison.OrdinalIgnoreCase))
+                {
+                    wal.CommandText = "PRAGMA journal_mode = WAL;";
+                    await wal.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                }
             }
 
             await store.InitializeAsync(cancellationToken).ConfigureAwait(false);
