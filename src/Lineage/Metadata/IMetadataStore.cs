@@ -34,7 +34,8 @@ internal sealed record NewArtifact(
     string? Description = null,
     IReadOnlyList<string>? Tags = null,
     IReadOnlyDictionary<string, object>? Metadata = null,
-    bool SharesValue = false);
+    bool SharesValue = false,
+    string? Checksum = null);
 
 /// <summary>
 /// A version that was to share a stored value (<see cref="NewArtifact.SharesValue"/>) found no version pointing at it any more: the value

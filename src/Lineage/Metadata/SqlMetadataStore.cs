@@ -23,7 +23,7 @@ internal abstract partial class SqlMetadataStore : IMetadataStore
     private const int MaxVersionAttempts = 5;
 
     /// <summary>How many columns <see cref="ArtifactColumns"/> selects; a query may add its own after them.</summary>
-    protected const int ArtifactColumnCount = 30;
+    protected const int ArtifactColumnCount = 31;
 
     private string? _artifactColumns;
 
@@ -33,7 +33,7 @@ internal abstract partial class SqlMetadataStore : IMetadataStore
         a.type_name, a.format, s.root, a.key, a.branch, c.code_version, c.source_code,
         c.assembly_name, c.assembly_version, c.source_revision, a.inputs_hash, a.type_schema,
         s.host, a.is_managed, a.storage_id, r.uid, a.description, {JsonColumn("a.tags")}, {JsonColumn("a.metadata")}, {AliasListSql},
-        CASE WHEN EXISTS (SELECT 1 FROM artifacts o WHERE o.storage_id = a.storage_id AND o.key = a.key AND o.id <> a.id) THEN 1 ELSE 0 END, a.trashed_at
+        CASE WHEN EXISTS (SELECT 1 FROM artifacts o WHERE o.storage_id = a.storage_id AND o.key = a.key AND o.id <> a.id) THEN 1 ELSE 0 END, a.trashed_at, a.checksum
         """;
 
     private const string StorageColumns = """
@@ -395,6 +395,7 @@ internal abstract partial class SqlMetadataStore : IMetadataStore
         {
             StorageId = artifact.StorageId,
             IsShared = artifact.SharesValue,
+            Checksum = artifact.Checksum,
         };
     }
 
@@ -444,8 +445,8 @@ internal abstract partial class SqlMetadataStore : IMetadataStore
             // With metadata, its indexed copy goes in the same command: one more statement.
             var indexMetadata = artifact.Metadata is { Count: > 0 } ? "\n" + InsertMetadataRowsSql("(SELECT id FROM artifacts WHERE uid = @uid)", JsonParameter("@metadata")) : string.Empty;
             await ExecuteAsync(connection, transaction, $"""
-                INSERT INTO artifacts (uid, name, version, created_at, created_by, host, size, hash, type_name, format, storage_id, key, code_record_id, inputs_hash, type_schema, is_managed, run_id, description, tags, metadata)
-                VALUES (@uid, @name, @version, @created_at, @created_by, @host, @size, @hash, @type_name, @format, @storage_id, @key, @code_record_id, @inputs_hash, @type_schema, @is_managed, @run_id, @description, @tags, @metadata);{indexMetadata}
+                INSERT INTO artifacts (uid, name, version, created_at, created_by, host, size, hash, type_name, format, storage_id, key, code_record_id, inputs_hash, type_schema, is_managed, run_id, description, tags, metadata, checksum)
+                VALUES (@uid, @name, @version, @created_at, @created_by, @host, @size, @hash, @type_name, @format, @storage_id, @key, @code_record_id, @inputs_hash, @type_schema, @is_managed, @run_id, @description, @tags, @metadata, @checksum);{indexMetadata}
                 """, cancellationToken, [("@version", version), .. ArtifactParameters(artifact, codeRecordId)]).ConfigureAwait(false);
             if (InputEdges(artifact, "(SELECT id FROM artifacts WHERE uid = @uid)") is { } edges)
             {
@@ -466,6 +467,7 @@ internal abstract partial class SqlMetadataStore : IMetadataStore
         ("@code_record_id", codeRecordId), ("@inputs_hash", artifact.InputsHash), ("@type_schema", artifact.TypeSchema),
         ("@is_managed", artifact.IsManaged ? 1 : 0), ("@run_id", artifact.Run?.Id), ("@description", artifact.Description),
         ("@tags", artifact.Tags is { } tags ? Annotations.TagsJson(tags) : null), ("@metadata", artifact.Metadata is { } metadata ? Annotations.MetadataJson(metadata) : null),
+        ("@checksum", artifact.Checksum),
     ];
 
     public async Task<ArtifactRecord?> FindAsync(string name, int? version, CancellationToken cancellationToken)
@@ -785,6 +787,7 @@ internal abstract partial class SqlMetadataStore : IMetadataStore
         StorageId = reader.GetInt64(22),
         IsShared = Convert.ToInt64(reader.GetValue(28), CultureInfo.InvariantCulture) != 0,
         TrashedAt = reader.IsDBNull(29) ? null : ReadTime(reader, 29),
+        Checksum = NullableString(reader, 30),
     };
 
     private static string? NullableString(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
