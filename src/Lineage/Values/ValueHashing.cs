@@ -200,7 +200,7 @@ internal sealed class HashingWriteStream(Stream inner, PipelinedHasher hasher) :
 /// </summary>
 internal sealed class VerifyingReadStream : Stream
 {
-    private const int ParallelChunk = 4 << 20;
+    private const int ParallelChunk = 1 << 20;
 
     private readonly Stream _inner;
     private readonly ValueDigest _expected;
@@ -211,6 +211,7 @@ internal sealed class VerifyingReadStream : Stream
     private long _read;
     private bool _verified;
     private CorruptArtifactException? _failure;
+    private IProgress<long>? _progress;
 
     public VerifyingReadStream(Stream inner, ValueDigest expected, string description, string changedWord = "corrupt", bool useChecksum = false)
     {
@@ -282,6 +283,7 @@ internal sealed class VerifyingReadStream : Stream
     {
         var read = await _inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
         Account(buffer.Span[..read]);
+        _progress?.Report(read);
         return read;
     }
 
@@ -314,6 +316,7 @@ internal sealed class VerifyingReadStream : Stream
                 var chunk = buffer.Slice(filled, read);
                 hashing = Task.Run(() => Append(chunk.Span), CancellationToken.None);
                 filled += read;
+                _progress?.Report(read);
                 if (_read + filled == _expected.Size)
                 {
                     break;
@@ -346,17 +349,18 @@ internal sealed class VerifyingReadStream : Stream
             return;
         }
 
-        var scratch = ArrayPool<byte>.Shared.Rent(2 * ParallelChunk);
+        // Reads of several chunks, each hashed while the next is read; progress hears of every chunk.
+        var scratch = ArrayPool<byte>.Shared.Rent(8 * ParallelChunk);
+        _progress = progress;
         try
         {
-            int read;
-            while ((read = await ReadAsync(scratch, cancellationToken).ConfigureAwait(false)) > 0)
+            while (await ReadAsync(scratch, cancellationToken).ConfigureAwait(false) > 0)
             {
-                progress?.Report(read);
             }
         }
         finally
         {
+            _progress = null;
             ArrayPool<byte>.Shared.Return(scratch);
         }
     }

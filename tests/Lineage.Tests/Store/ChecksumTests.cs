@@ -9,7 +9,7 @@ namespace Lineage.Tests.Store;
 /// </summary>
 public sealed class ChecksumTests(PostgresServer postgres, S3Server s3)
 {
-    // Larger than the chunk a load hashes on another core (4 MiB) and than an S3 part, with a partial last chunk.
+    // Larger than the chunk a load hashes on another core (1 MiB) and than an S3 part, with a partial last chunk.
     private const int LargeSize = (18 << 20) + 777;
 
     private static string ChecksumOf(byte[] bytes) => "xxh128:" + Convert.ToHexString(XxHash128.Hash(bytes)).ToLowerInvariant();
