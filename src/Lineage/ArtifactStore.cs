@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using System.IO.Hashing;
+using System.Security.Cryptography;
 using Lineage.Configuration;
 using Lineage.Metadata;
 using Lineage.Metadata.Postgres;
@@ -373,7 +375,8 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
             ValueDigest digest;
             if (plan.Bytes is { } bytes)
             {
-                digest = await ValueHasher.OfAsync(bytes).ConfigureAwait(false);
+                // The SHA-256 alone finds the value; its load checksum is the stored value's own (computed only when it has none).
+                digest = new ValueDigest(bytes.Length, Convert.ToHexString(SHA256.HashData(bytes.Span)).ToLowerInvariant());
             }
             else
             {
@@ -385,9 +388,18 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
                 }
             }
 
-            if (await _metadata.FindValueAsync(target.Storage.Id, digest.Size, digest.Hash, cancellationToken).ConfigureAwait(false) is not { } key)
+            if (await _metadata.FindValueAsync(target.Storage.Id, digest.Size, digest.Hash, cancellationToken).ConfigureAwait(false) is not { } found)
             {
                 return null;
+            }
+
+            var (key, checksum) = found;
+            if (digest.Checksum is null)
+            {
+                digest = digest with
+                {
+                    Checksum = ValueChecksum.IsKnown(checksum) ? checksum : ValueChecksum.Prefix + Convert.ToHexString(XxHash128.Hash(plan.Bytes!.Value.Span)).ToLowerInvariant(),
+                };
             }
 
             // Still there with its size (a file removed behind Lineage's back is not shared); its bytes are verified when loaded, as always.

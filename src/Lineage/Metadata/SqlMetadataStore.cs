@@ -566,10 +566,20 @@ internal abstract partial class SqlMetadataStore : IMetadataStore
             await ScalarAsync(connection, null, "SELECT 1 FROM artifacts WHERE storage_id = @storage_id AND size = @size AND is_managed = 1 LIMIT 1;", cancellationToken,
                 ("@storage_id", storageId), ("@size", size)).ConfigureAwait(false) is not (null or DBNull), cancellationToken);
 
-    public Task<string?> FindValueAsync(long storageId, long size, string hash, CancellationToken cancellationToken) =>
+    public Task<(string Key, string? Checksum)?> FindValueAsync(long storageId, long size, string hash, CancellationToken cancellationToken) =>
         RunAsync("look for a stored value with the same content", async connection =>
-            await ScalarAsync(connection, null, "SELECT key FROM artifacts WHERE storage_id = @storage_id AND size = @size AND hash = @hash AND is_managed = 1 ORDER BY id LIMIT 1;", cancellationToken,
-                ("@storage_id", storageId), ("@size", size), ("@hash", hash)).ConfigureAwait(false) as string, cancellationToken);
+        {
+            using var command = Command(connection, null,
+                "SELECT key, checksum FROM artifacts WHERE storage_id = @storage_id AND size = @size AND hash = @hash AND is_managed = 1 ORDER BY id LIMIT 1;",
+                [("@storage_id", storageId), ("@size", size), ("@hash", hash)]);
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+                    ? (reader.GetString(0), NullableString(reader, 1))
+                    : ((string Key, string? Checksum)?)null;
+            }
+        }, cancellationToken);
 
     /// <summary>
     /// For a version that shares a stored value: throws <see cref="SharedValueGoneException"/> unless a managed version in the same

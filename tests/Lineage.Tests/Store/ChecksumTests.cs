@@ -102,6 +102,26 @@ public sealed class ChecksumTests(PostgresServer postgres, S3Server s3)
         Assert.Equal(intact.Hash, store.Get("intact").Hash);
     }
 
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task A_save_sharing_a_stored_value_records_its_checksum_also_when_the_stored_version_has_none(Backend backend)
+    {
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        await using var store = environment.Open();
+        var value = RandomBytes(LargeSize, 6);
+        var first = store.Save("first", value);
+        var second = store.Save("second", value);
+        await environment.SqlAsync($"UPDATE artifacts SET checksum = NULL WHERE uid = '{first.Uid}' OR uid = '{second.Uid}';");
+        var third = store.Save("third", value);
+
+        Assert.True(second.IsShared);
+        Assert.Equal(first.Checksum, second.Checksum);
+        Assert.True(third.IsShared);
+        Assert.Equal(ChecksumOf(value), third.Checksum);
+        Assert.Equal(ChecksumOf(value), store.Get("third").Checksum);
+        Assert.Equal(value, store.Load<byte[]>("third"));
+    }
+
     /// <summary>A stream of known bytes that cannot seek: its size is unknown before the save, so the save streams it.</summary>
     private sealed class NonSeekableStream(byte[] bytes) : MemoryStream(bytes, writable: false)
     {
