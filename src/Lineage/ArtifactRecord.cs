@@ -93,4 +93,10 @@ public sealed record ArtifactRecord(
     public DateTimeOffset? TrashedAt { get; init; }
 
     internal long StorageId { get; init; }
+
+    /// <summary>
+    /// The fast load-time checksum of its value (<c>xxh128:</c> and hex; see <c>Values.ValueChecksum</c>), recorded beside the SHA-256 by
+    /// saves since schema 8; null for older versions and folders, which loads verify by the SHA-256.
+    /// </summary>
+    internal string? Checksum { get; init; }
 }

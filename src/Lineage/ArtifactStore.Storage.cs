@@ -86,7 +86,8 @@ public sealed partial class ArtifactStore
         var registered = await _metadata.InsertArtifactAsync(
             new NewArtifact(Uid.New(), name, UtcNowToMicroseconds(), Options.User, Options.Host, digest.Value.Size, digest.Value.Hash,
                 TypeNames.Of(isFolder ? typeof(DirectoryInfo) : typeof(FileInfo)), isFolder ? ValueFormats.Folder : ValueFormats.Raw,
-                storage.Id, storage.Root, key, StorageHost: storage.Host, IsManaged: false, AccessUser: Options.User, Run: run, LoadedInputUids: loaded),
+                storage.Id, storage.Root, key, StorageHost: storage.Host, IsManaged: false, AccessUser: Options.User, Run: run, LoadedInputUids: loaded,
+                Checksum: digest.Value.Checksum),
             cancellationToken).ConfigureAwait(false)
             ?? throw new SpaceAccessDeniedException(storage.Root, storage.Space, Options.User,
                 $"Cannot register '{location.Root}' as '{name}': user '{Options.User}' lost access to storage root '{storage.Root}' meanwhile.");

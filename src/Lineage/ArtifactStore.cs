@@ -1,3 +1,5 @@
+using System.IO.Hashing;
+using System.Security.Cryptography;
 using Lineage.Configuration;
 using Lineage.Metadata;
 using Lineage.Metadata.Postgres;
@@ -238,7 +240,8 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
             new(uid, name, UtcNowToMicroseconds(), Options.User, Options.Host,
                 valueDigest.Size, valueDigest.Hash, plan.TypeName, plan.Format, target.Storage.Id, target.Storage.Root, valueKey, code, inputsHash, plan.TypeSchema,
                 target.Storage.Host, AccessUser: Options.User, Run: run, ExactInputs: exactInputs, LoadedInputUids: loaded,
-                Description: options?.Description ?? code?.Description, Tags: tags, Metadata: metadata, SharesValue: sharesValue);
+                Description: options?.Description ?? code?.Description, Tags: tags, Metadata: metadata, SharesValue: sharesValue,
+                Checksum: valueDigest.Checksum);
 
         // The same bytes already in the root: the new version points at them, and nothing is written.
         if (await FindSameValueAsync(target, plan, cancellationToken).ConfigureAwait(false) is { } same
@@ -250,15 +253,10 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
         }
 
         var key = $".lineage/{uid}{plan.Suffix}";
-        ValueDigest digest = default;
+        ValueDigest digest;
         try
         {
-            await target.Values.WriteAsync(key, async (destination, ct) =>
-            {
-                using var hashing = new HashingWriteStream(destination);
-                await plan.WriteTo(hashing, ct).ConfigureAwait(false);
-                digest = hashing.Digest();
-            }, cancellationToken).ConfigureAwait(false);
+            digest = await WriteValueAsync(target.Values, key, plan, cancellationToken).ConfigureAwait(false);
         }
         catch (IOException e)
         {
@@ -317,6 +315,56 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
     }
 
     /// <summary>
+    /// Writes <paramref name="plan"/>'s bytes at <paramref name="key"/> and returns their digest, hashed on other cores while they are
+    /// written (and, on a local root, while they are flushed to disk): a large save costs about the slower of hashing and writing.
+    /// </summary>
+    private static async Task<ValueDigest> WriteValueAsync(IValueStore values, string key, SavePlan plan, CancellationToken cancellationToken)
+    {
+        if (plan.Bytes is { } bytes)
+        {
+            // In memory and unchanging: hashed in place, no copy, and the hashing may go on past the write, through the fsync.
+            var hashing = ValueHasher.OfAsync(bytes);
+            try
+            {
+                await values.WriteAsync(key, (destination, ct) => plan.WriteTo(destination, ct), cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                await ((Task)hashing).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                throw;
+            }
+
+            return await hashing.ConfigureAwait(false);
+        }
+
+        // Streamed: each write is queued (copied) for a hasher on another core; the last attempt's hasher holds the digest.
+        PipelinedHasher? hasher = null;
+        try
+        {
+            await values.WriteAsync(key, async (destination, ct) =>
+            {
+                if (hasher is not null)
+                {
+                    await hasher.DisposeAsync().ConfigureAwait(false);
+                }
+
+                hasher = new PipelinedHasher();
+                await plan.WriteTo(new HashingWriteStream(destination, hasher), ct).ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false);
+            return hasher is null
+                ? throw new InvalidOperationException($"The value store for '{values.Root}' did not write '{key}'.")
+                : await hasher.FinishAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (hasher is not null)
+            {
+                await hasher.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
     /// The key and digest of a value Lineage wrote in the target root with the same bytes as <paramref name="plan"/>, or null. Only a plan
     /// whose size is known before writing, and only when the root holds a value of that size, is hashed first (a first save costs one
     /// indexed query more, no second pass over its bytes); a value registered in place is never shared (its owner may change it).
@@ -331,16 +379,33 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
             }
 
             ValueDigest digest;
-            var hashing = new HashingWriteStream(Stream.Null);
-            await using (hashing.ConfigureAwait(false))
+            if (plan.Bytes is { } bytes)
             {
-                await plan.WriteTo(hashing, cancellationToken).ConfigureAwait(false);
-                digest = hashing.Digest();
+                // The SHA-256 alone finds the value; its load checksum is the stored value's own (computed only when it has none).
+                digest = new ValueDigest(bytes.Length, Convert.ToHexString(SHA256.HashData(bytes.Span)).ToLowerInvariant());
+            }
+            else
+            {
+                var hasher = new PipelinedHasher();
+                await using (hasher.ConfigureAwait(false))
+                {
+                    await plan.WriteTo(new HashingWriteStream(Stream.Null, hasher), cancellationToken).ConfigureAwait(false);
+                    digest = await hasher.FinishAsync(cancellationToken).ConfigureAwait(false);
+                }
             }
 
-            if (await _metadata.FindValueAsync(target.Storage.Id, digest.Size, digest.Hash, cancellationToken).ConfigureAwait(false) is not { } key)
+            if (await _metadata.FindValueAsync(target.Storage.Id, digest.Size, digest.Hash, cancellationToken).ConfigureAwait(false) is not { } found)
             {
                 return null;
+            }
+
+            var (key, checksum) = found;
+            if (digest.Checksum is null)
+            {
+                digest = digest with
+                {
+                    Checksum = ValueChecksum.IsKnown(checksum) ? checksum : ValueChecksum.Prefix + Convert.ToHexString(XxHash128.Hash(plan.Bytes!.Value.Span)).ToLowerInvariant(),
+                };
             }
 
             // Still there with its size (a file removed behind Lineage's back is not shared); its bytes are verified when loaded, as always.
@@ -406,8 +471,11 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
     /// <remarks>
     /// Values saved as bytes, streams or files load as <c>byte[]</c> or <see cref="Stream"/>. A returned stream is the
     /// caller's to dispose; its <see cref="Stream.Length"/> is the recorded size, and the read that delivers the last
-    /// recorded byte (or meets an early end) checks size and SHA-256 before it returns, throwing
+    /// recorded byte (or meets an early end) checks size and hash before it returns, throwing
     /// <see cref="CorruptArtifactException"/> instead. A stream disposed before its last byte was read has verified nothing.
+    /// The hash a load checks is the fast checksum recorded beside the SHA-256 (XxHash128, versions saved since schema 8), which
+    /// catches accidental corruption; versions without one are checked by their SHA-256. <see cref="VerifyAsync(ArtifactRecord, CancellationToken)"/>
+    /// always checks the SHA-256.
     /// </remarks>
     /// <exception cref="ArtifactNotFoundException">No such artifact or version.</exception>
     /// <exception cref="ArtifactTypeMismatchException">It was saved as another type.</exception>
@@ -458,12 +526,15 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
 
     private async Task<T> LoadObjectAsync<T>(ArtifactRecord record, CancellationToken cancellationToken)
     {
-        var verifying = await OpenVerifiedAsync(record, cancellationToken).ConfigureAwait(false);
+        var verifying = await OpenVerifiedAsync(record, cancellationToken, useChecksum: true).ConfigureAwait(false);
         return await ValueSerializer.ReadAsync<T>(record, verifying, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Opens a stored value after checking it exists with the recorded size; reading it to the end checks the SHA-256.</summary>
-    private async Task<VerifyingReadStream> OpenVerifiedAsync(ArtifactRecord record, CancellationToken cancellationToken)
+    /// <summary>
+    /// Opens a stored value after checking it exists with the recorded size; reading it to the end checks the SHA-256, or with
+    /// <paramref name="useChecksum"/> (loads) the version's fast checksum when it has one (see <see cref="ValueChecksum"/>).
+    /// </summary>
+    private async Task<VerifyingReadStream> OpenVerifiedAsync(ArtifactRecord record, CancellationToken cancellationToken, bool useChecksum = false)
     {
         ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(record);
@@ -490,7 +561,8 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
                 : $"{description} has changed since it was registered: it has {length} bytes, {record.Size} were registered. Register it again to record the new content.");
         }
 
-        return new VerifyingReadStream(stream, new ValueDigest(record.Size, record.Hash), description, changedWord: record.IsManaged ? "corrupt" : "changed since it was registered");
+        return new VerifyingReadStream(stream, new ValueDigest(record.Size, record.Hash, record.Checksum), description,
+            changedWord: record.IsManaged ? "corrupt" : "changed since it was registered", useChecksum: useChecksum);
     }
 
     /// <summary>The metadata of a version of <paramref name="name"/> (the latest when <paramref name="version"/> is null).</summary>

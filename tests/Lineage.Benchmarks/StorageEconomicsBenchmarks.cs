@@ -8,11 +8,13 @@ namespace Lineage.Benchmarks;
 /// Deduplication's cost and gain on a 256 MiB <c>byte[]</c>. Targets (ratios within one run):
 /// <list type="bullet">
 /// <item>"existing 256 MiB": saving a value the root already holds costs at most 1.2× hashing it once (<c>Sha256_once</c>): one
-/// hash, two indexed queries, a stat of the stored value and a row; no write.</item>
-/// <item>"first save 256 MiB": a first save (no value of that size in the root, so nothing is hashed twice) is not more than 5% slower
-/// than before: compare its ratio to <c>Raw_sha256_write_and_fsync</c> with <c>Store_save</c>'s in docs/benchmarks.md (0.98 before
-/// deduplication). <c>Store_first_save_same_size_in_root</c> shows the worst case: a different value of the same size is stored,
-/// so the save hashes its bytes once to look, then writes (and hashes) them.</item>
+/// hash (SHA-256, with the XxHash128 load checksum on the other core), two indexed queries, a stat of the stored value and a row;
+/// no write.</item>
+/// <item>"first save 256 MiB": a first save (no value of that size in the root, so nothing is hashed before the write) is not more than
+/// 5% slower than before: its ratio to <c>Raw_sha256_write_and_fsync</c> (the hash after the write, as saves did before the pipeline)
+/// was 0.98 before deduplication; hashing on other cores alongside the write brings it below 1. <c>Store_first_save_same_size_in_root</c>
+/// shows the worst case: a different value of the same size is stored, so the save hashes its bytes once to look, then writes them
+/// (hashing them again alongside).</item>
 /// </list>
 /// </summary>
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
@@ -61,21 +63,32 @@ public class StorageEconomicsBenchmarks
     public void ChangeFreshValueAndEmptyRoot()
     {
         _fresh[0]++;
-        foreach (var version in _store.Versions("existing"))
-        {
-            _store.Delete("existing", version.Version, permanent: true);
-        }
+        DeleteAll(_store, "existing");
     }
 
     [IterationCleanup(Targets = [nameof(Store_save_existing_value), nameof(Store_first_save), nameof(Store_first_save_same_size_in_root)])]
     public void RemoveSavedVersions()
     {
-        foreach (var store in new[] { _store, _sameSizeStore })
+        DeleteAll(_store, "again");
+        DeleteAll(_sameSizeStore, "again");
+    }
+
+    /// <summary>Deletes every version of <paramref name="name"/> permanently; a name with none (or none left) is fine.</summary>
+    private static void DeleteAll(ArtifactStore store, string name)
+    {
+        IReadOnlyList<ArtifactRecord> versions;
+        try
         {
-            foreach (var version in store.Versions("again"))
-            {
-                store.Delete("again", version.Version, permanent: true);
-            }
+            versions = store.Versions(name);
+        }
+        catch (ArtifactNotFoundException)
+        {
+            return;
+        }
+
+        foreach (var version in versions)
+        {
+            store.Delete(name, version.Version, permanent: true);
         }
     }
 

@@ -34,7 +34,8 @@ internal sealed record NewArtifact(
     string? Description = null,
     IReadOnlyList<string>? Tags = null,
     IReadOnlyDictionary<string, object>? Metadata = null,
-    bool SharesValue = false);
+    bool SharesValue = false,
+    string? Checksum = null);
 
 /// <summary>
 /// A version that was to share a stored value (<see cref="NewArtifact.SharesValue"/>) found no version pointing at it any more: the value
@@ -205,8 +206,11 @@ internal interface IMetadataStore : IAsyncDisposable
     /// <summary>True when a version written by Lineage (not registered in place) in the storage has a value of <paramref name="size"/> bytes.</summary>
     Task<bool> HasValueOfSizeAsync(long storageId, long size, CancellationToken cancellationToken);
 
-    /// <summary>The key of a value Lineage wrote in the storage with this size and SHA-256, or null.</summary>
-    Task<string?> FindValueAsync(long storageId, long size, string hash, CancellationToken cancellationToken);
+    /// <summary>
+    /// The key of a value Lineage wrote in the storage with this size and SHA-256, with the load checksum its first version recorded
+    /// (null when that version predates checksums); null when there is none.
+    /// </summary>
+    Task<(string Key, string? Checksum)?> FindValueAsync(long storageId, long size, string hash, CancellationToken cancellationToken);
 
     /// <summary>Records a run as running.</summary>
     Task<RunRecord> InsertRunAsync(NewRun run, CancellationToken cancellationToken);

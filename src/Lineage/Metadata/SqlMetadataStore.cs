@@ -23,7 +23,7 @@ internal abstract partial class SqlMetadataStore : IMetadataStore
     private const int MaxVersionAttempts = 5;
 
     /// <summary>How many columns <see cref="ArtifactColumns"/> selects; a query may add its own after them.</summary>
-    protected const int ArtifactColumnCount = 30;
+    protected const int ArtifactColumnCount = 31;
 
     /// <summary>How many code versions' source code <see cref="ReadArtifact"/> keeps, so a listing reads each text once.</summary>
     private const int MaxRememberedSources = 4_096;
@@ -37,7 +37,7 @@ internal abstract partial class SqlMetadataStore : IMetadataStore
         a.type_name, a.format, s.root, a.key, a.branch, c.code_version, c.source_code,
         c.assembly_name, c.assembly_version, c.source_revision, a.inputs_hash, a.type_schema,
         s.host, a.is_managed, a.storage_id, r.uid, a.description, {JsonColumn("a.tags")}, {JsonColumn("a.metadata")}, {AliasListSql},
-        CASE WHEN EXISTS (SELECT 1 FROM artifacts o WHERE o.storage_id = a.storage_id AND o.key = a.key AND o.id <> a.id) THEN 1 ELSE 0 END, a.trashed_at
+        CASE WHEN EXISTS (SELECT 1 FROM artifacts o WHERE o.storage_id = a.storage_id AND o.key = a.key AND o.id <> a.id) THEN 1 ELSE 0 END, a.trashed_at, a.checksum
         """;
 
     /// <summary>
@@ -463,6 +463,7 @@ internal abstract partial class SqlMetadataStore : IMetadataStore
         {
             StorageId = artifact.StorageId,
             IsShared = artifact.SharesValue,
+            Checksum = artifact.Checksum,
         };
     }
 
@@ -512,8 +513,8 @@ internal abstract partial class SqlMetadataStore : IMetadataStore
             // With metadata, its indexed copy goes in the same command: one more statement.
             var indexMetadata = artifact.Metadata is { Count: > 0 } ? "\n" + InsertMetadataRowsSql("(SELECT id FROM artifacts WHERE uid = @uid)", JsonParameter("@metadata")) : string.Empty;
             await ExecuteAsync(connection, transaction, $"""
-                INSERT INTO artifacts (uid, name, version, created_at, created_by, host, size, hash, type_name, format, storage_id, key, code_record_id, inputs_hash, type_schema, is_managed, run_id, description, tags, metadata)
-                VALUES (@uid, @name, @version, @created_at, @created_by, @host, @size, @hash, @type_name, @format, @storage_id, @key, @code_record_id, @inputs_hash, @type_schema, @is_managed, @run_id, @description, @tags, @metadata);{indexMetadata}
+                INSERT INTO artifacts (uid, name, version, created_at, created_by, host, size, hash, type_name, format, storage_id, key, code_record_id, inputs_hash, type_schema, is_managed, run_id, description, tags, metadata, checksum)
+                VALUES (@uid, @name, @version, @created_at, @created_by, @host, @size, @hash, @type_name, @format, @storage_id, @key, @code_record_id, @inputs_hash, @type_schema, @is_managed, @run_id, @description, @tags, @metadata, @checksum);{indexMetadata}
                 """, cancellationToken, [("@version", version), .. ArtifactParameters(artifact, codeRecordId)]).ConfigureAwait(false);
             if (InputEdges(artifact, "(SELECT id FROM artifacts WHERE uid = @uid)") is { } edges)
             {
@@ -534,6 +535,7 @@ internal abstract partial class SqlMetadataStore : IMetadataStore
         ("@code_record_id", codeRecordId), ("@inputs_hash", artifact.InputsHash), ("@type_schema", artifact.TypeSchema),
         ("@is_managed", artifact.IsManaged ? 1 : 0), ("@run_id", artifact.Run?.Id), ("@description", artifact.Description),
         ("@tags", artifact.Tags is { } tags ? Annotations.TagsJson(tags) : null), ("@metadata", artifact.Metadata is { } metadata ? Annotations.MetadataJson(metadata) : null),
+        ("@checksum", artifact.Checksum),
     ];
 
     public async Task<ArtifactRecord?> FindAsync(string name, int? version, CancellationToken cancellationToken)
@@ -686,10 +688,20 @@ internal abstract partial class SqlMetadataStore : IMetadataStore
             await ScalarAsync(connection, null, "SELECT 1 FROM artifacts WHERE storage_id = @storage_id AND size = @size AND is_managed = 1 LIMIT 1;", cancellationToken,
                 ("@storage_id", storageId), ("@size", size)).ConfigureAwait(false) is not (null or DBNull), cancellationToken);
 
-    public Task<string?> FindValueAsync(long storageId, long size, string hash, CancellationToken cancellationToken) =>
+    public Task<(string Key, string? Checksum)?> FindValueAsync(long storageId, long size, string hash, CancellationToken cancellationToken) =>
         RunAsync("look for a stored value with the same content", async connection =>
-            await ScalarAsync(connection, null, "SELECT key FROM artifacts WHERE storage_id = @storage_id AND size = @size AND hash = @hash AND is_managed = 1 ORDER BY id LIMIT 1;", cancellationToken,
-                ("@storage_id", storageId), ("@size", size), ("@hash", hash)).ConfigureAwait(false) as string, cancellationToken);
+        {
+            using var command = Command(connection, null,
+                "SELECT key, checksum FROM artifacts WHERE storage_id = @storage_id AND size = @size AND hash = @hash AND is_managed = 1 ORDER BY id LIMIT 1;",
+                [("@storage_id", storageId), ("@size", size), ("@hash", hash)]);
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+                    ? (reader.GetString(0), NullableString(reader, 1))
+                    : ((string Key, string? Checksum)?)null;
+            }
+        }, cancellationToken);
 
     /// <summary>
     /// For a version that shares a stored value: throws <see cref="SharedValueGoneException"/> unless a managed version in the same
@@ -907,6 +919,7 @@ internal abstract partial class SqlMetadataStore : IMetadataStore
         StorageId = reader.GetInt64(22),
         IsShared = Convert.ToInt64(reader.GetValue(28), CultureInfo.InvariantCulture) != 0,
         TrashedAt = reader.IsDBNull(29) ? null : ReadTime(reader, 29),
+        Checksum = NullableString(reader, 30),
     };
 
     /// <summary>The source code in column 14 of a row made by the code version in column 13: read once, then shared.</summary>

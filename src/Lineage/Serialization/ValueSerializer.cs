@@ -27,7 +27,12 @@ internal static class ValueFormats
 /// The bytes <paramref name="WriteTo"/> will write, when known before writing and when <paramref name="WriteTo"/> may run more than once
 /// (the same bytes each time): then a save can hash the value first and skip the write when the root already holds it.
 /// </param>
-internal sealed record SavePlan(string Format, string TypeName, string Suffix, Func<Stream, CancellationToken, Task> WriteTo, string? TypeSchema = null, long? Size = null);
+/// <param name="Bytes">
+/// All of its bytes, when they are already in memory (a <c>byte[]</c>, or a serialized object) and stay unchanged during the save:
+/// then they are hashed on other cores while they are written, with no copy.
+/// </param>
+internal sealed record SavePlan(string Format, string TypeName, string Suffix, Func<Stream, CancellationToken, Task> WriteTo, string? TypeSchema = null, long? Size = null,
+    ReadOnlyMemory<byte>? Bytes = null);
 
 /// <summary>Turns values into bytes and back: raw bytes, streams and files as-is; everything else through MemoryPack.</summary>
 internal static class ValueSerializer
@@ -41,7 +46,7 @@ internal static class ValueSerializer
         {
             case byte[] bytes:
                 return new SavePlan(ValueFormats.Raw, TypeNames.Of(typeof(byte[])), string.Empty,
-                    (destination, ct) => destination.WriteAsync(bytes, ct).AsTask(), Size: bytes.Length);
+                    (destination, ct) => destination.WriteAsync(bytes, ct).AsTask(), Size: bytes.Length, Bytes: bytes);
             case Stream stream:
                 if (!stream.CanRead)
                 {
@@ -86,7 +91,7 @@ internal static class ValueSerializer
                 }
 
                 return new SavePlan(ValueFormats.MemoryPack, TypeNames.Of(typeof(T)), MemoryPackSuffix, TypeSchema: ArtifactTypes.SchemaOf(typeof(T)),
-                    WriteTo: (destination, ct) => destination.WriteAsync(serialized, ct).AsTask(), Size: serialized.Length);
+                    WriteTo: (destination, ct) => destination.WriteAsync(serialized, ct).AsTask(), Size: serialized.Length, Bytes: serialized);
         }
     }
 

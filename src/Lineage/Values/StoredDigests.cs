@@ -9,7 +9,7 @@ namespace Lineage.Values;
 /// </summary>
 internal static class StoredDigests
 {
-    /// <summary>Size and SHA-256 of the object at <paramref name="key"/>, streamed; null when there is none.</summary>
+    /// <summary>Size, SHA-256 and load-time checksum of the object at <paramref name="key"/>, streamed; null when there is none.</summary>
     public static async Task<ValueDigest?> OfObjectAsync(IValueStore values, string key, CancellationToken cancellationToken)
     {
         Stream stream;
@@ -24,9 +24,13 @@ internal static class StoredDigests
 
         await using (stream.ConfigureAwait(false))
         {
-            using var hashing = new HashingWriteStream(Stream.Null);
-            await stream.CopyToAsync(hashing, 1 << 20, cancellationToken).ConfigureAwait(false);
-            return hashing.Digest();
+            // The next chunk is read while the last one is hashed.
+            var hasher = new PipelinedHasher();
+            await using (hasher.ConfigureAwait(false))
+            {
+                await stream.CopyToAsync(new HashingWriteStream(Stream.Null, hasher), 1 << 20, cancellationToken).ConfigureAwait(false);
+                return await hasher.FinishAsync(cancellationToken).ConfigureAwait(false);
+            }
         }
     }
 
@@ -68,6 +72,7 @@ internal static class StoredDigests
             progress?.Report(digest.Size);
         }
 
+        // A folder has no checksum of its own: loading it verifies its files' SHA-256 through the manifest.
         return new ValueDigest(total, Convert.ToHexString(manifest.GetHashAndReset()).ToLowerInvariant());
     }
 }

@@ -145,7 +145,7 @@ public sealed class UpgradeTests(PostgresServer postgres, S3Server s3)
 
         using var store = environment.Open();
 
-        Assert.Equal(7L, Convert.ToInt64(await environment.SqlAsync("SELECT MAX(version) FROM schema_migrations;")));
+        Assert.Equal(migrations.Max(m => m.Version), Convert.ToInt64(await environment.SqlAsync("SELECT MAX(version) FROM schema_migrations;")));
         Assert.False(store.Get("old@1").IsShared);
         var again = store.Save("new", "old bytes");
         Assert.True(again.IsShared);
@@ -155,5 +155,54 @@ public sealed class UpgradeTests(PostgresServer postgres, S3Server s3)
         store.Delete("old", 1, permanent: true);
         Assert.Equal("old bytes", store.Load<string>("new"));
         Assert.Equal("old bytes", store.Load<string>("old@2"));
+    }
+
+    [Theory]
+    [MemberData(nameof(LocalBackends))]
+    public async Task A_schema_7_store_with_versions_gains_checksums_for_new_saves_and_old_versions_verify_by_SHA256(Backend backend)
+    {
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        var resolved = ArtifactStore.ResolveOptions(environment.Options());
+        var isSqlite = backend.Metadata == MetadataBackend.Sqlite;
+        var migrations = isSqlite ? SqliteSchema.Migrations : PostgresSchema.Migrations;
+        var time = isSqlite ? "'2026-01-02T03:04:05.000000Z'" : "TIMESTAMPTZ '2026-01-02 03:04:05Z'";
+        var value = MemoryPackSerializer.Serialize("old bytes");
+        var hash = Convert.ToHexString(SHA256.HashData(value)).ToLowerInvariant();
+        Directory.CreateDirectory(Path.Combine(resolved.ArtifactStorageDir, ".lineage"));
+        foreach (var n in new[] { 1, 2 })
+        {
+            await File.WriteAllBytesAsync(Path.Combine(resolved.ArtifactStorageDir, ".lineage", $"olduid000000000{n}.mpk"), value, TestContext.Current.CancellationToken);
+        }
+
+        await environment.SqlAsync($"""
+            CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at {(isSqlite ? "TEXT" : "TIMESTAMPTZ")} NOT NULL);
+            {string.Join("\n", migrations.Where(m => m.Version <= 7).Select(m => m.Sql + $"\nINSERT INTO schema_migrations VALUES ({m.Version}, '{m.Name}', {time});"))}
+            INSERT INTO instance (id, uid, created_at) VALUES (1, 'oldinstance1', {time});
+            INSERT INTO storages (uid, root, type, host, instance_uid, created_at, created_by)
+            VALUES ('oldstorage01', '{resolved.ArtifactStorageDir}', 'local', '{resolved.Host}', 'oldinstance1', {time}, 'ann');
+            INSERT INTO artifact_names (name, last_version) VALUES ('old', 2);
+            INSERT INTO artifacts (uid, name, version, created_at, created_by, host, size, hash, type_name, format, storage_id, key)
+            SELECT 'olduid000000000' || CAST(v.n AS TEXT), 'old', v.n, {time}, 'ann', 'box', {value.Length}, '{hash}', 'System.String', 'memorypack', s.id, '.lineage/olduid000000000' || CAST(v.n AS TEXT) || '.mpk'
+            FROM storages s, (SELECT 1 AS n UNION ALL SELECT 2) v;
+            """);
+
+        using var store = environment.Open();
+
+        Assert.Equal(8L, Convert.ToInt64(await environment.SqlAsync("SELECT MAX(version) FROM schema_migrations;")));
+        Assert.Equal("load_checksum", await environment.SqlAsync("SELECT name FROM schema_migrations WHERE version = 8;"));
+        Assert.Null(store.Get("old@1").Checksum);
+        Assert.Equal("old bytes", store.Load<string>("old@1"));
+        var saved = store.Save("old", "new bytes");
+        Assert.Equal(3, saved.Version);
+        Assert.StartsWith("xxh128:", store.Get("old@3").Checksum, StringComparison.Ordinal);
+        Assert.Equal("new bytes", store.Load<string>("old"));
+
+        // An old version's corruption is caught by its SHA-256, as before the migration.
+        var corrupted = value.ToArray();
+        corrupted[^1] ^= 0xFF;
+        await File.WriteAllBytesAsync(Path.Combine(resolved.ArtifactStorageDir, ".lineage", "olduid0000000002.mpk"), corrupted, TestContext.Current.CancellationToken);
+        var error = Assert.Throws<CorruptArtifactException>(() => store.Load<string>("old@2"));
+        Assert.Contains("SHA-256", error.Message, StringComparison.Ordinal);
+        Assert.Contains(hash, error.Message, StringComparison.Ordinal);
     }
 }

@@ -212,5 +212,10 @@ internal static class SqliteSchema
             -- this column existed have none: they count as trashed when they were created.
             ALTER TABLE artifacts ADD COLUMN trashed_at TEXT;
             """),
+        new(8, "load_checksum", """
+            -- A fast checksum (xxh128:<hex>) of each version's value beside its SHA-256: loads verify with it, at memory speed.
+            -- Versions saved before this column existed have none and are verified by their SHA-256, as before.
+            ALTER TABLE artifacts ADD COLUMN checksum TEXT;
+            """),
     ];
 }

@@ -36,7 +36,7 @@ internal static class AtomicFile
             // Small writes gather in the FileStream's buffer; large ones go straight through it.
             using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, WriteBufferSize))
             {
-                await write(file, cancellationToken).ConfigureAwait(false);
+                await write(new WritebackStream(file), cancellationToken).ConfigureAwait(false);
                 file.Flush(flushToDisk: true);
             }
 
@@ -78,4 +78,67 @@ internal static class AtomicFile
             // Best effort: a leftover *.partial file is never visible as an artifact, and gc finds it.
         }
     }
+}
+
+/// <summary>
+/// Writes through to a file in slices of <see cref="Slice"/> bytes and asks the OS to start writing back each full slice at once
+/// (<see cref="PosixFiles.StartWriteback"/>): a large value then reaches the disk while the rest is still being produced and hashed,
+/// instead of all at the final fsync. Small files are untouched.
+/// </summary>
+internal sealed class WritebackStream(FileStream file) : Stream
+{
+    private const int Slice = 8 << 20;
+    private long _written;
+    private long _startedUpTo;
+
+    public override bool CanRead => false;
+    public override bool CanSeek => false;
+    public override bool CanWrite => true;
+    public override long Length => _written;
+    public override long Position { get => _written; set => throw new NotSupportedException(); }
+
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        while (!buffer.IsEmpty)
+        {
+            var take = (int)Math.Min(buffer.Length, Slice - (_written - _startedUpTo));
+            file.Write(buffer[..take]);
+            Advance(take);
+            buffer = buffer[take..];
+        }
+    }
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        while (!buffer.IsEmpty)
+        {
+            var take = (int)Math.Min(buffer.Length, Slice - (_written - _startedUpTo));
+            await file.WriteAsync(buffer[..take], cancellationToken).ConfigureAwait(false);
+            Advance(take);
+            buffer = buffer[take..];
+        }
+    }
+
+    private void Advance(int written)
+    {
+        _written += written;
+        if (_written - _startedUpTo >= Slice)
+        {
+            // What the FileStream still buffers is at most its buffer's size: it reaches the OS with the next slice or the flush.
+            file.Flush(flushToDisk: false);
+            PosixFiles.StartWriteback(file.SafeFileHandle, _startedUpTo, _written - _startedUpTo);
+            _startedUpTo = _written;
+        }
+    }
+
+    public override void Flush() => file.Flush();
+    public override Task FlushAsync(CancellationToken cancellationToken) => file.FlushAsync(cancellationToken);
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
 }
