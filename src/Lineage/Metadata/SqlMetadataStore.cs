@@ -49,7 +49,7 @@ internal abstract partial class SqlMetadataStore : IMetadataStore
         a.type_name, a.format, s.root, a.key, a.branch, c.code_version, NULL,
         c.assembly_name, c.assembly_version, c.source_revision, a.inputs_hash, a.type_schema,
         s.host, a.is_managed, a.storage_id, r.uid, a.description, {JsonColumn("a.tags")}, {JsonColumn("a.metadata")}, NULL,
-        0, a.trashed_at
+        0, a.trashed_at, a.checksum
         """;
 
     private const string StorageColumns = """

@@ -9,7 +9,9 @@ namespace Lineage.Values.Local;
 /// </summary>
 internal sealed class LocalValueStore(string root) : IValueStore
 {
-    private const int BufferSize = 1 << 20;
+    // Readers take values in large chunks, which bypass a FileStream's buffer; a large buffer was only ever allocated for
+    // small values, where a 1 MiB array per load (the large-object heap) cost far more than reading the value.
+    private const int BufferSize = 1 << 12;
 
     // Links are skipped, never entered; hidden files are values like any other.
     private static readonly EnumerationOptions Walk = new()
