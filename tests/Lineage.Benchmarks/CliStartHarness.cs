@@ -80,7 +80,15 @@ internal static partial class CliStartHarness
         }
         finally
         {
-            Directory.Delete(work, recursive: true);
+            // LINEAGE_CLI_START_KEEP=1 keeps the stores and the hello-world program, to profile a command against them.
+            if (Environment.GetEnvironmentVariable("LINEAGE_CLI_START_KEEP") == "1")
+            {
+                Console.WriteLine($"Kept {work} (tiny, large, hello/out).");
+            }
+            else
+            {
+                Directory.Delete(work, recursive: true);
+            }
         }
     }
 

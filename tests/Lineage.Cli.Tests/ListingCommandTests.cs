@@ -65,6 +65,49 @@ public sealed class ListingCommandTests
     }
 
     [Fact]
+    public async Task Ls_json_and_versions_json_write_the_bytes_the_serializer_writes_for_every_field_over_many_chunks()
+    {
+        // ls --json streams its records through ArtifactJsonWriter in 64 KiB chunks; its bytes must stay those of
+        // JsonSerializer over ArtifactJson (the shape docs/cli.md documents), for every field and across chunk boundaries.
+        using var home = new CliHome();
+        List<ArtifactRecord> latest;
+        List<ArtifactRecord> versions;
+        using (var store = home.Open())
+        {
+            var options = new SaveOptions
+            {
+                Description = "weights <b> & \"quoted\" caf\u00e9 \u65e5\u672c \u001b[31m red \u009b31m tab\there",
+                Tags = ["nightly", "caf\u00e9"],
+                Metadata = { ["accuracy"] = 0.9134, ["epochs"] = 12L, ["dataset"] = "iris <v2>", ["ok"] = true, ["tiny"] = 1e-7 },
+            };
+            store.Save("model", new[] { 0.5f }, new ArtifactCode("c0de", TrainCode, "IrisPipeline", "1.2.0", "abc123"), options);
+            store.Save("model", new[] { 0.7f }, options);
+            store.Aliases.Set("model", "production", 2);
+            for (var i = 0; i < 200; i++)
+            {
+                store.Save($"name-{i:D3}", i);
+            }
+
+            latest = [.. store.List()];
+            versions = [.. store.Versions("model")];
+        }
+
+        var ls = await home.RunAsync("ls", "--json");
+        var model = await home.RunAsync("versions", "model", "--json");
+
+        Assert.True(ls.ExitCode == 0, ls.ToString());
+        Assert.True(ls.Output.Length > 2 * 64 * 1024, $"{ls.Output.Length} characters: fewer than two chunks");
+        Assert.Equal(Serialized(latest), ls.Output);
+        Assert.Equal(Serialized(versions), model.Output);
+        Assert.Contains("\\u001B[31m", ls.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain('\u001b', ls.Output);
+        Assert.DoesNotContain('\u009b', ls.Output);
+    }
+
+    private static string Serialized(IEnumerable<ArtifactRecord> records) =>
+        Lineage.Cli.Output.EscapingWriter.Escape(Lineage.Cli.Output.Terminal.ToJson(records.Select(r => Lineage.Cli.Output.ArtifactJson.From(r)))) + Environment.NewLine;
+
+    [Fact]
     public async Task Ls_shows_a_page_and_how_many_names_follow_with_the_command_for_the_next_page()
     {
         using var home = new CliHome();

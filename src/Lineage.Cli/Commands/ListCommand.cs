@@ -49,7 +49,8 @@ public static class ListCommand
 
             if (terminal.IsJson && !paged)
             {
-                Print(terminal, await store.ListAsync(ct), "No artifacts.");
+                // Every name, a page at a time, each record written as it is read.
+                await ArtifactJsonWriter.WriteAsync(terminal.Out, store.ListEachAsync(ArtifactPage.MaxLimit, ct), ct);
                 return 0;
             }
 
@@ -88,7 +89,7 @@ public static class ListCommand
     {
         if (terminal.IsJson)
         {
-            terminal.WriteJson(records.Select(r => ArtifactJson.From(r)));
+            ArtifactJsonWriter.Write(terminal.Out, records);
             return;
         }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text;
@@ -12,6 +13,9 @@ namespace Lineage.Cli.Output;
 /// </summary>
 public sealed class EscapingWriter : TextWriter
 {
+    /// <summary>The control characters that may need escaping: all but tab and line feed (a carriage return is kept before a line feed).</summary>
+    private static readonly SearchValues<char> Unsafe = SearchValues.Create(UnsafeCharacters());
+
     public EscapingWriter(TextWriter inner)
     {
         Inner = inner;
@@ -29,13 +33,16 @@ public sealed class EscapingWriter : TextWriter
     [return: NotNullIfNotNull(nameof(text))]
     public static string? Escape(string? text)
     {
-        if (text is null || !text.AsSpan().ContainsAnyInRange('\0', '\u001f') && !text.AsSpan().ContainsAnyInRange('\u007f', '\u009f'))
+        // One vectorized pass over text with only tabs and line feeds among its control characters (indented JSON, tables).
+        var first = text is null ? -1 : text.AsSpan().IndexOfAny(Unsafe);
+        if (first < 0)
         {
             return text;
         }
 
-        var escaped = new StringBuilder(text.Length + 8);
-        for (var i = 0; i < text.Length; i++)
+        var escaped = new StringBuilder(text!.Length + 8);
+        escaped.Append(text, 0, first);
+        for (var i = first; i < text.Length; i++)
         {
             var c = text[i];
             if (IsKept(c, next: i + 1 < text.Length ? text[i + 1] : '\0'))
@@ -84,6 +91,20 @@ public sealed class EscapingWriter : TextWriter
     public override void Flush() => Inner.Flush();
 
     public override Task FlushAsync() => Inner.FlushAsync();
+
+    private static string UnsafeCharacters()
+    {
+        var characters = new StringBuilder();
+        for (var c = '\0'; c <= '\u009f'; c++)
+        {
+            if (char.IsControl(c) && c is not '\t' and not '\n')
+            {
+                characters.Append(c);
+            }
+        }
+
+        return characters.ToString();
+    }
 
     private static bool IsKept(char c, char next) => !char.IsControl(c) || c is '\t' or '\n' || (c == '\r' && next == '\n');
 }

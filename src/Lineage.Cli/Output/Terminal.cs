@@ -13,11 +13,17 @@ namespace Lineage.Cli.Output;
 /// </summary>
 public sealed class Terminal
 {
-    private static readonly JsonSerializerOptions JsonOptions = new()
+    /// <summary>
+    /// Output for terminals and scripts, never embedded in HTML: keep '&lt;', '+', quotes in code and non-ASCII text readable.
+    /// (Control characters are still escaped.)
+    /// </summary>
+    internal static readonly System.Text.Encodings.Web.JavaScriptEncoder JsonEncoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+
+    /// <summary>The options of every JSON output: indented, snake_case names, <see cref="JsonEncoder"/>.</summary>
+    internal static readonly JsonSerializerOptions JsonOptions = new()
     {
         WriteIndented = true,
-        // Output for terminals and scripts, never embedded in HTML: keep '<', '+', quotes in code and non-ASCII text readable.
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Encoder = JsonEncoder,
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DictionaryKeyPolicy = null,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
@@ -56,7 +62,10 @@ public sealed class Terminal
         new(parsed.InvocationConfiguration.Output, parsed.InvocationConfiguration.Error, parsed.GetValue(globals.Json));
 
     /// <summary>Writes <paramref name="value"/> as indented JSON with snake_case property names.</summary>
-    public void WriteJson<T>(T value) => Out.WriteLine(JsonSerializer.Serialize(value, JsonOptions));
+    public void WriteJson<T>(T value) => Out.WriteLine(ToJson(value));
+
+    /// <summary><paramref name="value"/> as the indented JSON <see cref="WriteJson{T}"/> writes, without the line break.</summary>
+    public static string ToJson<T>(T value) => JsonSerializer.Serialize(value, JsonOptions);
 
     /// <summary><paramref name="value"/> as a JSON tree with the tool's property names, to add to before writing it.</summary>
     public static JsonNode? ToJsonNode<T>(T value) => JsonSerializer.SerializeToNode(value, JsonOptions);
