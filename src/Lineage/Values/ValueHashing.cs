@@ -201,6 +201,7 @@ internal sealed class HashingWriteStream(Stream inner, PipelinedHasher hasher) :
 internal sealed class VerifyingReadStream : Stream
 {
     private const int ParallelChunk = 1 << 20;
+    private const int SynchronousFileRead = 1 << 16;
 
     private readonly Stream _inner;
     private readonly ValueDigest _expected;
@@ -265,6 +266,16 @@ internal sealed class VerifyingReadStream : Stream
         if (buffer.IsEmpty)
         {
             return 0;
+        }
+
+        // A small read of a local file is a system call that returns at once; asked asynchronously of a FileStream opened for
+        // synchronous reads (as local values are), it is queued to the thread pool, which costs more than the read.
+        if (_inner is FileStream && buffer.Length <= SynchronousFileRead)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var small = Read(buffer.Span);
+            _progress?.Report(small);
+            return small;
         }
 
         ThrowIfFailed();
