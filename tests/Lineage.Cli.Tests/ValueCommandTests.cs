@@ -111,8 +111,9 @@ public sealed class ValueCommandTests
 
         var result = await home.RunAsync("get", "metrics", "--format", "json", "-o", home.Sub("metrics.json"));
 
+        // Rendering loads the value, and a load verifies the version's fast checksum (the SHA-256 is for verify and exports).
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("is corrupt: its SHA-256 is", result.Error);
+        Assert.Contains("is corrupt: its checksum is", result.Error);
         Assert.False(File.Exists(home.Sub("metrics.json")));
     }
 
