@@ -364,6 +364,9 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
         }
     }
 
+    /// <summary>Up to this size (64 KiB) a value in memory is hashed before the root is asked whether it holds a value of its size.</summary>
+    private const int HashBeforeAskingUpTo = 1 << 16;
+
     /// <summary>
     /// The key and digest of a value Lineage wrote in the target root with the same bytes as <paramref name="plan"/>, or null. Only a plan
     /// whose size is known before writing, and only when the root holds a value of that size, is hashed first (a first save costs one
@@ -373,7 +376,9 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
     {
         try
         {
-            if (plan.Size is not { } size || !await _metadata.HasValueOfSizeAsync(target.Storage.Id, size, cancellationToken).ConfigureAwait(false))
+            // A small value in memory is hashed at once and looked up by its hash: hashing it costs less than asking for its size first.
+            var hashAtOnce = plan.Bytes is { Length: <= HashBeforeAskingUpTo };
+            if (plan.Size is not { } size || (!hashAtOnce && !await _metadata.HasValueOfSizeAsync(target.Storage.Id, size, cancellationToken).ConfigureAwait(false)))
             {
                 return null;
             }
