@@ -112,7 +112,9 @@ public sealed class UiBrowserTests(UiFixture ui) : IClassFixture<UiFixture>
         await page.ClickAsync("#graph svg g.node:has(text:text-is('iris-model@2')) a");
         await page.WaitForURLAsync(new Regex(@"/version\?name=iris-model&v=2$"), DomReady);
         var model = await page.Locator("h1").InnerTextAsync();
-        await page.GoBackAsync();
+
+        // Back to the graph by its address (not history, whose restored page a loaded machine may still be settling).
+        await page.GotoAsync(ui.Url("/graph?name=iris-report&v=1"), new PageGotoOptions { WaitUntil = WaitUntilState.DOMContentLoaded });
         await page.ClickAsync($"#graph svg g.node.run:has(text:text-is('run train')) a");
         await page.WaitForURLAsync(new Regex(@"/run\?uid="), DomReady);
         var run = await page.Locator("h1").InnerTextAsync();

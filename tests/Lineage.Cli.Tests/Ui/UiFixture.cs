@@ -96,7 +96,8 @@ public sealed class UiFixture : IAsyncLifetime
         }
 
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 800 } });
-        context.SetDefaultTimeout(15_000);
+        // Generous: under a loaded CI machine a page and its navigation have taken over 15 s; a real failure still fails.
+        context.SetDefaultTimeout(45_000);
         return await context.NewPageAsync();
     }
 
