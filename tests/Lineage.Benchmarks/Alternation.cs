@@ -22,6 +22,19 @@ internal static partial class Alternation
     /// </summary>
     public static bool CpuTime { get; set; }
 
+    /// <summary>
+    /// With <c>--cpu-server</c>, this process's CPU time (every thread: Npgsql's I/O and continuations run on the pool) plus that
+    /// of the benchmark's database server (<see cref="ServerProcessId"/> and its children, the backends, from
+    /// <c>/proc/PID/schedstat</c> in nanoseconds): what a call costs client and server together, which a loaded machine's wait for
+    /// a core does not inflate. For PostgreSQL on loopback, where wall time measures the machine's other work.
+    /// </summary>
+    public static bool ServerCpuTime { get; set; }
+
+    /// <summary>The database server whose processes <see cref="ServerCpuTime"/> counts (set by the PostgreSQL benchmark database).</summary>
+    public static int? ServerProcessId { get; set; }
+
+    private static int[] _serverProcesses = [];
+
     public static void Run(Type type, int rounds, IReadOnlyList<string> only)
     {
         var methods = type.GetMethods().Where(m => m.GetCustomAttribute<BenchmarkAttribute>() is not null).ToList();
@@ -69,6 +82,7 @@ internal static partial class Alternation
             foreach (var isBaseline in round % 2 == 0 ? new[] { true, false } : [false, true])
             {
                 var target = isBaseline ? baseline : method;
+                FindServerProcesses();
                 var start = Now();
                 for (var i = 0; i < calls; i++)
                 {
@@ -81,7 +95,7 @@ internal static partial class Alternation
 
         var ratios = times.Baseline.Zip(times.Method, (b, m) => m / b).Order().ToList();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{label}: {method.Name} vs {baseline.Name}{(CpuTime ? " (thread CPU time)" : string.Empty)}, {rounds} rounds of {calls}: baseline median {Median(times.Baseline):F1} µs, method median {Median(times.Method):F1} µs; ratio per round: median {Median(ratios):F2}, quartiles {ratios[rounds / 4]:F2}–{ratios[rounds * 3 / 4]:F2}, min {ratios[0]:F2}"));
+            $"{label}: {method.Name} vs {baseline.Name}{(ServerCpuTime ? " (CPU time of this process and the server)" : CpuTime ? " (thread CPU time)" : string.Empty)}, {rounds} rounds of {calls}: baseline median {Median(times.Baseline):F1} µs, method median {Median(times.Method):F1} µs; ratio per round: median {Median(ratios):F2}, quartiles {ratios[rounds / 4]:F2}–{ratios[rounds * 3 / 4]:F2}, min {ratios[0]:F2}"));
     }
 
     /// <summary>How many calls take about <see cref="Side"/> (after a first, warming call).</summary>
@@ -111,19 +125,76 @@ internal static partial class Alternation
     /// <summary>Microseconds: wall-clock, or this thread's CPU time (<c>CLOCK_THREAD_CPUTIME_ID</c>) with <see cref="CpuTime"/>.</summary>
     private static double Now()
     {
+        if (ServerCpuTime)
+        {
+            return ClockMicroseconds(ProcessCpuTimeClock) + _serverProcesses.Sum(ScheduledMicroseconds);
+        }
+
         if (!CpuTime)
         {
             return Stopwatch.GetTimestamp() * 1e6 / Stopwatch.Frequency;
         }
 
-        if (ClockGetTime(ThreadCpuTimeClock, out var time) != 0)
-        {
-            throw new InvalidOperationException("clock_gettime(CLOCK_THREAD_CPUTIME_ID) failed.");
-        }
-
-        return time.Seconds * 1e6 + time.Nanoseconds / 1e3;
+        return ClockMicroseconds(ThreadCpuTimeClock);
     }
 
+    private static double ClockMicroseconds(int clock) =>
+        ClockGetTime(clock, out var time) == 0 ? time.Seconds * 1e6 + time.Nanoseconds / 1e3 : throw new InvalidOperationException($"clock_gettime({clock}) failed.");
+
+    /// <summary>
+    /// The server and its children as they are now (before each timed side, so a backend a pool opened since is counted; one that
+    /// starts during the side is not, and calibration has opened the pool's connections by then).
+    /// </summary>
+    private static void FindServerProcesses()
+    {
+        if (!ServerCpuTime)
+        {
+            return;
+        }
+
+        var server = ServerProcessId ?? throw new InvalidOperationException("--cpu-server needs a benchmark with a database server (Database=PostgreSQL).");
+        var found = new List<int> { server };
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && ParentOf(pid) == server)
+            {
+                found.Add(pid);
+            }
+        }
+
+        _serverProcesses = [.. found];
+    }
+
+    /// <summary>The parent in <c>/proc/PID/stat</c> (the field after the state, which follows the parenthesized command name).</summary>
+    private static int ParentOf(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return int.Parse(fields[1], CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return -1;
+        }
+    }
+
+    /// <summary>Time a single-threaded process has run on a CPU (<c>/proc/PID/schedstat</c>, first field, nanoseconds); 0 once it has ended.</summary>
+    private static double ScheduledMicroseconds(int pid)
+    {
+        try
+        {
+            var text = File.ReadAllText($"/proc/{pid}/schedstat");
+            return long.Parse(text.AsSpan(0, text.IndexOf(' ')), CultureInfo.InvariantCulture) / 1e3;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
+    private const int ProcessCpuTimeClock = 2;
     private const int ThreadCpuTimeClock = 3;
 
     [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Sequential)]

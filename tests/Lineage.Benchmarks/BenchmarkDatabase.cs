@@ -28,6 +28,7 @@ internal sealed class BenchmarkDatabase : IDisposable
         _options = options;
         Store = ArtifactStore.Open(options);
         _rawConnectionString = rawConnectionString;
+        Alternation.ServerProcessId = cluster?.ServerProcessId;
     }
 
     public ArtifactStore Store { get; private set; }

@@ -6,11 +6,13 @@ using Lineage.Benchmarks;
 // dotnet run -c Release --project tests/Lineage.Benchmarks -- --filter '*'
 // dotnet run -c Release --project tests/Lineage.Benchmarks -- --alternate CLASS [ROUNDS] [PARAM=VALUE]   (e.g. --alternate CatalogBenchmarks 30 Database=Sqlite)
 // add --cpu to time this thread's CPU time instead of wall time (in-process work on a loaded machine; not for PostgreSQL)
+// add --cpu-server to time the CPU time of this process and of the benchmark's PostgreSQL server (Database=PostgreSQL on a loaded machine)
 // dotnet run -c Release --project tests/Lineage.Benchmarks -- --alternate-graph [ROUNDS]               (the same for LineageGraphBenchmarks)
 // dotnet run -c Release --project tests/Lineage.Benchmarks -- --cli-start [ROUNDS] [CLI]   (lineage ls as a whole process vs a hello-world program; CliStartHarness)
 // dotnet run -c Release --project tests/Lineage.Benchmarks -- --seed-catalog HOME   (CatalogBenchmarks' 100,000 versions in HOME's SQLite store, for lineage ui)
 Alternation.CpuTime = args.Contains("--cpu");
-args = [.. args.Where(a => a != "--cpu")];
+Alternation.ServerCpuTime = args.Contains("--cpu-server");
+args = [.. args.Where(a => a is not "--cpu" and not "--cpu-server")];
 switch (args)
 {
     case ["--seed-catalog", var seedHome]:

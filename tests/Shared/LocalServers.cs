@@ -107,6 +107,9 @@ internal sealed class PostgresCluster : IAsyncDisposable
 
     private string DataDirectory => Path.Combine(_root, "data");
 
+    /// <summary>The running server's process id (the postmaster, first line of <c>postmaster.pid</c>): its children are the backends.</summary>
+    public int ServerProcessId => int.Parse(File.ReadLines(Path.Combine(DataDirectory, "postmaster.pid")).First(), System.Globalization.CultureInfo.InvariantCulture);
+
     private static bool IsRoot => Environment.UserName == "root";
 
     /// <summary>Creates and starts a cluster.</summary>
