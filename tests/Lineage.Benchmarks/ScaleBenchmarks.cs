@@ -86,6 +86,14 @@ public class ScaleBenchmarks
         Check(Raw_first_page() == 50 && Store_first_page() == 50, "first page");
         Check(Raw_find().Uid == Store_get().Uid, "find");
         Check(Raw_lookup_and_read() == small.Length && Store_load() == small.Length, "load");
+        if (Environment.GetEnvironmentVariable("LINEAGE_SCALE_KEEP") is { } url && _database.IsPostgres)
+        {
+            File.WriteAllText(url, _raw.ConnectionString + "\n" + ((NpgsqlConnection)_raw).Port);
+            while (!File.Exists(url + ".done"))
+            {
+                Thread.Sleep(1000);
+            }
+        }
     }
 
     [GlobalCleanup]

@@ -177,10 +177,11 @@ internal sealed class PostgresMetadataStore : SqlMetadataStore
     protected override string LatestIdsSql =>
         "SELECT l.id FROM artifact_names n CROSS JOIN LATERAL (SELECT b.id FROM artifacts b WHERE b.name = n.name AND b.branch = 'main' ORDER BY b.version DESC LIMIT 1) l";
 
+    // The lateral subquery returns the newest version's row itself: selecting only its id and joining artifacts again on it read
+    // every listed row twice (an index probe and a heap fetch more per name; a third of the server's time listing 100,000 names).
     protected override string LatestFrom => """
         FROM artifact_names n
-        CROSS JOIN LATERAL (SELECT b.id FROM artifacts b WHERE b.name = n.name AND b.branch = 'main' ORDER BY b.version DESC LIMIT 1) l
-        JOIN artifacts a ON a.id = l.id
+        CROSS JOIN LATERAL (SELECT b.* FROM artifacts b WHERE b.name = n.name AND b.branch = 'main' ORDER BY b.version DESC LIMIT 1) a
         JOIN storages s ON s.id = a.storage_id
         LEFT JOIN code_records c ON c.id = a.code_record_id
         LEFT JOIN runs r ON r.id = a.run_id
