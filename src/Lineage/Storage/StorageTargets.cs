@@ -53,9 +53,6 @@ internal sealed class StorageTargets
         }
     }
 
-    /// <summary>True while a deferred registration has not run yet.</summary>
-    public bool IsDeferred => Volatile.Read(ref _registration) is null && Volatile.Read(ref _deferred) is not null;
-
     /// <summary>Registers the configured roots on first use instead of now; <paramref name="register"/> sets the targets with <see cref="Set"/>.</summary>
     public void Defer(Func<StorageTargets, Task> register) => _deferred = register;
 
