@@ -63,4 +63,11 @@ public sealed class GlobalOptions
     /// <summary>Opens the store the command line points at.</summary>
     public Task<ArtifactStore> OpenStoreAsync(ParseResult parsed, CancellationToken cancellationToken) =>
         ArtifactStore.OpenAsync(StoreOptions(parsed), cancellationToken);
+
+    /// <summary>
+    /// Opens the store for a command that only reads metadata (<c>ls</c>, <c>versions</c>, <c>find</c>, <c>show</c>): the storage
+    /// roots are not registered (nor their markers read) unless something needs them, which keeps the tool's start short.
+    /// </summary>
+    internal Task<ArtifactStore> OpenStoreForReadingAsync(ParseResult parsed, CancellationToken cancellationToken) =>
+        ArtifactStore.OpenForReadingAsync(StoreOptions(parsed), cancellationToken);
 }

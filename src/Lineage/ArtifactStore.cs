@@ -112,7 +112,16 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
     public static Task<ArtifactStore> OpenAsync(LineageOptions? options = null, CancellationToken cancellationToken = default) =>
         OpenAsync(options, isShared: false, cancellationToken);
 
-    private static async Task<ArtifactStore> OpenAsync(LineageOptions? options, bool isShared, CancellationToken cancellationToken)
+    /// <summary>
+    /// Opens a store for commands that read metadata only (<c>lineage ls</c>, <c>versions</c>, <c>find</c>, <c>show</c>): the
+    /// configured storage roots are registered (their markers read, claimed when unmarked) on the first use of a write target,
+    /// not at open, so a listing neither touches the roots nor waits for them. A bad or unreachable root is reported by the first
+    /// operation that needs it, with the error <see cref="OpenAsync(LineageOptions?, CancellationToken)"/> would have thrown.
+    /// </summary>
+    internal static Task<ArtifactStore> OpenForReadingAsync(LineageOptions? options, CancellationToken cancellationToken) =>
+        OpenAsync(options, isShared: false, cancellationToken, deferStorages: true);
+
+    private static async Task<ArtifactStore> OpenAsync(LineageOptions? options, bool isShared, CancellationToken cancellationToken, bool deferStorages = false)
     {
         var resolved = OptionsResolver.Resolve(options);
 
@@ -122,13 +131,13 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
         var store = new ArtifactStore(resolved, metadata, new WritingInstanceGuard(metadata.InstanceUid, resolved.MaskedDatabaseUrl, log: logs.Storage), isShared, logs);
         try
         {
-            // The configured roots are registered (and claimed when unmarked) like Storages.Add would.
-            var defaultStorage = await store.Storages.RegisterAsync(resolved.Storage, description: null, host: null, cancellationToken).ConfigureAwait(false);
-            store._targets.Default = new StorageTarget(defaultStorage, store.ValuesAt(defaultStorage.Root));
-            if (resolved.LocalStorage is { } local)
+            if (deferStorages)
             {
-                var localStorage = await store.Storages.RegisterAsync(local, description: null, host: null, cancellationToken).ConfigureAwait(false);
-                store._targets.Local = new StorageTarget(localStorage, store.ValuesAt(localStorage.Root));
+                store._targets.Defer(targets => store.RegisterConfiguredRootsAsync(targets, CancellationToken.None));
+            }
+            else
+            {
+                await store.RegisterConfiguredRootsAsync(store._targets, cancellationToken).ConfigureAwait(false);
             }
 
             options?.Freeze();
@@ -141,6 +150,21 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
             await metadata.DisposeAsync().ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>The configured roots are registered (and claimed when unmarked) like Storages.Add would, and become the write targets.</summary>
+    private async Task RegisterConfiguredRootsAsync(StorageTargets targets, CancellationToken cancellationToken)
+    {
+        var defaultStorage = await Storages.RegisterAsync(Options.Storage, description: null, host: null, cancellationToken).ConfigureAwait(false);
+        var defaultTarget = new StorageTarget(defaultStorage, ValuesAt(defaultStorage.Root));
+        StorageTarget? localTarget = null;
+        if (Options.LocalStorage is { } local)
+        {
+            var localStorage = await Storages.RegisterAsync(local, description: null, host: null, cancellationToken).ConfigureAwait(false);
+            localTarget = new StorageTarget(localStorage, ValuesAt(localStorage.Root));
+        }
+
+        targets.Set(defaultTarget, localTarget);
     }
 
     /// <summary>Saves <paramref name="value"/> as the next version of <paramref name="name"/>.</summary>

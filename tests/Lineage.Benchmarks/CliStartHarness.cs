@@ -13,7 +13,10 @@ namespace Lineage.Benchmarks;
 /// time mostly does not.
 /// <code>
 /// dotnet build -c Release src/Lineage.Cli
-/// dotnet run -c Release --project tests/Lineage.Benchmarks -- --cli-start [ROUNDS] [CLI]   (CLI: the tool's executable; default the Release build's)
+/// dotnet run -c Release --project tests/Lineage.Benchmarks -- --cli-start [ROUNDS] [CLI...]   (CLI: the tool's executable; default the Release build's)
+/// </code>
+/// Several CLIs (a build before a change and one after it) run in the same rotation, so their rows compare within one pass.
+/// <code>
 /// </code>
 /// </summary>
 internal static partial class CliStartHarness
@@ -22,12 +25,16 @@ internal static partial class CliStartHarness
 
     public const int Names = 20_000;
 
-    public static void Run(int rounds, string? cli)
+    public static void Run(int rounds, IReadOnlyList<string> clis)
     {
-        cli ??= Path.Combine(RepositoryRoot(), "src", "Lineage.Cli", "bin", "Release", "net10.0", OperatingSystem.IsWindows() ? "Lineage.Cli.exe" : "Lineage.Cli");
-        if (!File.Exists(cli))
+        if (clis.Count == 0)
         {
-            throw new FileNotFoundException($"No lineage executable at {cli}: build it first (dotnet build -c Release src/Lineage.Cli).", cli);
+            clis = [Path.Combine(RepositoryRoot(), "src", "Lineage.Cli", "bin", "Release", "net10.0", OperatingSystem.IsWindows() ? "Lineage.Cli.exe" : "Lineage.Cli")];
+        }
+
+        if (clis.FirstOrDefault(c => !File.Exists(c)) is { } missing)
+        {
+            throw new FileNotFoundException($"No lineage executable at {missing}: build it first (dotnet build -c Release src/Lineage.Cli).", missing);
         }
 
         var work = Path.Combine(Path.GetTempPath(), "lineage-cli-start-" + Guid.NewGuid().ToString("N")[..8]);
@@ -43,8 +50,11 @@ internal static partial class CliStartHarness
             (string Label, string Program, string[] Args, string? Home)[] programs =
             [
                 ("hello world (baseline)", hello, [], null),
-                ("lineage ls, 1 name", cli, ["ls"], tiny),
-                ($"lineage ls --json, {Names:N0} names", cli, ["ls", "--json"], large),
+                .. clis.SelectMany((cli, i) => new (string, string, string[], string?)[]
+                {
+                    ($"lineage ls, 1 name{Which(i)}", cli, ["ls"], tiny),
+                    ($"lineage ls --json, {Names:N0} names{Which(i)}", cli, ["ls", "--json"], large),
+                }),
             ];
 
             // One run each first: the page cache holds every file, as it does for a user who runs the tool often.
@@ -67,7 +77,12 @@ internal static partial class CliStartHarness
                 }
             }
 
-            Console.WriteLine($"CLI start: {rounds} rounds, load average {loadBefore} before, {LoadAverage()} after; cli {cli}");
+            Console.WriteLine($"CLI start: {rounds} rounds, load average {loadBefore} before, {LoadAverage()} after");
+            for (var i = 0; i < clis.Count; i++)
+            {
+                Console.WriteLine($"cli{Which(i)}: {clis[i]}");
+            }
+
             Console.WriteLine("| program | wall median | wall ratio | wall, median of round ratios | CPU median | CPU ratio | CPU, median of round ratios |");
             Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
             for (var i = 0; i < programs.Length; i++)
@@ -91,6 +106,8 @@ internal static partial class CliStartHarness
             }
         }
     }
+
+    private static string Which(int cli) => $" (#{cli + 1})";
 
     /// <summary>Wall time of one run, from start to exit, and the CPU time it used, in milliseconds; a failed run stops the harness.</summary>
     private static (double Wall, double Cpu) Time(string program, string[] args, string? home)

@@ -8,7 +8,7 @@ using Lineage.Benchmarks;
 // add --cpu to time this thread's CPU time instead of wall time (in-process work on a loaded machine; not for PostgreSQL)
 // add --cpu-server to time the CPU time of this process and of the benchmark's PostgreSQL server (Database=PostgreSQL on a loaded machine)
 // dotnet run -c Release --project tests/Lineage.Benchmarks -- --alternate-graph [ROUNDS]               (the same for LineageGraphBenchmarks)
-// dotnet run -c Release --project tests/Lineage.Benchmarks -- --cli-start [ROUNDS] [CLI]   (lineage ls as a whole process vs a hello-world program; CliStartHarness)
+// dotnet run -c Release --project tests/Lineage.Benchmarks -- --cli-start [ROUNDS] [CLI...]   (lineage ls as a whole process vs a hello-world program; several CLIs run interleaved; CliStartHarness)
 // dotnet run -c Release --project tests/Lineage.Benchmarks -- --seed-catalog HOME   (CatalogBenchmarks' 100,000 versions in HOME's SQLite store, for lineage ui)
 Alternation.CpuTime = args.Contains("--cpu");
 Alternation.ServerCpuTime = args.Contains("--cpu-server");
@@ -19,7 +19,7 @@ switch (args)
         SeedCatalog(seedHome);
         return;
     case ["--cli-start", ..]:
-        CliStartHarness.Run(Rounds(args, 1), args.Length > 2 ? args[2] : null);
+        CliStartHarness.Run(Rounds(args, 1), args.Length > 2 ? args[2..] : []);
         return;
     case ["--alternate-graph", ..]:
         Alternation.Run(typeof(LineageGraphBenchmarks), Rounds(args, 1), []);

@@ -59,4 +59,25 @@ public sealed class ErrorTests
             Assert.Matches($@"(?m)^\s+{command}\s", result.Output);
         }
     }
+    [Fact]
+    public async Task A_command_after_global_options_runs_and_a_mistyped_one_is_named_among_every_command()
+    {
+        // The tool builds only the command the line names (docs/benchmarks.md, CLI start): global options and their values come first.
+        using var home = new CliHome();
+        using (var store = home.Open())
+        {
+            store.Save("iris-weights", new[] { 1f, 2f });
+        }
+
+        var listed = await home.RunAsync("--database", home.DatabaseUrl, "--json", "--storage", home.Root, "ls");
+        var help = await home.RunAsync("--verbose", "versions", "--help");
+        var mistyped = await home.RunAsync("--json", "lss");
+
+        Assert.True(listed.ExitCode == 0, listed.ToString());
+        Assert.Equal("iris-weights", Assert.Single(listed.Json().EnumerateArray().ToList()).GetProperty("name").GetString());
+        Assert.Equal(0, help.ExitCode);
+        Assert.Contains("lineage versions", help.Output, StringComparison.Ordinal);
+        Assert.Equal(2, mistyped.ExitCode);
+        Assert.Contains("lss", mistyped.Error, StringComparison.Ordinal);
+    }
 }

@@ -48,4 +48,35 @@ public sealed class ReadOnlyStoreTests
             File.SetUnixFileMode(database, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
     }
+    [Fact]
+    public async Task Listing_commands_read_the_metadata_without_touching_a_root_the_store_could_not_register()
+    {
+        using var home = new CliHome();
+        using (var store = home.Open())
+        {
+            store.Save("iris-weights", new[] { 1f, 2f });
+        }
+
+        // A root nested inside the registered one: an open that registers it refuses it, so only a write may need to.
+        var nested = home.Sub("artifacts", "inside");
+
+        var listed = await home.RunAsync("ls", "--storage", nested);
+        var json = await home.RunAsync("ls", "--json", "--storage", nested);
+        var versions = await home.RunAsync("versions", "iris-weights", "--storage", nested);
+        var shown = await home.RunAsync("show", "iris-weights", "--storage", nested);
+        var registering = await home.RunAsync("storage", "ls", "--storage", nested);
+
+        Assert.True(listed.ExitCode == 0, listed.ToString());
+        Assert.Contains("iris-weights", listed.Output, StringComparison.Ordinal);
+        Assert.True(json.ExitCode == 0, json.ToString());
+        Assert.Equal("iris-weights", Assert.Single(json.Json().EnumerateArray().ToList()).GetProperty("name").GetString());
+        Assert.True(versions.ExitCode == 0, versions.ToString());
+        Assert.True(shown.ExitCode == 0, shown.ToString());
+        Assert.Contains(home.Root, shown.Output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(nested));
+
+        // A command that opens the store as a writer still reports the root as before.
+        Assert.Equal(1, registering.ExitCode);
+        Assert.Contains("nested inside", registering.Error, StringComparison.Ordinal);
+    }
 }

@@ -64,7 +64,7 @@ public static class FindCommand
             }
 
             var terminal = Terminal.For(parsed, globals);
-            await using var store = await globals.OpenStoreAsync(parsed, ct);
+            await using var store = await globals.OpenStoreForReadingAsync(parsed, ct);
             IReadOnlyList<ArtifactRecord> found;
             try
             {

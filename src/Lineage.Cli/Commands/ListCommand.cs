@@ -37,7 +37,7 @@ public static class ListCommand
             }
 
             var terminal = Terminal.For(parsed, globals);
-            await using var store = await globals.OpenStoreAsync(parsed, ct);
+            await using var store = await globals.OpenStoreForReadingAsync(parsed, ct);
             if (parsed.GetValue(trash) || parsed.GetValue(archive) || parsed.GetValue(all))
             {
                 var records = parsed.GetValue(trash) ? await store.ListAllVersionsAsync(ArtifactBranch.Trash, ct)

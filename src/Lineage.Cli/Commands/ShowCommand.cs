@@ -18,7 +18,7 @@ public static class ShowCommand
             var wanted = References.Parse(parsed.GetValue(reference)!);
             var moment = References.AsOf(parsed, asOf);
             var terminal = Terminal.For(parsed, globals);
-            await using var store = await globals.OpenStoreAsync(parsed, ct);
+            await using var store = await globals.OpenStoreForReadingAsync(parsed, ct);
             var record = await References.FindAsync(store, wanted, moment, ct);
             var lineage = await VersionLineage.ReadAsync(store, record, ct);
             if (terminal.IsJson)

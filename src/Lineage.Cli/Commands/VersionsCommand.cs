@@ -20,7 +20,7 @@ public static class VersionsCommand
             }
 
             var terminal = Terminal.For(parsed, globals);
-            await using var store = await globals.OpenStoreAsync(parsed, ct);
+            await using var store = await globals.OpenStoreForReadingAsync(parsed, ct);
             ListCommand.Print(terminal, await store.VersionsAsync(reference.Name, ct), "No versions.");
             return 0;
         });

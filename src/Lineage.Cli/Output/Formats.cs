@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
+using System.Text;
 
 namespace Lineage.Cli.Output;
 
@@ -75,8 +75,29 @@ public static partial class Formats
     /// (<c>System.Collections.Generic.Dictionary&lt;System.String, System.Double&gt;</c> → <c>Dictionary&lt;string, double&gt;</c>).
     /// <c>show</c> and <c>--json</c> keep the full name.
     /// </summary>
-    public static string ShortTypeName(string typeName) =>
-        QualifiedName().Replace(typeName, match => Keywords.TryGetValue(match.Value, out var keyword) ? keyword : match.Groups["name"].Value);
+    public static string ShortTypeName(string typeName)
+    {
+        // Scanned by hand rather than with a regular expression: building one costs the tool's start more than listing the store.
+        StringBuilder? shortened = null;
+        var copied = 0;
+        var at = 0;
+        while (at < typeName.Length)
+        {
+            var end = DottedNameEnd(typeName, at, out var lastSegment);
+            if (end < 0)
+            {
+                at++;
+                continue;
+            }
+
+            shortened ??= new StringBuilder(typeName.Length);
+            shortened.Append(typeName, copied, at - copied);
+            shortened.Append(Keywords.TryGetValue(typeName[at..end], out var keyword) ? keyword : typeName[lastSegment..end]);
+            copied = at = end;
+        }
+
+        return shortened is null ? typeName : shortened.Append(typeName, copied, typeName.Length - copied).ToString();
+    }
 
     private static readonly Dictionary<string, string> Keywords = new(StringComparer.Ordinal)
     {
@@ -86,9 +107,48 @@ public static partial class Formats
         ["System.Double"] = "double", ["System.Decimal"] = "decimal", ["System.Object"] = "object",
     };
 
-    // A dotted name: every segment but the last is a namespace (or an enclosing type) the table can do without.
-    [GeneratedRegex(@"(?:[\p{L}_][\p{L}\p{Nd}_]*\.)+(?<name>[\p{L}_][\p{L}\p{Nd}_]*)")]
-    private static partial Regex QualifiedName();
+    /// <summary>
+    /// Where a dotted name starting at <paramref name="start"/> ends (two or more identifiers joined by '.': every segment but the
+    /// last is a namespace or an enclosing type the table can do without), or -1 when none starts there; an identifier is a letter
+    /// or '_', then letters, decimal digits and '_'. <paramref name="lastSegment"/> is where its last identifier starts.
+    /// </summary>
+    private static int DottedNameEnd(string text, int start, out int lastSegment)
+    {
+        lastSegment = -1;
+        if (!IsIdentifierStart(text[start]))
+        {
+            return -1;
+        }
+
+        var end = IdentifierEnd(text, start);
+        var last = start;
+        while (end + 1 < text.Length && text[end] == '.' && IsIdentifierStart(text[end + 1]))
+        {
+            last = end + 1;
+            end = IdentifierEnd(text, last);
+        }
+
+        if (last == start)
+        {
+            return -1;
+        }
+
+        lastSegment = last;
+        return end;
+    }
+
+    private static bool IsIdentifierStart(char c) => char.IsLetter(c) || c == '_';
+
+    private static int IdentifierEnd(string text, int start)
+    {
+        var end = start + 1;
+        while (end < text.Length && (char.IsLetter(text[end]) || char.IsDigit(text[end]) || text[end] == '_'))
+        {
+            end++;
+        }
+
+        return end;
+    }
 
     /// <summary>A metadata entry as a filter comparison would write it: <c>accuracy = 0.93</c>, <c>dataset = 'iris'</c>, <c>"my key" = true</c>.</summary>
     public static string MetadataEntry(string key, object value)

@@ -29,7 +29,9 @@ public sealed class Terminal
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
-    private readonly Lazy<IAnsiConsole> _console;
+    // Spectre.Console is loaded only when something is drawn on a terminal: a plain listing starts faster without it (docs/benchmarks.md, CLI start).
+    private readonly TextWriter _raw;
+    private object? _console;
 
     private Terminal(TextWriter output, TextWriter error, bool json)
     {
@@ -39,7 +41,7 @@ public sealed class Terminal
         // Spectre writes escape sequences of its own, so it gets the raw writer; the text it renders is escaped cell by cell.
         var raw = output is EscapingWriter escaping ? escaping.Inner : output;
         IsTerminal = ReferenceEquals(raw, System.Console.Out) && !System.Console.IsOutputRedirected;
-        _console = new Lazy<IAnsiConsole>(() => AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(raw) }));
+        _raw = raw;
     }
 
     /// <summary>Standard output.</summary>
@@ -55,7 +57,7 @@ public sealed class Terminal
     public bool IsTerminal { get; }
 
     /// <summary>The Spectre console on standard output; use only when <see cref="IsTerminal"/>.</summary>
-    public IAnsiConsole Console => _console.Value;
+    public IAnsiConsole Console => (IAnsiConsole)LazyInitializer.EnsureInitialized(ref _console, CreateConsole);
 
     /// <summary>The terminal of a parsed command line.</summary>
     public static Terminal For(ParseResult parsed, GlobalOptions globals) =>
@@ -79,18 +81,7 @@ public sealed class Terminal
         var materialized = rows.ToList();
         if (IsTerminal)
         {
-            var table = new Table().Border(TableBorder.Rounded);
-            foreach (var header in headers)
-            {
-                table.AddColumn(new TableColumn(new Text(header, new Style(decoration: Decoration.Bold))));
-            }
-
-            foreach (var row in materialized)
-            {
-                table.AddRow(row.Select(cell => (IRenderable)new Text(EscapingWriter.Escape(cell))).ToArray());
-            }
-
-            Console.Write(table);
+            DrawTable(headers, materialized);
             return;
         }
 
@@ -100,6 +91,25 @@ public sealed class Terminal
         {
             Out.WriteLine(Row(row, widths));
         }
+    }
+
+    private object CreateConsole() => AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(_raw) });
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private void DrawTable(IReadOnlyList<string> headers, List<IReadOnlyList<string>> materialized)
+    {
+        var table = new Table().Border(TableBorder.Rounded);
+        foreach (var header in headers)
+        {
+            table.AddColumn(new TableColumn(new Text(header, new Style(decoration: Decoration.Bold))));
+        }
+
+        foreach (var row in materialized)
+        {
+            table.AddRow(row.Select(cell => (IRenderable)new Text(EscapingWriter.Escape(cell))).ToArray());
+        }
+
+        Console.Write(table);
     }
 
     private static string Row(IReadOnlyList<string> cells, int[] widths) =>

@@ -9,8 +9,9 @@ internal static class UrlText
 {
     private const string Hidden = "***";
 
-    private static readonly Regex PasswordParameter = new(
-        "(?<name>[?&;](password|pwd|passwd|sslpassword|secret|sig)=)[^&;]*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+    // A password-like parameter starts after one of these: a URL without any (a SQLite path, a bucket) skips the pattern, which
+    // costs a short-lived process (the lineage tool masks the database URL at every start) more than the rest of the open.
+    private static readonly char[] ParameterStarts = ['?', '&', ';'];
 
     /// <summary>
     /// The scheme before <c>://</c> as written (a letter, then letters, digits, '+', '.' or '-'; at least two characters, so
@@ -42,7 +43,7 @@ internal static class UrlText
     /// </summary>
     public static string Mask(string url)
     {
-        var masked = PasswordParameter.Replace(url, "${name}" + Hidden);
+        var masked = url.IndexOfAny(ParameterStarts) < 0 ? url : Patterns.PasswordParameter.Replace(url, "${name}" + Hidden);
 
         // user:password@host — the password runs to the last '@', so an unescaped '@' inside it is still hidden.
         var at = masked.LastIndexOf('@');
@@ -70,6 +71,13 @@ internal static class UrlText
         {
             yield return items[i];
         }
+    }
+
+    /// <summary>Built on first use only (a static class of its own, so reading <see cref="ParameterStarts"/> does not build it).</summary>
+    private static class Patterns
+    {
+        public static readonly Regex PasswordParameter = new(
+            "(?<name>[?&;](password|pwd|passwd|sslpassword|secret|sig)=)[^&;]*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
     }
 
     private static bool IsAsciiLetter(char c) => (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
