@@ -268,8 +268,9 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
                 Checksum: valueDigest.Checksum);
 
         // The same bytes already in the root: the new version points at them, and nothing is written.
-        if (await FindSameValueAsync(target, plan, cancellationToken).ConfigureAwait(false) is { } same
-            && await SaveSharedAsync(name, target, Row(same.Key, same.Digest, sharesValue: true), cancellationToken).ConfigureAwait(false) is { } sharing)
+        var (sameKey, hashed) = await FindSameValueAsync(target, plan, cancellationToken).ConfigureAwait(false);
+        if (sameKey is not null && hashed is { } same
+            && await SaveSharedAsync(name, target, Row(sameKey, same, sharesValue: true), cancellationToken).ConfigureAwait(false) is { } sharing)
         {
             explicitRun?.AddOutput(sharing);
             await SettlePendingSavesAsync().ConfigureAwait(false);
@@ -280,7 +281,7 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
         ValueDigest digest;
         try
         {
-            digest = await WriteValueAsync(target.Values, key, plan, cancellationToken).ConfigureAwait(false);
+            digest = await WriteValueAsync(target.Values, key, plan, hashed?.Hash, cancellationToken).ConfigureAwait(false);
         }
         catch (IOException e)
         {
@@ -341,16 +342,19 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
     /// <summary>
     /// Writes <paramref name="plan"/>'s bytes at <paramref name="key"/> and returns their digest, hashed on other cores while they are
     /// written (and, on a local root, while they are flushed to disk): a large save costs about the slower of hashing and writing.
+    /// <paramref name="sha256"/> is the SHA-256 of bytes in memory when the lookup for the same value computed it already.
     /// </summary>
-    private static async Task<ValueDigest> WriteValueAsync(IValueStore values, string key, SavePlan plan, CancellationToken cancellationToken)
+    private static async Task<ValueDigest> WriteValueAsync(IValueStore values, string key, SavePlan plan, string? sha256, CancellationToken cancellationToken)
     {
         if (plan.Bytes is { } bytes)
         {
             // In memory and unchanging: hashed in place, no copy, and the hashing may go on past the write, through the fsync.
-            var hashing = ValueHasher.OfAsync(bytes);
+            // A SHA-256 the lookup computed is not computed again: only the load checksum is left.
+            var hashing = sha256 is null ? ValueHasher.OfAsync(bytes) : ChecksumAsync(bytes, sha256);
             try
             {
-                await values.WriteAsync(key, (destination, ct) => plan.WriteTo(destination, ct), cancellationToken).ConfigureAwait(false);
+                // The key is this save's own, and its row is written only after this returns: the write may take the shorter way.
+                await values.WriteNewAsync(key, (destination, ct) => plan.WriteTo(destination, ct), cancellationToken).ConfigureAwait(false);
             }
             catch
             {
@@ -391,20 +395,34 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
     /// <summary>Up to this size (64 KiB) a value in memory is hashed before the root is asked whether it holds a value of its size.</summary>
     private const int HashBeforeAskingUpTo = 1 << 16;
 
+    /// <summary>From this size (256 KiB, as <see cref="ValueHasher.OfAsync"/>) the load checksum is computed on another thread, alongside the write.</summary>
+    private const int ChecksumOffThreadFrom = 1 << 18;
+
+    /// <summary>The digest of bytes in memory whose SHA-256 is known: only their load checksum is computed.</summary>
+    private static Task<ValueDigest> ChecksumAsync(ReadOnlyMemory<byte> bytes, string sha256)
+    {
+        static string Checksum(ReadOnlyMemory<byte> bytes) => ValueChecksum.Prefix + Convert.ToHexString(XxHash128.Hash(bytes.Span)).ToLowerInvariant();
+        return bytes.Length < ChecksumOffThreadFrom
+            ? Task.FromResult(new ValueDigest(bytes.Length, sha256, Checksum(bytes)))
+            : Task.Run(() => new ValueDigest(bytes.Length, sha256, Checksum(bytes)));
+    }
+
     /// <summary>
-    /// The key and digest of a value Lineage wrote in the target root with the same bytes as <paramref name="plan"/>, or null. Only a plan
+    /// The key and digest of a value Lineage wrote in the target root with the same bytes as <paramref name="plan"/>; when there is none,
+    /// no key, and the digest the lookup computed (SHA-256 only) for bytes in memory, which the write then does not compute again. Only a plan
     /// whose size is known before writing, and only when the root holds a value of that size, is hashed first (a first save costs one
     /// indexed query more, no second pass over its bytes); a value registered in place is never shared (its owner may change it).
     /// </summary>
-    private async Task<(string Key, ValueDigest Digest)?> FindSameValueAsync(StorageTarget target, SavePlan plan, CancellationToken cancellationToken)
+    private async Task<(string? Key, ValueDigest? Digest)> FindSameValueAsync(StorageTarget target, SavePlan plan, CancellationToken cancellationToken)
     {
+        ValueDigest? hashed = null;
         try
         {
             // A small value in memory is hashed at once and looked up by its hash: hashing it costs less than asking for its size first.
             var hashAtOnce = plan.Bytes is { Length: <= HashBeforeAskingUpTo };
             if (plan.Size is not { } size || (!hashAtOnce && !await _metadata.HasValueOfSizeAsync(target.Storage.Id, size, cancellationToken).ConfigureAwait(false)))
             {
-                return null;
+                return (null, null);
             }
 
             ValueDigest digest;
@@ -412,6 +430,7 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
             {
                 // The SHA-256 alone finds the value; its load checksum is the stored value's own (computed only when it has none).
                 digest = new ValueDigest(bytes.Length, Convert.ToHexString(SHA256.HashData(bytes.Span)).ToLowerInvariant());
+                hashed = digest;
             }
             else
             {
@@ -425,7 +444,7 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
 
             if (await _metadata.FindValueAsync(target.Storage.Id, digest.Size, digest.Hash, cancellationToken).ConfigureAwait(false) is not { } found)
             {
-                return null;
+                return (null, hashed);
             }
 
             var (key, checksum) = found;
@@ -442,17 +461,17 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
             {
                 var (stream, length) = await target.Values.OpenReadAsync(key, cancellationToken).ConfigureAwait(false);
                 await stream.DisposeAsync().ConfigureAwait(false);
-                return length == digest.Size ? (key, digest) : null;
+                return length == digest.Size ? (key, digest) : (null, hashed);
             }
             catch (FileNotFoundException)
             {
-                return null;
+                return (null, hashed);
             }
         }
         catch (MetadataDatabaseException)
         {
             // Sharing saves space, nothing more: without an answer the save writes its value, and its insert says what the database does.
-            return null;
+            return (null, hashed);
         }
     }
 

@@ -23,8 +23,11 @@ internal sealed class BenchmarkFolder : IDisposable
 
     public void Dispose() => Directory.Delete(Path, recursive: true);
 
-    /// <summary>The raw durable write a save is built on: temp file, write, fsync, rename.</summary>
-    public static void WriteDurably(string path, byte[] value)
+    /// <summary>
+    /// The raw durable write a save is built on: temp file, write, fsync, rename; with <paramref name="flushFolder"/>, the folder
+    /// is flushed too, without which a power cut may lose the rename.
+    /// </summary>
+    public static void WriteDurably(string path, byte[] value, bool flushFolder = false)
     {
         var temporary = path + ".tmp";
         using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0))
@@ -34,5 +37,9 @@ internal sealed class BenchmarkFolder : IDisposable
         }
 
         File.Move(temporary, path);
+        if (flushFolder)
+        {
+            Lineage.Values.Local.PosixFiles.FlushDirectory(System.IO.Path.GetDirectoryName(path)!);
+        }
     }
 }

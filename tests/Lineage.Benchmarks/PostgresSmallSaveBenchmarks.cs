@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using BenchmarkDotNet.Attributes;
 using Lineage.Configuration;
 using Lineage.Metadata.Postgres;
@@ -20,6 +21,7 @@ public class PostgresSmallSaveBenchmarks
     private NpgsqlConnection _raw = null!;
     private NpgsqlCommand _insert = null!;
     private readonly byte[] _value = new byte[1024];
+    private readonly byte[] _sameValue = new byte[1024];
     private string _rawDirectory = null!;
     private long _counter;
 
@@ -29,6 +31,7 @@ public class PostgresSmallSaveBenchmarks
         _cluster = PostgresCluster.StartAsync().GetAwaiter().GetResult();
         _folder = new BenchmarkFolder("pg-small");
         new Random(7).NextBytes(_value);
+        new Random(8).NextBytes(_sameValue);
 
         var admin = ConnectionString(_cluster.AdminUrl);
         using (var connection = new NpgsqlConnection(admin))
@@ -78,8 +81,17 @@ public class PostgresSmallSaveBenchmarks
         _insert.ExecuteNonQuery();
     }
 
+    // Different bytes each time (a counter in the first eight): a first save's write, not a deduplicated one.
     [Benchmark]
-    public ArtifactRecord Store_save() => _store.Save("small", _value);
+    public ArtifactRecord Store_save()
+    {
+        BinaryPrimitives.WriteInt64LittleEndian(_value, ++_counter);
+        return _store.Save("small", _value);
+    }
+
+    // The same bytes each time: deduplication records the version without writing.
+    [Benchmark]
+    public ArtifactRecord Store_save_same_value() => _store.Save("same", _sameValue);
 
     private static string ConnectionString(string url) => PostgresUrl.ToConnectionString(DatabaseLocation.Parse(url, "/", "/")).ConnectionString;
 }

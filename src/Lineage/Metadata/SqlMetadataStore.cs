@@ -497,18 +497,20 @@ internal abstract partial class SqlMetadataStore : IMetadataStore
         var transaction = await BeginWriteAsync(connection, forMigration: false, cancellationToken).ConfigureAwait(false);
         await using (transaction.ConfigureAwait(false))
         {
-            if (artifact.AccessUser is { } user && Convert.ToInt64(await ScalarAsync(connection, transaction, $"SELECT COUNT(*) FROM storages s WHERE s.id = @storage_id AND {MayUseStorage};",
-                    cancellationToken, ("@storage_id", artifact.StorageId), ("@access_user", user)).ConfigureAwait(false), CultureInfo.InvariantCulture) == 0)
+            // The space check rides on the version's allocation: no row, no version (one statement fewer per save).
+            var allocated = await ScalarAsync(connection, transaction, $"""
+                INSERT INTO artifact_names (name, last_version)
+                SELECT @name, 1 WHERE @access_user IS NULL OR EXISTS (SELECT 1 FROM storages s WHERE s.id = @storage_id AND {MayUseStorage})
+                ON CONFLICT (name) DO UPDATE SET last_version = artifact_names.last_version + 1
+                RETURNING last_version;
+                """, cancellationToken, ("@name", artifact.Name), ("@storage_id", artifact.StorageId), ("@access_user", artifact.AccessUser)).ConfigureAwait(false);
+            if (allocated is null or DBNull)
             {
                 return null;
             }
 
+            var version = Convert.ToInt32(allocated, CultureInfo.InvariantCulture);
             await EnsureSharedValueAsync(connection, transaction, artifact, cancellationToken).ConfigureAwait(false);
-            var version = Convert.ToInt32(await ScalarAsync(connection, transaction, """
-                INSERT INTO artifact_names (name, last_version) VALUES (@name, 1)
-                ON CONFLICT (name) DO UPDATE SET last_version = artifact_names.last_version + 1
-                RETURNING last_version;
-                """, cancellationToken, ("@name", artifact.Name)).ConfigureAwait(false), CultureInfo.InvariantCulture);
 
             // With metadata, its indexed copy goes in the same command: one more statement.
             var indexMetadata = artifact.Metadata is { Count: > 0 } ? "\n" + InsertMetadataRowsSql("(SELECT id FROM artifacts WHERE uid = @uid)", JsonParameter("@metadata")) : string.Empty;
@@ -715,10 +717,11 @@ internal abstract partial class SqlMetadataStore : IMetadataStore
         }
 
         await LockValueAsync(connection, transaction, artifact.StorageId, artifact.Key, cancellationToken).ConfigureAwait(false);
+        // One such version is enough: a count would read every version sharing the value, one more with each save of it.
         var live = await ScalarAsync(connection, transaction,
-            "SELECT COUNT(*) FROM artifacts WHERE storage_id = @storage_id AND key = @key AND size = @size AND hash = @hash AND is_managed = 1;", cancellationToken,
+            "SELECT 1 FROM artifacts WHERE storage_id = @storage_id AND key = @key AND size = @size AND hash = @hash AND is_managed = 1 LIMIT 1;", cancellationToken,
             ("@storage_id", artifact.StorageId), ("@key", artifact.Key), ("@size", artifact.Size), ("@hash", artifact.Hash)).ConfigureAwait(false);
-        if (Convert.ToInt64(live, CultureInfo.InvariantCulture) == 0)
+        if (live is null or DBNull)
         {
             throw new SharedValueGoneException();
         }
@@ -875,6 +878,17 @@ internal abstract partial class SqlMetadataStore : IMetadataStore
             command.CommandText = sql;
         }
 
+        // A kept command's parameters are those of the text: given new values, not made anew (a save binds about twenty).
+        if (HasParameters(command.Parameters, parameters))
+        {
+            for (var i = 0; i < parameters.Length; i++)
+            {
+                command.Parameters[i].Value = parameters[i].Value ?? DBNull.Value;
+            }
+
+            return command;
+        }
+
         command.Parameters.Clear();
         foreach (var (name, value) in parameters)
         {
@@ -885,6 +899,24 @@ internal abstract partial class SqlMetadataStore : IMetadataStore
         }
 
         return command;
+    }
+
+    private static bool HasParameters(DbParameterCollection held, (string Name, object? Value)[] parameters)
+    {
+        if (held.Count != parameters.Length || held.Count == 0)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < parameters.Length; i++)
+        {
+            if (!string.Equals(held[i].ParameterName, parameters[i].Name, StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private ArtifactRecord ReadArtifact(DbDataReader reader) => new(

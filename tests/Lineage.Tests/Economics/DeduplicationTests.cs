@@ -1,6 +1,9 @@
+using System.IO.Hashing;
+using System.Security.Cryptography;
 using System.Text;
 using Lineage.Tests.Servers;
 using Lineage.Tests.Store;
+using Lineage.Values;
 
 namespace Lineage.Tests.Economics;
 
@@ -66,6 +69,31 @@ public sealed class DeduplicationTests(PostgresServer postgres, S3Server s3)
         Assert.False(sameSize.IsShared);
         Assert.Equal(Bytes(2), store.Load<byte[]>("stream"));
         Assert.Equal([1, 2, 4], store.Load<int[]>("numbers"));
+        Assert.Equal(4, (await ValuesAsync(environment)).Count);
+    }
+
+    [Theory]
+    [MemberData(nameof(Backend.All), MemberType = typeof(Backend))]
+    public async Task Other_bytes_of_a_stored_size_are_written_with_their_own_sha256_and_checksum_small_or_large(Backend backend)
+    {
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        await using var store = environment.Open();
+        store.Save("small", Bytes(1, 1024));
+        store.Save("large", Bytes(1, 512 << 10));
+
+        // Looked up by their SHA-256 first (the small one at once, the large one once its size is found), then written.
+        var small = store.Save("small", Bytes(2, 1024));
+        var large = store.Save("large", Bytes(2, 512 << 10));
+
+        foreach (var (record, bytes) in new[] { (small, Bytes(2, 1024)), (large, Bytes(2, 512 << 10)) })
+        {
+            Assert.False(record.IsShared);
+            Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(bytes)), record.Hash);
+            Assert.Equal(ValueChecksum.Prefix + Convert.ToHexStringLower(XxHash128.Hash(bytes)), record.Checksum);
+            Assert.Equal(record, store.Get(record.Name, record.Version));
+            Assert.Equal(bytes, store.Load<byte[]>(record.Name, record.Version));
+        }
+
         Assert.Equal(4, (await ValuesAsync(environment)).Count);
     }
 

@@ -8,10 +8,17 @@ internal enum FilePlacement
 
     /// <summary>Replacing whatever is there (a value, or an export the user asked for): one atomic rename.</summary>
     Replace,
+
+    /// <summary>
+    /// As <see cref="Replace"/>, at a path nothing refers to until the caller records it after the write returns (a save's own key): renamed
+    /// before it is flushed, so that the file and its folder are flushed at once, not one after the other.
+    /// </summary>
+    Unreferenced,
 }
 
 /// <summary>
-/// Writes a file atomically and durably: to a temporary name, fsynced, renamed into place, then the directory fsynced.
+/// Writes a file atomically and durably: to a temporary name, fsynced, renamed into place, then the directory fsynced (at a path nothing
+/// refers to yet, renamed first and then both fsynced at once: <see cref="FilePlacement.Unreferenced"/>).
 /// Readers see the old state or the whole new file, never a part; on failure the temporary file is removed.
 /// </summary>
 internal static class AtomicFile
@@ -31,12 +38,24 @@ internal static class AtomicFile
         var directory = Path.GetDirectoryName(path)!;
         Directory.CreateDirectory(directory);
         var temporary = $"{path}.{Uid.New(8)}.partial";
+        var renamed = false;
         try
         {
             // Small writes gather in the FileStream's buffer; large ones go straight through it.
             using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, WriteBufferSize))
             {
                 await write(new WritebackStream(file), cancellationToken).ConfigureAwait(false);
+                if (placement == FilePlacement.Unreferenced && !OperatingSystem.IsWindows())
+                {
+                    // Each flush, one after the other, waits for its own journal commit; at once they share one. Nobody reads the path
+                    // before both are done: a crash before then leaves a file no row points to, as a crash before the rename would.
+                    file.Flush(flushToDisk: false);
+                    File.Move(temporary, path, overwrite: true);
+                    renamed = true;
+                    await FlushWithDirectoryAsync(file, directory).ConfigureAwait(false);
+                    return true;
+                }
+
                 file.Flush(flushToDisk: true);
             }
 
@@ -48,7 +67,7 @@ internal static class AtomicFile
                 case FilePlacement.IfAbsent:
                     break;
                 default:
-                    File.Move(temporary, path, overwrite: placement == FilePlacement.Replace);
+                    File.Move(temporary, path, overwrite: placement != FilePlacement.IfAbsent);
                     break;
             }
 
@@ -57,8 +76,23 @@ internal static class AtomicFile
         }
         catch
         {
-            TryDelete(temporary);
+            TryDelete(renamed ? path : temporary);
             throw;
+        }
+    }
+
+    /// <summary>Flushes <paramref name="file"/> on this thread and its <paramref name="directory"/> on another, at the same time.</summary>
+    private static async Task FlushWithDirectoryAsync(FileStream file, string directory)
+    {
+        var directoryFlushed = Task.Run(() => PosixFiles.FlushDirectory(directory));
+        try
+        {
+            file.Flush(flushToDisk: true);
+        }
+        finally
+        {
+            // Both must have ended, and a failure of either is the write's.
+            await directoryFlushed.ConfigureAwait(false);
         }
     }
 

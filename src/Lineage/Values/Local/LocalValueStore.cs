@@ -29,6 +29,9 @@ internal sealed class LocalValueStore(string root) : IValueStore
     public Task WriteAsync(string key, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken) =>
         AtomicFile.WriteAsync(UnlinkedPathOf(key, refuseLinkAtKey: false), write, FilePlacement.Replace, cancellationToken);
 
+    public Task WriteNewAsync(string key, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken) =>
+        AtomicFile.WriteAsync(UnlinkedPathOf(key, refuseLinkAtKey: false), write, FilePlacement.Unreferenced, cancellationToken);
+
     public Task<(Stream Stream, long Length)> OpenReadAsync(string key, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
