@@ -84,9 +84,9 @@ public sealed class AzureBlobValueStoreTests(AzuriteServer azurite)
     [Fact]
     public async Task A_write_spanning_every_block_slot_goes_up_from_the_callers_buffer_which_is_free_again_when_the_write_returns()
     {
-        var (store, container) = await NewStoreAsync(blockSize: 64 * 1024, concurrency: 3);
+        var (store, container) = await NewStoreAsync(blockSize: 1 << 20, concurrency: 4);
         var header = RandomBytes(1000);
-        var body = RandomBytes((10 * 64 * 1024) + 500);
+        var body = RandomBytes((6 << 20) + 500);
         var expected = header.Concat(body).Concat(header).ToArray();
 
         // The header's block is filled from the body, then the body's whole blocks are staged from its own array.
@@ -100,7 +100,7 @@ public sealed class AzureBlobValueStoreTests(AzuriteServer azurite)
 
         Assert.Equal(SHA256.HashData(expected), SHA256.HashData(await ReadBytesAsync(store, ".lineage/cd/direct")));
         var blocks = await container.GetBlockBlobClient($"{Prefix}/.lineage/cd/direct").GetBlockListAsync(BlockListTypes.Committed, cancellationToken: Ct);
-        Assert.Equal(11, blocks.Value.CommittedBlocks.Count());
+        Assert.Equal(7, blocks.Value.CommittedBlocks.Count());
     }
 
     [Fact]
