@@ -365,7 +365,8 @@ public sealed partial class ArtifactStore : IDisposable, IAsyncDisposable
             return await hashing.ConfigureAwait(false);
         }
 
-        // Streamed: each write is queued (copied) for a hasher on another core; the last attempt's hasher holds the digest.
+        // Streamed: hashed on another core as it is written (a small write copied for the hasher, a large one hashed in place while
+        // it is written); the last attempt's hasher holds the digest.
         PipelinedHasher? hasher = null;
         try
         {

@@ -151,7 +151,8 @@ internal static class ValueSerializer
             var size = (int)record.Size;
             if (typeof(T) == typeof(byte[]))
             {
-                var bytes = new byte[size];
+                // Every byte is read into it before it is returned: zeroing it first would only cost time.
+                var bytes = GC.AllocateUninitializedArray<byte>(size);
                 await source.ReadExactlyAsync(bytes, cancellationToken).ConfigureAwait(false);
                 await source.VerifyToEndAsync(cancellationToken).ConfigureAwait(false);
                 return (T)(object)bytes;

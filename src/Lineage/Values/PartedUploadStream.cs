@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 
 namespace Lineage.Values;
 
@@ -7,11 +8,14 @@ namespace Lineage.Values;
 /// with up to <c>maxConcurrentParts</c> in flight: memory stays bounded by (concurrency + 1) parts whatever the value's size.
 /// A backend says how one part travels (<see cref="UploadPartAsync"/>) and how the object is made visible at the end; a value
 /// that fits in one part is never shipped as a part (the backend uploads <see cref="OpenPending"/> in one request instead).
+/// A write large enough to keep every slot busy on its own (a whole value in memory) ships its whole parts straight from the
+/// caller's buffer, with no copy, and returns when they have all arrived.
 /// </summary>
 /// <typeparam name="TPart">What the service answers for a part, needed to make the object visible (an ETag, a block id).</typeparam>
 internal abstract class PartedUploadStream<TPart> : Stream
 {
     private readonly int _partSize;
+    private readonly int _maxConcurrentParts;
     private readonly SemaphoreSlim _slots;
     private readonly List<Task<TPart>> _parts = [];
     private byte[] _buffer;
@@ -21,6 +25,7 @@ internal abstract class PartedUploadStream<TPart> : Stream
     protected PartedUploadStream(int partSize, int maxConcurrentParts, CancellationToken cancellationToken)
     {
         _partSize = partSize;
+        _maxConcurrentParts = maxConcurrentParts;
         _slots = new SemaphoreSlim(maxConcurrentParts);
         CancellationToken = cancellationToken;
         _buffer = ArrayPool<byte>.Shared.Rent(partSize);
@@ -64,16 +69,46 @@ internal abstract class PartedUploadStream<TPart> : Stream
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        while (!buffer.IsEmpty)
+        List<Task<TPart>>? direct = null;
+        try
         {
-            var take = Math.Min(buffer.Length, _partSize - _filled);
-            buffer[..take].CopyTo(_buffer.AsMemory(_filled));
-            Advance(take);
-            buffer = buffer[take..];
-            if (_filled == _partSize)
+            while (!buffer.IsEmpty)
             {
-                await ShipPartAsync().ConfigureAwait(false);
+                if (_filled == 0 && buffer.Length >= (long)_partSize * _maxConcurrentParts && MemoryMarshal.TryGetArray(buffer, out var caller))
+                {
+                    // Whole parts from the caller's own buffer; the tail is copied below, as it may be continued by the next write.
+                    direct ??= [];
+                    var parts = buffer.Length / _partSize;
+                    for (var i = 0; i < parts; i++)
+                    {
+                        direct.Add(await ShipAsync(caller.Slice(i * _partSize, _partSize), pooled: null).ConfigureAwait(false));
+                        _written += _partSize;
+                    }
+
+                    buffer = buffer[(parts * _partSize)..];
+                    continue;
+                }
+
+                var take = Math.Min(buffer.Length, _partSize - _filled);
+                buffer[..take].CopyTo(_buffer.AsMemory(_filled));
+                Advance(take);
+                buffer = buffer[take..];
+                if (_filled == _partSize)
+                {
+                    await ShipPartAsync().ConfigureAwait(false);
+                }
             }
+        }
+        catch when (direct is not null)
+        {
+            // The caller may reuse its buffer once this throws: no part may still be reading it.
+            await ((Task)Task.WhenAll(direct)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            throw;
+        }
+
+        if (direct is not null)
+        {
+            await Task.WhenAll(direct).ConfigureAwait(false);
         }
     }
 
@@ -105,8 +140,8 @@ internal abstract class PartedUploadStream<TPart> : Stream
     /// <summary>Runs once before the first part ships (S3: starting the multipart upload).</summary>
     protected virtual Task BeforeFirstPartAsync() => Task.CompletedTask;
 
-    /// <summary>Sends part <paramref name="index"/> (from 0): the first <paramref name="length"/> bytes of <paramref name="buffer"/>.</summary>
-    protected abstract Task<TPart> UploadPartAsync(byte[] buffer, int length, int index);
+    /// <summary>Sends part <paramref name="index"/> (from 0); its bytes stay unchanged until the task completes.</summary>
+    protected abstract Task<TPart> UploadPartAsync(ArraySegment<byte> part, int index);
 
     private void Advance(int count)
     {
@@ -114,7 +149,23 @@ internal abstract class PartedUploadStream<TPart> : Stream
         _written += count;
     }
 
+    /// <summary>Ships the part buffer (a fresh one takes its place).</summary>
     private async Task ShipPartAsync()
+    {
+        var buffer = _buffer;
+        var length = _filled;
+        await ShipAsync(new ArraySegment<byte>(buffer, 0, length), pooled: buffer, before: () =>
+        {
+            _buffer = ArrayPool<byte>.Shared.Rent(_partSize);
+            _filled = 0;
+        }).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Starts uploading <paramref name="part"/> once a slot is free; <paramref name="pooled"/> (its buffer, when it is ours) goes back to
+    /// the pool when the part has arrived or failed, and <paramref name="before"/> runs once the part is sure to ship.
+    /// </summary>
+    private async Task<Task<TPart>> ShipAsync(ArraySegment<byte> part, byte[]? pooled, Action? before = null)
     {
         if (_parts.Count == 0)
         {
@@ -128,22 +179,25 @@ internal abstract class PartedUploadStream<TPart> : Stream
         }
 
         await _slots.WaitAsync(CancellationToken).ConfigureAwait(false);
-        var buffer = _buffer;
-        var length = _filled;
-        _buffer = ArrayPool<byte>.Shared.Rent(_partSize);
-        _filled = 0;
-        _parts.Add(UploadAndReleaseAsync(buffer, length, _parts.Count));
+        before?.Invoke();
+        var upload = UploadAndReleaseAsync(part, pooled, _parts.Count);
+        _parts.Add(upload);
+        return upload;
     }
 
-    private async Task<TPart> UploadAndReleaseAsync(byte[] buffer, int length, int index)
+    private async Task<TPart> UploadAndReleaseAsync(ArraySegment<byte> part, byte[]? pooled, int index)
     {
         try
         {
-            return await UploadPartAsync(buffer, length, index).ConfigureAwait(false);
+            return await UploadPartAsync(part, index).ConfigureAwait(false);
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            if (pooled is not null)
+            {
+                ArrayPool<byte>.Shared.Return(pooled);
+            }
+
             _slots.Release();
         }
     }

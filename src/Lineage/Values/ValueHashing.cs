@@ -70,17 +70,21 @@ internal sealed class ValueHasher : IDisposable
 }
 
 /// <summary>
-/// Hashes bytes on another core while they are written elsewhere: writers copy them into pooled buffers, queued (at most
-/// <see cref="QueuedBuffers"/> of <see cref="BufferSize"/>) to one consumer that hashes in order. A write waits only when the
-/// hashing is that far behind, so a large save costs about the slower of hashing and writing, not their sum.
+/// Hashes bytes on another core while they are written elsewhere, in the order they were handed over, by one consumer. Small
+/// writes are copied into pooled buffers, queued (at most <see cref="QueuedBuffers"/> of <see cref="BufferSize"/>): a write
+/// waits only when the hashing is that far behind, so a large save costs about the slower of hashing and writing, not their sum.
+/// A large buffer that stays unchanged meanwhile is hashed where it lies (<see cref="HashInPlaceAsync"/>), with no copy.
 /// </summary>
 internal sealed class PipelinedHasher : IAsyncDisposable
 {
     private const int BufferSize = 1 << 20;
     private const int QueuedBuffers = 32;
 
-    private readonly Channel<(byte[] Buffer, int Length)> _queue =
-        Channel.CreateBounded<(byte[] Buffer, int Length)>(new BoundedChannelOptions(QueuedBuffers) { SingleReader = true, SingleWriter = true });
+    /// <summary>From this size (4 MiB) a write is worth hashing in place; below it, copying lets the writer run ahead of the hashing.</summary>
+    public const int InPlaceFrom = 4 * BufferSize;
+
+    private readonly Channel<Queued> _queue =
+        Channel.CreateBounded<Queued>(new BoundedChannelOptions(QueuedBuffers) { SingleReader = true, SingleWriter = true });
 
     private readonly ValueHasher _hasher = new();
     private readonly Task _consumer;
@@ -107,6 +111,22 @@ internal sealed class PipelinedHasher : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Queues <paramref name="data"/> for hashing without copying it, after what was appended before; the task completes when it has
+    /// been hashed (or skipped, the hasher being disposed). The caller must not change <paramref name="data"/> until then.
+    /// </summary>
+    public async Task HashInPlaceAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
+    {
+        if (_filled > 0)
+        {
+            await QueueFillingAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var hashed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await _queue.Writer.WriteAsync(new Queued(null, data, hashed), cancellationToken).ConfigureAwait(false);
+        await hashed.Task.ConfigureAwait(false);
+    }
+
     /// <summary>Waits for every queued byte to be hashed and returns the digest; nothing may be appended after.</summary>
     public async Task<ValueDigest> FinishAsync(CancellationToken cancellationToken)
     {
@@ -128,7 +148,7 @@ internal sealed class PipelinedHasher : IAsyncDisposable
         _filled = 0;
         try
         {
-            await _queue.Writer.WriteAsync((buffer, length), cancellationToken).ConfigureAwait(false);
+            await _queue.Writer.WriteAsync(new Queued(buffer, buffer.AsMemory(0, length), null), cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -139,14 +159,20 @@ internal sealed class PipelinedHasher : IAsyncDisposable
 
     private async Task ConsumeAsync()
     {
-        await foreach (var (buffer, length) in _queue.Reader.ReadAllAsync().ConfigureAwait(false))
+        await foreach (var (pooled, data, hashed) in _queue.Reader.ReadAllAsync().ConfigureAwait(false))
         {
-            if (!_abandoned)
+            // A large buffer goes through both hashes a slice at a time, so the second reads it from the cache.
+            for (var rest = data; !rest.IsEmpty && !_abandoned; rest = rest[Math.Min(rest.Length, BufferSize)..])
             {
-                _hasher.Append(buffer.AsSpan(0, length));
+                _hasher.Append(rest.Span[..Math.Min(rest.Length, BufferSize)]);
             }
 
-            ArrayPool<byte>.Shared.Return(buffer);
+            if (pooled is not null)
+            {
+                ArrayPool<byte>.Shared.Return(pooled);
+            }
+
+            hashed?.TrySetResult();
         }
     }
 
@@ -164,11 +190,15 @@ internal sealed class PipelinedHasher : IAsyncDisposable
 
         _hasher.Dispose();
     }
+
+    /// <summary>Bytes to hash: in a pooled buffer of the hasher's own, or the caller's, who waits for <c>Hashed</c>.</summary>
+    private readonly record struct Queued(byte[]? Pooled, ReadOnlyMemory<byte> Data, TaskCompletionSource? Hashed);
 }
 
 /// <summary>
 /// Passes writes through to an inner stream and hands the same bytes to a <see cref="PipelinedHasher"/>, so a value is hashed on
-/// another core as it streams out.
+/// another core as it streams out: a small write is copied for the hasher, a large one hashed in place while the inner stream
+/// writes it (the write returns when both are done, so the caller's buffer is never read after).
 /// </summary>
 internal sealed class HashingWriteStream(Stream inner, PipelinedHasher hasher) : Stream
 {
@@ -187,6 +217,25 @@ internal sealed class HashingWriteStream(Stream inner, PipelinedHasher hasher) :
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        if (buffer.Length >= PipelinedHasher.InPlaceFrom)
+        {
+            var hashing = hasher.HashInPlaceAsync(buffer, cancellationToken);
+            try
+            {
+                await inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                // The caller may reuse its buffer once this throws: the hasher must be done reading it.
+                await hashing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                throw;
+            }
+
+            await hashing.ConfigureAwait(false);
+            _written += buffer.Length;
+            return;
+        }
+
         // Queued first: the hashing of these bytes runs while the inner stream writes them.
         await hasher.AppendAsync(buffer, cancellationToken).ConfigureAwait(false);
         _written += buffer.Length;

@@ -82,6 +82,38 @@ public sealed class AzureBlobValueStoreTests(AzuriteServer azurite)
     }
 
     [Fact]
+    public async Task A_write_spanning_every_block_slot_goes_up_from_the_callers_buffer_which_is_free_again_when_the_write_returns()
+    {
+        var (store, container) = await NewStoreAsync(blockSize: 1 << 20, concurrency: 4);
+        var header = RandomBytes(1000);
+        var body = RandomBytes((6 << 20) + 500);
+        var expected = header.Concat(body).Concat(header).ToArray();
+
+        // The header's block is filled from the body, then the body's whole blocks are staged from its own array.
+        await store.WriteAsync(".lineage/cd/direct", async (stream, ct) =>
+        {
+            await stream.WriteAsync(header, ct);
+            await stream.WriteAsync(body, ct);
+            Array.Fill(body, (byte)0xFF);
+            await stream.WriteAsync(header, ct);
+        }, Ct);
+
+        Assert.Equal(SHA256.HashData(expected), SHA256.HashData(await ReadBytesAsync(store, ".lineage/cd/direct")));
+        var blocks = await container.GetBlockBlobClient($"{Prefix}/.lineage/cd/direct").GetBlockListAsync(BlockListTypes.Committed, cancellationToken: Ct);
+        Assert.Equal(7, blocks.Value.CommittedBlocks.Count());
+    }
+
+    [Fact]
+    public async Task A_write_staged_from_the_callers_buffer_that_fails_is_an_error_naming_the_container()
+    {
+        var store = new AzureBlobValueStore("az://lineage-no-such-container/x", await azurite.StorageOptionsAsync()) { BlockSize = 64 * 1024, MaxConcurrentBlocks = 2 };
+
+        var error = await Assert.ThrowsAsync<StorageAccessException>(() => WriteBytesAsync(store, ".lineage/cd/direct", RandomBytes(1 << 20)).WaitAsync(TimeSpan.FromMinutes(1), Ct));
+
+        Assert.Contains("container 'lineage-no-such-container'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Synchronous_writes_are_uploaded_too()
     {
         var (store, _) = await NewStoreAsync(blockSize: 64 * 1024);

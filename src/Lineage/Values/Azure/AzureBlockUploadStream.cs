@@ -41,10 +41,10 @@ internal sealed class AzureBlockUploadStream(BlockBlobClient blob, int blockSize
     /// <summary>Waits for the blocks in flight, so none lands after the caller has given up on the write.</summary>
     public Task AbandonAsync() => WaitForPartsAsync();
 
-    protected override async Task<string> UploadPartAsync(byte[] buffer, int length, int index)
+    protected override async Task<string> UploadPartAsync(ArraySegment<byte> part, int index)
     {
         var id = Convert.ToBase64String(Encoding.ASCII.GetBytes($"{_nonce}-{index.ToString("D6", CultureInfo.InvariantCulture)}"));
-        using var body = new MemoryStream(buffer, 0, length, writable: false);
+        using var body = new MemoryStream(part.Array!, part.Offset, part.Count, writable: false);
         await blob.StageBlockAsync(id, body, new BlockBlobStageBlockOptions { TransferValidation = Md5 }, CancellationToken).ConfigureAwait(false);
         return id;
     }

@@ -69,16 +69,16 @@ internal sealed class S3UploadStream(IAmazonS3 client, string bucket, string key
             ChecksumAlgorithm = ChecksumAlgorithm.SHA256,
         }, CancellationToken).ConfigureAwait(false)).UploadId;
 
-    protected override async Task<PartETag> UploadPartAsync(byte[] buffer, int length, int index)
+    protected override async Task<PartETag> UploadPartAsync(ArraySegment<byte> part, int index)
     {
-        using var body = new MemoryStream(buffer, 0, length, writable: false);
+        using var body = new MemoryStream(part.Array!, part.Offset, part.Count, writable: false);
         var response = await client.UploadPartAsync(new UploadPartRequest
         {
             BucketName = bucket,
             Key = key,
             UploadId = _uploadId,
             PartNumber = index + 1,
-            PartSize = length,
+            PartSize = part.Count,
             InputStream = body,
             ChecksumAlgorithm = ChecksumAlgorithm.SHA256,
         }, CancellationToken).ConfigureAwait(false);
