@@ -55,19 +55,19 @@ public sealed class ArtifactGenerator : IIncrementalGenerator
 
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
+        // Not ForAttributeWithMetadataName: it binds every declaration's attributes again in each new compilation, before
+        // anything can be reused; the parsers bind a declaration only when its spec cannot be reused (ArtifactTargets).
         var types = context.SyntaxProvider
-            .ForAttributeWithMetadataName(
-                AttributeName,
-                static (node, _) => node is TypeDeclarationSyntax,
+            .CreateSyntaxProvider(
+                static (node, _) => node is TypeDeclarationSyntax { AttributeLists.Count: > 0 },
                 static (context, cancellationToken) => TypeParser.Parse(context, cancellationToken))
             .Where(static spec => spec is { UsesMemoryPackable: false, IsAccessible: true })
             .Select(static (spec, _) => spec!)
             .WithTrackingName(TrackingNames.Types);
 
         var methods = context.SyntaxProvider
-            .ForAttributeWithMetadataName(
-                AttributeName,
-                static (node, _) => node is MethodDeclarationSyntax,
+            .CreateSyntaxProvider(
+                static (node, _) => node is MethodDeclarationSyntax { AttributeLists.Count: > 0 },
                 static (context, cancellationToken) => MethodParser.Parse(context, cancellationToken))
             .Where(static spec => spec is not null)
             .Select(static (spec, _) => spec!)
