@@ -19,6 +19,10 @@ internal static class ArtifactTargets
 {
     private static readonly ConditionalWeakTable<Compilation, HashSet<string>> Names = new();
     private static readonly ConditionalWeakTable<SyntaxTree, string[]> TreeAliases = new();
+    private static readonly ConditionalWeakTable<Compilation, StrongBox<int>> Bindings = new();
+
+    /// <summary>How many declarations were bound in <paramref name="compilation"/> (what an edit cost; tests check reuse with it).</summary>
+    public static int BoundIn(Compilation compilation) => Bindings.TryGetValue(compilation, out var count) ? Volatile.Read(ref count.Value) : 0;
 
     /// <summary>
     /// The declared symbol and the first <c>Lineage.ArtifactAttribute</c> applied on this very declaration (not on another part
@@ -31,6 +35,7 @@ internal static class ArtifactTargets
             return null;
         }
 
+        Interlocked.Increment(ref Bindings.GetOrCreateValue(model.Compilation).Value);
         var symbol = model.GetDeclaredSymbol(declaration, cancellationToken);
         if (symbol is null)
         {
