@@ -55,20 +55,22 @@ public sealed class ArtifactGenerator : IIncrementalGenerator
 
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
+        // Not ForAttributeWithMetadataName: it binds every declaration's attributes again in each new compilation, before
+        // anything can be reused; the parsers bind a declaration only when its spec cannot be reused (ArtifactTargets).
         var types = context.SyntaxProvider
-            .ForAttributeWithMetadataName(
-                AttributeName,
-                static (node, _) => node is TypeDeclarationSyntax,
+            .CreateSyntaxProvider(
+                static (node, _) => node is TypeDeclarationSyntax { AttributeLists.Count: > 0 },
                 static (context, cancellationToken) => TypeParser.Parse(context, cancellationToken))
+            .WithTrackingName(TrackingNames.TypeDeclarations)
             .Where(static spec => spec is { UsesMemoryPackable: false, IsAccessible: true })
             .Select(static (spec, _) => spec!)
             .WithTrackingName(TrackingNames.Types);
 
         var methods = context.SyntaxProvider
-            .ForAttributeWithMetadataName(
-                AttributeName,
-                static (node, _) => node is MethodDeclarationSyntax,
+            .CreateSyntaxProvider(
+                static (node, _) => node is MethodDeclarationSyntax { AttributeLists.Count: > 0 },
                 static (context, cancellationToken) => MethodParser.Parse(context, cancellationToken))
+            .WithTrackingName(TrackingNames.MethodDeclarations)
             .Where(static spec => spec is not null)
             .Select(static (spec, _) => spec!)
             .WithTrackingName(TrackingNames.Methods);
@@ -173,6 +175,8 @@ public sealed class ArtifactGenerator : IIncrementalGenerator
 /// <summary>Step names tests use to check what an edit re-ran.</summary>
 public static class TrackingNames
 {
+    public const string TypeDeclarations = "AttributedTypeDeclarations";
+    public const string MethodDeclarations = "AttributedMethodDeclarations";
     public const string Types = "ArtifactTypes";
     public const string Methods = "ArtifactMethods";
     public const string Project = "Project";

@@ -3,6 +3,7 @@ using BenchmarkDotNet.Attributes;
 using Lineage.Generators;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace Lineage.Benchmarks;
 
@@ -10,7 +11,9 @@ namespace Lineage.Benchmarks;
 /// The generator on a synthetic project with 1,000 <c>[Artifact]</c> types and 1,000 <c>[Artifact("name")]</c>
 /// methods (each calling a helper), across 100 files plus one file without artifacts. Cold: a first run.
 /// After an unrelated edit: the driver has run once, then one statement changes in the file without artifacts,
-/// in a fresh compilation as an IDE would make — the cost paid on every keystroke.
+/// in a fresh compilation as an IDE would make — the cost paid on every keystroke. Two floors on the same edit: a driver
+/// whose generator does no work (what any generator costs), and one whose generator only finds the same declarations
+/// with <c>ForAttributeWithMetadataName</c> (what a generator built on that API cannot go under).
 /// </summary>
 [SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 15, invocationCount: 1)]
 public class GeneratorBenchmarks
@@ -20,6 +23,8 @@ public class GeneratorBenchmarks
     private CSharpCompilation _compilation = null!;
     private SyntaxTree _unrelated = null!;
     private GeneratorDriver _warmDriver = null!;
+    private GeneratorDriver _warmEmptyDriver = null!;
+    private GeneratorDriver _warmAttributeDriver = null!;
     private CSharpCompilation _edited = null!;
     private int _edit;
 
@@ -64,9 +69,11 @@ public class GeneratorBenchmarks
         _compilation = CSharpCompilation.Create("Synthetic", trees, references,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
         _warmDriver = NewDriver().RunGenerators(_compilation);
+        _warmEmptyDriver = NewDriver(new NoWorkGenerator()).RunGenerators(_compilation);
+        _warmAttributeDriver = NewDriver(new AttributeOnlyGenerator()).RunGenerators(_compilation);
     }
 
-    [IterationSetup(Target = nameof(After_an_unrelated_edit))]
+    [IterationSetup(Targets = [nameof(After_an_unrelated_edit), nameof(Floor_no_generator_work), nameof(Floor_ForAttributeWithMetadataName)])]
     public void MakeEdit()
     {
         _edit++;
@@ -84,6 +91,34 @@ public class GeneratorBenchmarks
     [Benchmark]
     public GeneratorDriver After_an_unrelated_edit() => _warmDriver.RunGenerators(_edited);
 
-    private static CSharpGeneratorDriver NewDriver() =>
-        CSharpGeneratorDriver.Create([new ArtifactGenerator().AsSourceGenerator()], parseOptions: new CSharpParseOptions(LanguageVersion.CSharp12));
+    [Benchmark]
+    public GeneratorDriver Floor_no_generator_work() => _warmEmptyDriver.RunGenerators(_edited);
+
+    [Benchmark]
+    public GeneratorDriver Floor_ForAttributeWithMetadataName() => _warmAttributeDriver.RunGenerators(_edited);
+
+    private static CSharpGeneratorDriver NewDriver(IIncrementalGenerator? generator = null) =>
+        CSharpGeneratorDriver.Create([(generator ?? new ArtifactGenerator()).AsSourceGenerator()], parseOptions: new CSharpParseOptions(LanguageVersion.CSharp12));
+
+    /// <summary>One output from the compilation's name: the driver's own cost per edit.</summary>
+    private sealed class NoWorkGenerator : IIncrementalGenerator
+    {
+        public void Initialize(IncrementalGeneratorInitializationContext context) =>
+            context.RegisterSourceOutput(context.CompilationProvider.Select(static (compilation, _) => compilation.AssemblyName ?? string.Empty),
+                static (output, name) => output.AddSource("Name.g.cs", "// " + name));
+    }
+
+    /// <summary>The [Artifact] types and methods found as the generator once found them (ForAttributeWithMetadataName), and nothing else done.</summary>
+    private sealed class AttributeOnlyGenerator : IIncrementalGenerator
+    {
+        public void Initialize(IncrementalGeneratorInitializationContext context)
+        {
+            var types = context.SyntaxProvider.ForAttributeWithMetadataName(ArtifactGenerator.AttributeName,
+                static (node, _) => node is TypeDeclarationSyntax, static (declaration, _) => declaration.TargetNode.SpanStart);
+            var methods = context.SyntaxProvider.ForAttributeWithMetadataName(ArtifactGenerator.AttributeName,
+                static (node, _) => node is MethodDeclarationSyntax, static (declaration, _) => declaration.TargetNode.SpanStart);
+            context.RegisterSourceOutput(types.Collect().Combine(methods.Collect()),
+                static (output, found) => output.AddSource("Found.g.cs", $"// {found.Left.Length} types, {found.Right.Length} methods"));
+        }
+    }
 }

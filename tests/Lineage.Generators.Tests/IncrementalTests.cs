@@ -1,4 +1,5 @@
 using Lineage.Generators.Model;
+using Lineage.Generators.Parsing;
 using Microsoft.CodeAnalysis;
 
 namespace Lineage.Generators.Tests;
@@ -42,7 +43,7 @@ public sealed class IncrementalTests
         """);
 
     private static readonly string[] TrackedSteps =
-        [TrackingNames.Types, TrackingNames.Methods, TrackingNames.Project, TrackingNames.AllTypes, TrackingNames.Accessors];
+        [TrackingNames.TypeDeclarations, TrackingNames.MethodDeclarations, TrackingNames.Types, TrackingNames.Methods, TrackingNames.Project, TrackingNames.AllTypes, TrackingNames.Accessors];
 
     [Fact]
     public void Replacing_a_file_without_artifacts_leaves_every_step_and_output_cached_or_unchanged()
@@ -76,6 +77,44 @@ public sealed class IncrementalTests
         Assert.All(sourceOutputs, output => Assert.True(
             output.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged,
             $"A source output was produced again ({output.Reason}) after an unrelated edit."));
+        Assert.Equal(first.Sources, second.Sources);
+    }
+
+    [Fact]
+    public void A_body_edit_in_a_file_without_artifacts_binds_no_declaration_again()
+    {
+        // What an edit costs is mostly binding: the type and the method are bound once, and a later edit that changes no
+        // declaration reuses their specs without asking the new compilation for a symbol.
+        var compilation = GeneratorHarness.Compile("Inc", Types, Methods, Unrelated);
+        var first = GeneratorHarness.Run(GeneratorHarness.CreateDriver("Inc.App"), compilation).AssertCompilesCleanly();
+
+        var edited = Replace(compilation, Unrelated, Unrelated.Text.Replace("items", "things", StringComparison.Ordinal));
+        var second = GeneratorHarness.Run(first.Driver, edited).AssertCompilesCleanly();
+
+        Assert.Equal(2, ArtifactTargets.BoundIn(compilation));
+        Assert.Equal(0, ArtifactTargets.BoundIn(edited));
+        foreach (var step in new[] { TrackingNames.TypeDeclarations, TrackingNames.MethodDeclarations })
+        {
+            var outputs = second.StepOutputs(step);
+            Assert.True(outputs.Count > 0, $"The step {step} did not run or is not tracked.");
+            Assert.All(outputs, output => Assert.True(
+                output.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"{step}: {output.Reason}"));
+        }
+
+        Assert.Equal(first.Sources, second.Sources);
+    }
+
+    [Fact]
+    public void A_declaration_edit_in_a_file_without_artifacts_binds_every_attributed_declaration_again()
+    {
+        // A new declaration can change what any name binds to (an overload, a type, an alias): nothing cached holds.
+        var compilation = GeneratorHarness.Compile("Inc", Types, Methods, Unrelated);
+        var first = GeneratorHarness.Run(GeneratorHarness.CreateDriver("Inc.App"), compilation).AssertCompilesCleanly();
+
+        var edited = Replace(compilation, Unrelated, Unrelated.Text.Replace("public static string Describe", "public static int Twice(int x) => 2 * x;\n\n    public static string Describe", StringComparison.Ordinal));
+        var second = GeneratorHarness.Run(first.Driver, edited).AssertCompilesCleanly();
+
+        Assert.Equal(2, ArtifactTargets.BoundIn(edited));
         Assert.Equal(first.Sources, second.Sources);
     }
 

@@ -12,24 +12,27 @@ internal static class MethodParser
     private static readonly SymbolDisplayFormat TypeFormat =
         SymbolDisplayFormat.FullyQualifiedFormat.AddMiscellaneousOptions(SymbolDisplayMiscellaneousOptions.IncludeNullableReferenceTypeModifier);
 
-    /// <summary>The spec, or null for declarations the analyzers report (invalid name, void, generic, ref parameters, …); reused while valid (<see cref="SpecCache"/>).</summary>
-    public static ArtifactMethodSpec? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
-        SpecCache.GetOrParse<ArtifactMethodSpec>(context.SemanticModel.Compilation, context.TargetNode, SpecCache.MethodKind, () =>
+    /// <summary>
+    /// The spec of an attributed method declaration, or null when it is not an <c>[Artifact]</c> method or is one the analyzers
+    /// report (invalid name, void, generic, ref parameters, …); reused while valid (<see cref="SpecCache"/>).
+    /// </summary>
+    public static ArtifactMethodSpec? Parse(GeneratorSyntaxContext context, CancellationToken cancellationToken) =>
+        SpecCache.GetOrParse<ArtifactMethodSpec>(context.SemanticModel.Compilation, context.Node, SpecCache.MethodKind, () =>
         {
-            var spec = ParseCore(context, out var sliceTrees, cancellationToken);
-            return (spec, sliceTrees is null ? [context.TargetNode.SyntaxTree] : [context.TargetNode.SyntaxTree, .. sliceTrees]);
+            var spec = ParseCore(context.SemanticModel, context.Node, out var sliceTrees, cancellationToken);
+            return (spec, sliceTrees is null ? [context.Node.SyntaxTree] : [context.Node.SyntaxTree, .. sliceTrees]);
         });
 
-    private static ArtifactMethodSpec? ParseCore(GeneratorAttributeSyntaxContext context, out System.Collections.Generic.IReadOnlyList<SyntaxTree>? sliceTrees, CancellationToken cancellationToken)
+    private static ArtifactMethodSpec? ParseCore(SemanticModel model, SyntaxNode node, out System.Collections.Generic.IReadOnlyList<SyntaxTree>? sliceTrees, CancellationToken cancellationToken)
     {
         sliceTrees = null;
-        if (context.TargetSymbol is not IMethodSymbol method || method.IsGenericMethod || IsInGenericType(method) || method.MethodKind != MethodKind.Ordinary
+        if (ArtifactTargets.Resolve(model, node, cancellationToken) is not { Symbol: IMethodSymbol method, Attribute: var attribute }
+            || method.IsGenericMethod || IsInGenericType(method) || method.MethodKind != MethodKind.Ordinary
             || method.Parameters.Any(p => p.RefKind != RefKind.None) || !Accessibility.IsReachable(method))
         {
             return null;
         }
 
-        var attribute = context.Attributes[0];
         var name = ArtifactNames.Normalize(attribute.ConstructorArguments.Length == 1 ? attribute.ConstructorArguments[0].Value as string : method.Name);
         if (!ArtifactNames.IsValid(name))
         {
@@ -48,7 +51,7 @@ internal static class MethodParser
             return null;
         }
 
-        (var slice, sliceTrees) = SliceCache.GetOrSliceSpanning(context.SemanticModel, context.TargetNode, cancellationToken);
+        (var slice, sliceTrees) = SliceCache.GetOrSliceSpanning(model, node, cancellationToken);
         var isPublic = Accessibility.IsPublic(method) && Accessibility.IsPublicType(valueType) && method.Parameters.All(p => Accessibility.IsPublicType(p.Type));
         var description = attribute.NamedArguments.FirstOrDefault(a => a.Key == "Description").Value.Value as string;
         var tags = attribute.NamedArguments.FirstOrDefault(a => a.Key == "Tags").Value is { Kind: TypedConstantKind.Array, IsNull: false } array

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Collections.Generic;
-using System.Linq;
 using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 
@@ -26,16 +25,18 @@ internal static class SpecCache
     public static T? GetOrParse<T>(Compilation compilation, SyntaxNode node, int kind, System.Func<(T? Spec, IReadOnlyList<SyntaxTree> Trees)> parse)
         where T : class
     {
-        var shape = SliceCache.ShapeOf(compilation);
+        var snapshot = SliceCache.SnapshotOf(compilation);
         var entries = Entries.GetOrCreateValue(node.SyntaxTree);
-        var key = (node.SpanStart, kind);
-        if (entries.TryGetValue(key, out var cached) && cached.Shape.Matches(shape) && cached.Trees.All(compilation.ContainsSyntaxTree))
+
+        // FullSpan, not SpanStart: no walk to the first token for its trivia, and two declarations of one kind never share its start.
+        var key = (node.FullSpan.Start, kind);
+        if (entries.TryGetValue(key, out var cached) && snapshot.StillValid(cached.Shape, cached.Trees))
         {
             return (T?)cached.Spec;
         }
 
         var (spec, trees) = parse();
-        entries[key] = new Entry(shape, trees, spec);
+        entries[key] = new Entry(snapshot.Shape, trees, spec);
         return spec;
     }
 

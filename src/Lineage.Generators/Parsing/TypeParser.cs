@@ -9,10 +9,14 @@ namespace Lineage.Generators.Parsing;
 /// <summary>Turns an <c>[Artifact]</c> type symbol into an <see cref="ArtifactTypeSpec"/>.</summary>
 internal static class TypeParser
 {
-    /// <summary>The spec of an <c>[Artifact]</c> type, reused while valid (<see cref="SpecCache"/>): it reads declarations only.</summary>
-    public static ArtifactTypeSpec? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken) =>
-        SpecCache.GetOrParse<ArtifactTypeSpec>(context.SemanticModel.Compilation, context.TargetNode, SpecCache.TypeKind, () =>
-            (Parse((INamedTypeSymbol)context.TargetSymbol, cancellationToken), (IReadOnlyList<SyntaxTree>)[context.TargetNode.SyntaxTree]));
+    /// <summary>
+    /// The spec of an attributed type declaration, or null when it is not an <c>[Artifact]</c> type or cannot have a formatter;
+    /// reused while valid (<see cref="SpecCache"/>): it reads declarations only.
+    /// </summary>
+    public static ArtifactTypeSpec? Parse(GeneratorSyntaxContext context, CancellationToken cancellationToken) =>
+        SpecCache.GetOrParse<ArtifactTypeSpec>(context.SemanticModel.Compilation, context.Node, SpecCache.TypeKind, () =>
+            (ArtifactTargets.Resolve(context.SemanticModel, context.Node, cancellationToken) is { Symbol: INamedTypeSymbol type } ? Parse(type, cancellationToken) : null,
+                (IReadOnlyList<SyntaxTree>)[context.Node.SyntaxTree]));
 
     public static ArtifactTypeSpec? Parse(INamedTypeSymbol type, CancellationToken cancellationToken)
     {
