@@ -173,20 +173,22 @@ internal sealed class PostgresMetadataStore : SqlMetadataStore
         FROM {{from}}jsonb_each({{json}}) j WHERE jsonb_typeof(j.value) IN ('number', 'string', 'boolean')
         """;
 
-    // LATERAL: PostgreSQL evaluates the base form's scalar subquery twice per name (hash key, then index condition).
-    protected override string LatestIdsSql =>
-        "SELECT l.id FROM artifact_names n CROSS JOIN LATERAL (SELECT b.id FROM artifacts b WHERE b.name = n.name AND b.branch = 'main' ORDER BY b.version DESC LIMIT 1) l";
-
-    // The lateral subquery returns the newest version's row itself: selecting only its id and joining artifacts again on it read
-    // every listed row twice (an index probe and a heap fetch more per name; a third of the server's time listing 100,000 names).
-    protected override string LatestFrom => """
+    // A plain join on latest_id: the planner hash-joins a whole listing and walks a page's names in order with one probe each.
+    protected override string LatestJoins => """
         FROM artifact_names n
-        CROSS JOIN LATERAL (SELECT b.* FROM artifacts b WHERE b.name = n.name AND b.branch = 'main' ORDER BY b.version DESC LIMIT 1) a
+        JOIN artifacts a ON a.id = n.latest_id
         JOIN storages s ON s.id = a.storage_id
         LEFT JOIN code_records c ON c.id = a.code_record_id
         LEFT JOIN runs r ON r.id = a.run_id
-        WHERE TRUE
         """;
+
+    // A whole listing's aliases are grouped once and hash-joined (aliases are few beside versions) instead of one probe of
+    // aliases_by_artifact per record; a page keeps the probes, which read only its own records.
+    protected override (string Column, string Join) ListAliasesSql => ("al.aliases", """
+
+        LEFT JOIN (SELECT x.artifact_id, string_agg(x.alias, ',' ORDER BY x.alias) AS aliases FROM aliases x GROUP BY x.artifact_id) al
+            ON al.artifact_id = a.id
+        """);
 
     protected override string JsonParameter(string parameter) => $"CAST({parameter} AS JSONB)";
 

@@ -206,5 +206,97 @@ internal static class PostgresSchema
             -- Versions saved before this column existed have none and are verified by their SHA-256, as before.
             ALTER TABLE artifacts ADD COLUMN checksum TEXT;
             """),
+        new(9, "listing_columns", """
+            -- What a listing read with three look-ups per name is kept in columns instead (see the SQLite schema): the newest
+            -- main-branch version of each name and whether a version shares its stored value, kept by triggers on artifacts.
+            ALTER TABLE artifact_names ADD COLUMN latest_id BIGINT;
+            ALTER TABLE artifacts ADD COLUMN value_shared INTEGER NOT NULL DEFAULT 0;
+
+            UPDATE artifact_names n SET latest_id =
+                (SELECT b.id FROM artifacts b WHERE b.name = n.name AND b.branch = 'main' ORDER BY b.version DESC LIMIT 1);
+            UPDATE artifacts a SET value_shared = 1
+            WHERE EXISTS (SELECT 1 FROM artifacts o WHERE o.storage_id = a.storage_id AND o.key = a.key AND o.id <> a.id);
+
+            CREATE FUNCTION lineage_refresh_latest(changed TEXT) RETURNS void LANGUAGE plpgsql AS $$
+            DECLARE
+                stored BIGINT;
+                newest BIGINT;
+            BEGIN
+                -- The name's row is locked before the look-up, which then runs on a snapshot of its own (read committed):
+                -- it sees every version that another writer of the name committed before the lock was granted.
+                SELECT latest_id INTO stored FROM artifact_names WHERE name = changed FOR UPDATE;
+                SELECT b.id INTO newest FROM artifacts b WHERE b.name = changed AND b.branch = 'main' ORDER BY b.version DESC LIMIT 1;
+                IF newest IS DISTINCT FROM stored THEN
+                    UPDATE artifact_names SET latest_id = newest WHERE name = changed;
+                END IF;
+            END
+            $$;
+
+            CREATE FUNCTION lineage_artifacts_latest() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF TG_OP IN ('UPDATE', 'DELETE') THEN
+                    PERFORM lineage_refresh_latest(OLD.name);
+                END IF;
+                IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND NEW.name IS DISTINCT FROM OLD.name) THEN
+                    PERFORM lineage_refresh_latest(NEW.name);
+                END IF;
+                RETURN NULL;
+            END
+            $$;
+
+            -- The shared flag is the same on every version of one value: 1 when the value has two versions or more. So a version
+            -- joining a value flips at most itself and one other (the value's only version until then), and one leaving it at most
+            -- the last one left: a write reads two rows of the value, however many versions share it. Under the value's lock,
+            -- the one the store takes to add or remove a reference to it.
+            CREATE FUNCTION lineage_value_left(storage BIGINT, value_key TEXT) RETURNS void LANGUAGE plpgsql AS $$
+            DECLARE
+                remaining BIGINT[];
+            BEGIN
+                PERFORM pg_advisory_xact_lock(hashtextextended('lineage-value' || chr(10) || storage::text || chr(10) || value_key, 0));
+                remaining := ARRAY(SELECT o.id FROM artifacts o WHERE o.storage_id = storage AND o.key = value_key LIMIT 2);
+                IF cardinality(remaining) = 1 THEN
+                    UPDATE artifacts SET value_shared = 0 WHERE id = remaining[1] AND value_shared <> 0;
+                END IF;
+            END
+            $$;
+
+            CREATE FUNCTION lineage_value_joined(joined BIGINT, storage BIGINT, value_key TEXT) RETURNS void LANGUAGE plpgsql AS $$
+            DECLARE
+                other BIGINT;
+            BEGIN
+                PERFORM pg_advisory_xact_lock(hashtextextended('lineage-value' || chr(10) || storage::text || chr(10) || value_key, 0));
+                SELECT o.id INTO other FROM artifacts o WHERE o.storage_id = storage AND o.key = value_key AND o.id <> joined LIMIT 1;
+                UPDATE artifacts SET value_shared = CASE WHEN other IS NULL THEN 0 ELSE 1 END
+                WHERE id IN (joined, other) AND value_shared <> CASE WHEN other IS NULL THEN 0 ELSE 1 END;
+            END
+            $$;
+
+            CREATE FUNCTION lineage_artifacts_shared() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF TG_OP IN ('UPDATE', 'DELETE') THEN
+                    PERFORM lineage_value_left(OLD.storage_id, OLD.key);
+                END IF;
+                IF TG_OP IN ('INSERT', 'UPDATE') THEN
+                    PERFORM lineage_value_joined(NEW.id, NEW.storage_id, NEW.key);
+                END IF;
+                RETURN NULL;
+            END
+            $$;
+
+            CREATE TRIGGER artifacts_latest_after_insert AFTER INSERT ON artifacts
+                FOR EACH ROW WHEN (NEW.branch = 'main') EXECUTE FUNCTION lineage_artifacts_latest();
+            CREATE TRIGGER artifacts_latest_after_delete AFTER DELETE ON artifacts
+                FOR EACH ROW WHEN (OLD.branch = 'main') EXECUTE FUNCTION lineage_artifacts_latest();
+            CREATE TRIGGER artifacts_latest_after_update AFTER UPDATE OF name, branch, version ON artifacts
+                FOR EACH ROW WHEN (OLD.name IS DISTINCT FROM NEW.name OR OLD.branch IS DISTINCT FROM NEW.branch OR OLD.version IS DISTINCT FROM NEW.version)
+                EXECUTE FUNCTION lineage_artifacts_latest();
+            CREATE TRIGGER artifacts_shared_after_insert AFTER INSERT ON artifacts
+                FOR EACH ROW EXECUTE FUNCTION lineage_artifacts_shared();
+            CREATE TRIGGER artifacts_shared_after_delete AFTER DELETE ON artifacts
+                FOR EACH ROW EXECUTE FUNCTION lineage_artifacts_shared();
+            CREATE TRIGGER artifacts_shared_after_update AFTER UPDATE OF storage_id, key ON artifacts
+                FOR EACH ROW WHEN (OLD.storage_id IS DISTINCT FROM NEW.storage_id OR OLD.key IS DISTINCT FROM NEW.key)
+                EXECUTE FUNCTION lineage_artifacts_shared();
+            """),
     ];
 }
