@@ -83,6 +83,31 @@ public sealed class ListingColumnsTests(PostgresServer postgres, S3Server s3)
 
     [Theory]
     [MemberData(nameof(LocalBackends))]
+    public async Task A_bulk_insert_of_100000_versions_in_one_statement_keeps_the_columns_right(Backend backend)
+    {
+        // One lock per row taken by a trigger would exhaust PostgreSQL's lock table (64 per connection allowed) long before this.
+        await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
+        using var store = environment.Open();
+        var saved = store.Save("first", "value");
+        const string Numbers = "WITH RECURSIVE g(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM g WHERE i < 100000)";
+        await environment.SqlAsync($"{Numbers} INSERT INTO artifact_names (name, last_version) SELECT 'bulk-' || CAST(i AS TEXT), 1 FROM g;");
+        await environment.SqlAsync($"""
+            {Numbers}
+            INSERT INTO artifacts (uid, name, version, created_at, created_by, host, size, hash, type_name, format, storage_id, key)
+            SELECT 'bulk' || CAST(i AS TEXT), 'bulk-' || CAST(i AS TEXT), 1, a.created_at, 'ann', 'box', a.size, a.hash, a.type_name, a.format, a.storage_id,
+                CASE WHEN i % 1000 = 0 THEN a.key ELSE 'bulk/' || CAST(i AS TEXT) END
+            FROM g CROSS JOIN artifacts a WHERE a.uid = '{saved.Uid}';
+            """);
+
+        Assert.Equal(string.Empty, await MismatchesAsync(environment));
+        Assert.Equal(100_001, store.CountListed());
+        Assert.True(store.Get("first").IsShared);
+        Assert.Equal([true, false], new[] { "bulk-1000", "bulk-999" }.Select(n => store.Get(n).IsShared));
+        Assert.Equal(101, store.List().Count(r => r.IsShared));
+    }
+
+    [Theory]
+    [MemberData(nameof(LocalBackends))]
     public async Task A_schema_8_store_with_versions_trash_shared_values_and_aliases_lists_as_it_did(Backend backend)
     {
         await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);

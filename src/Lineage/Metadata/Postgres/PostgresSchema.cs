@@ -246,13 +246,13 @@ internal static class PostgresSchema
 
             -- The shared flag is the same on every version of one value: 1 when the value has two versions or more. So a version
             -- joining a value flips at most itself and one other (the value's only version until then), and one leaving it at most
-            -- the last one left: a write reads two rows of the value, however many versions share it. Under the value's lock,
-            -- the one the store takes to add or remove a reference to it.
+            -- the last one left: a write reads two rows of the value, however many versions share it. Writers of one value are
+            -- serialized by the store's own lock of it (a save that shares a value, a delete), taken before the statement that
+            -- fires these: not here, where a bulk insert would take one lock per row and exhaust the lock table.
             CREATE FUNCTION lineage_value_left(storage BIGINT, value_key TEXT) RETURNS void LANGUAGE plpgsql AS $$
             DECLARE
                 remaining BIGINT[];
             BEGIN
-                PERFORM pg_advisory_xact_lock(hashtextextended('lineage-value' || chr(10) || storage::text || chr(10) || value_key, 0));
                 remaining := ARRAY(SELECT o.id FROM artifacts o WHERE o.storage_id = storage AND o.key = value_key LIMIT 2);
                 IF cardinality(remaining) = 1 THEN
                     UPDATE artifacts SET value_shared = 0 WHERE id = remaining[1] AND value_shared <> 0;
@@ -264,7 +264,6 @@ internal static class PostgresSchema
             DECLARE
                 other BIGINT;
             BEGIN
-                PERFORM pg_advisory_xact_lock(hashtextextended('lineage-value' || chr(10) || storage::text || chr(10) || value_key, 0));
                 SELECT o.id INTO other FROM artifacts o WHERE o.storage_id = storage AND o.key = value_key AND o.id <> joined LIMIT 1;
                 UPDATE artifacts SET value_shared = CASE WHEN other IS NULL THEN 0 ELSE 1 END
                 WHERE id IN (joined, other) AND value_shared <> CASE WHEN other IS NULL THEN 0 ELSE 1 END;
