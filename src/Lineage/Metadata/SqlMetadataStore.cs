@@ -525,11 +525,12 @@ internal abstract partial class SqlMetadataStore : IMetadataStore
             var version = Convert.ToInt32(allocated, CultureInfo.InvariantCulture);
             await EnsureSharedValueAsync(connection, transaction, artifact, cancellationToken).ConfigureAwait(false);
 
-            // With metadata, its indexed copy goes in the same command: one more statement.
+            // With metadata, its indexed copy goes in the same command: one more statement. value_shared says what the triggers would
+            // find (they check it), so that they need not write the new row a second time.
             var indexMetadata = artifact.Metadata is { Count: > 0 } ? "\n" + InsertMetadataRowsSql("(SELECT id FROM artifacts WHERE uid = @uid)", JsonParameter("@metadata")) : string.Empty;
             await ExecuteAsync(connection, transaction, $"""
-                INSERT INTO artifacts (uid, name, version, created_at, created_by, host, size, hash, type_name, format, storage_id, key, code_record_id, inputs_hash, type_schema, is_managed, run_id, description, tags, metadata, checksum)
-                VALUES (@uid, @name, @version, @created_at, @created_by, @host, @size, @hash, @type_name, @format, @storage_id, @key, @code_record_id, @inputs_hash, @type_schema, @is_managed, @run_id, @description, @tags, @metadata, @checksum);{indexMetadata}
+                INSERT INTO artifacts (uid, name, version, created_at, created_by, host, size, hash, type_name, format, storage_id, key, code_record_id, inputs_hash, type_schema, is_managed, run_id, description, tags, metadata, checksum, value_shared)
+                VALUES (@uid, @name, @version, @created_at, @created_by, @host, @size, @hash, @type_name, @format, @storage_id, @key, @code_record_id, @inputs_hash, @type_schema, @is_managed, @run_id, @description, @tags, @metadata, @checksum, @value_shared);{indexMetadata}
                 """, cancellationToken, [("@version", version), .. ArtifactParameters(artifact, codeRecordId)]).ConfigureAwait(false);
             if (InputEdges(artifact, "(SELECT id FROM artifacts WHERE uid = @uid)") is { } edges)
             {
@@ -550,7 +551,7 @@ internal abstract partial class SqlMetadataStore : IMetadataStore
         ("@code_record_id", codeRecordId), ("@inputs_hash", artifact.InputsHash), ("@type_schema", artifact.TypeSchema),
         ("@is_managed", artifact.IsManaged ? 1 : 0), ("@run_id", artifact.Run?.Id), ("@description", artifact.Description),
         ("@tags", artifact.Tags is { } tags ? Annotations.TagsJson(tags) : null), ("@metadata", artifact.Metadata is { } metadata ? Annotations.MetadataJson(metadata) : null),
-        ("@checksum", artifact.Checksum),
+        ("@checksum", artifact.Checksum), ("@value_shared", artifact.SharesValue ? 1 : 0),
     ];
 
     public async Task<ArtifactRecord?> FindAsync(string name, int? version, CancellationToken cancellationToken)

@@ -111,9 +111,9 @@ internal sealed class PostgresMetadataStore : SqlMetadataStore
                 ON CONFLICT (name) DO UPDATE SET last_version = artifact_names.last_version + 1
                 RETURNING last_version),
             inserted AS (
-                INSERT INTO artifacts (uid, name, version, created_at, created_by, host, size, hash, type_name, format, storage_id, key, code_record_id, inputs_hash, type_schema, is_managed, run_id, description, tags, metadata, checksum)
+                INSERT INTO artifacts (uid, name, version, created_at, created_by, host, size, hash, type_name, format, storage_id, key, code_record_id, inputs_hash, type_schema, is_managed, run_id, description, tags, metadata, checksum, value_shared)
                 SELECT @uid, @name, last_version, @created_at, @created_by, @host, @size, @hash, @type_name, @format, @storage_id, @key, CAST(@code_record_id AS BIGINT), CAST(@inputs_hash AS TEXT), CAST(@type_schema AS TEXT), @is_managed, CAST(@run_id AS BIGINT),
-                    CAST(@description AS TEXT), CAST(@tags AS JSONB), CAST(@metadata AS JSONB), CAST(@checksum AS TEXT) FROM allocated
+                    CAST(@description AS TEXT), CAST(@tags AS JSONB), CAST(@metadata AS JSONB), CAST(@checksum AS TEXT), @value_shared FROM allocated
                 RETURNING id, version){(edges is { } e ? $", {e.With}, edges AS ({e.Insert})" : string.Empty)}{indexed}
             SELECT version FROM inserted;
             """, cancellationToken, [.. ArtifactParameters(artifact, codeRecordId), ("@access_user", artifact.AccessUser), .. edges?.Parameters ?? []]).ConfigureAwait(false);

@@ -232,12 +232,33 @@ internal static class PostgresSchema
             END
             $$;
 
+            -- A new version, in one call: it becomes its name's newest when its number is higher (a save holds the name's row
+            -- since it allocated that number, so no other writer of the name moves the pointer meanwhile), and it shares its value
+            -- when another version points at it, which then shares it too (a save inserts the flag it expects, so its row is written
+            -- once when that is right). After the statement, not before each row: a bulk insert then looks its rows up with plans
+            -- made for the table it filled, not for the table it started from.
+            CREATE FUNCTION lineage_artifacts_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+            DECLARE
+                other BIGINT;
+            BEGIN
+                IF NEW.branch = 'main' THEN
+                    UPDATE artifact_names n SET latest_id = NEW.id
+                    WHERE n.name = NEW.name AND (n.latest_id IS NULL OR NEW.version > (SELECT b.version FROM artifacts b WHERE b.id = n.latest_id));
+                END IF;
+                SELECT o.id INTO other FROM artifacts o WHERE o.storage_id = NEW.storage_id AND o.key = NEW.key AND o.id <> NEW.id LIMIT 1;
+                IF other IS NOT NULL THEN
+                    UPDATE artifacts SET value_shared = 1 WHERE id IN (NEW.id, other) AND value_shared = 0;
+                ELSIF NEW.value_shared <> 0 THEN
+                    UPDATE artifacts SET value_shared = 0 WHERE id = NEW.id;
+                END IF;
+                RETURN NULL;
+            END
+            $$;
+
             CREATE FUNCTION lineage_artifacts_latest() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
-                IF TG_OP IN ('UPDATE', 'DELETE') THEN
-                    PERFORM lineage_refresh_latest(OLD.name);
-                END IF;
-                IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND NEW.name IS DISTINCT FROM OLD.name) THEN
+                PERFORM lineage_refresh_latest(OLD.name);
+                IF TG_OP = 'UPDATE' AND NEW.name IS DISTINCT FROM OLD.name THEN
                     PERFORM lineage_refresh_latest(NEW.name);
                 END IF;
                 RETURN NULL;
@@ -249,48 +270,31 @@ internal static class PostgresSchema
             -- the last one left: a write reads two rows of the value, however many versions share it. Writers of one value are
             -- serialized by the store's own lock of it (a save that shares a value, a delete), taken before the statement that
             -- fires these: not here, where a bulk insert would take one lock per row and exhaust the lock table.
-            CREATE FUNCTION lineage_value_left(storage BIGINT, value_key TEXT) RETURNS void LANGUAGE plpgsql AS $$
+            CREATE FUNCTION lineage_artifacts_shared() RETURNS trigger LANGUAGE plpgsql AS $$
             DECLARE
                 remaining BIGINT[];
+                other BIGINT;
             BEGIN
-                remaining := ARRAY(SELECT o.id FROM artifacts o WHERE o.storage_id = storage AND o.key = value_key LIMIT 2);
+                remaining := ARRAY(SELECT o.id FROM artifacts o WHERE o.storage_id = OLD.storage_id AND o.key = OLD.key LIMIT 2);
                 IF cardinality(remaining) = 1 THEN
                     UPDATE artifacts SET value_shared = 0 WHERE id = remaining[1] AND value_shared <> 0;
                 END IF;
-            END
-            $$;
-
-            CREATE FUNCTION lineage_value_joined(joined BIGINT, storage BIGINT, value_key TEXT) RETURNS void LANGUAGE plpgsql AS $$
-            DECLARE
-                other BIGINT;
-            BEGIN
-                SELECT o.id INTO other FROM artifacts o WHERE o.storage_id = storage AND o.key = value_key AND o.id <> joined LIMIT 1;
-                UPDATE artifacts SET value_shared = CASE WHEN other IS NULL THEN 0 ELSE 1 END
-                WHERE id IN (joined, other) AND value_shared <> CASE WHEN other IS NULL THEN 0 ELSE 1 END;
-            END
-            $$;
-
-            CREATE FUNCTION lineage_artifacts_shared() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN
-                IF TG_OP IN ('UPDATE', 'DELETE') THEN
-                    PERFORM lineage_value_left(OLD.storage_id, OLD.key);
-                END IF;
-                IF TG_OP IN ('INSERT', 'UPDATE') THEN
-                    PERFORM lineage_value_joined(NEW.id, NEW.storage_id, NEW.key);
+                IF TG_OP = 'UPDATE' THEN
+                    SELECT o.id INTO other FROM artifacts o WHERE o.storage_id = NEW.storage_id AND o.key = NEW.key AND o.id <> NEW.id LIMIT 1;
+                    UPDATE artifacts SET value_shared = CASE WHEN other IS NULL THEN 0 ELSE 1 END
+                    WHERE id IN (NEW.id, other) AND value_shared <> CASE WHEN other IS NULL THEN 0 ELSE 1 END;
                 END IF;
                 RETURN NULL;
             END
             $$;
 
-            CREATE TRIGGER artifacts_latest_after_insert AFTER INSERT ON artifacts
-                FOR EACH ROW WHEN (NEW.branch = 'main') EXECUTE FUNCTION lineage_artifacts_latest();
+            CREATE TRIGGER artifacts_inserted AFTER INSERT ON artifacts
+                FOR EACH ROW EXECUTE FUNCTION lineage_artifacts_inserted();
             CREATE TRIGGER artifacts_latest_after_delete AFTER DELETE ON artifacts
                 FOR EACH ROW WHEN (OLD.branch = 'main') EXECUTE FUNCTION lineage_artifacts_latest();
             CREATE TRIGGER artifacts_latest_after_update AFTER UPDATE OF name, branch, version ON artifacts
                 FOR EACH ROW WHEN (OLD.name IS DISTINCT FROM NEW.name OR OLD.branch IS DISTINCT FROM NEW.branch OR OLD.version IS DISTINCT FROM NEW.version)
                 EXECUTE FUNCTION lineage_artifacts_latest();
-            CREATE TRIGGER artifacts_shared_after_insert AFTER INSERT ON artifacts
-                FOR EACH ROW EXECUTE FUNCTION lineage_artifacts_shared();
             CREATE TRIGGER artifacts_shared_after_delete AFTER DELETE ON artifacts
                 FOR EACH ROW EXECUTE FUNCTION lineage_artifacts_shared();
             CREATE TRIGGER artifacts_shared_after_update AFTER UPDATE OF storage_id, key ON artifacts

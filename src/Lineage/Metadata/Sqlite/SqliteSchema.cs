@@ -261,6 +261,12 @@ internal static class SqliteSchema
                 WHERE id IN (NEW.id, (SELECT o.id FROM artifacts o WHERE o.storage_id = NEW.storage_id AND o.key = NEW.key AND o.id <> NEW.id LIMIT 1))
                     AND value_shared = 0;
             END;
+            -- A save inserts the flag it expects (its row then is written once); one inserted saying it shares a value alone is corrected.
+            CREATE TRIGGER artifacts_shared_after_insert_alone AFTER INSERT ON artifacts
+            WHEN NEW.value_shared <> 0 AND NOT EXISTS (SELECT 1 FROM artifacts o WHERE o.storage_id = NEW.storage_id AND o.key = NEW.key AND o.id <> NEW.id)
+            BEGIN
+                UPDATE artifacts SET value_shared = 0 WHERE id = NEW.id;
+            END;
             CREATE TRIGGER artifacts_shared_after_delete AFTER DELETE ON artifacts
             WHEN (SELECT COUNT(*) FROM (SELECT 1 FROM artifacts o WHERE o.storage_id = OLD.storage_id AND o.key = OLD.key LIMIT 2)) = 1
             BEGIN
