@@ -238,18 +238,23 @@ internal static class PostgresSchema
             -- once when that is right). After the statement, not before each row: a bulk insert then looks its rows up with plans
             -- made for the table it filled, not for the table it started from.
             CREATE FUNCTION lineage_artifacts_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+            -- Rows are written by id, one statement each and only when their flag changes: a list of ids (id IN (…)) can be
+            -- planned as a scan of the table while it is small, and that plan kept by the session as the table grows.
             DECLARE
                 other BIGINT;
+                other_shared INTEGER;
             BEGIN
                 IF NEW.branch = 'main' THEN
                     UPDATE artifact_names n SET latest_id = NEW.id
                     WHERE n.name = NEW.name AND (n.latest_id IS NULL OR NEW.version > (SELECT b.version FROM artifacts b WHERE b.id = n.latest_id));
                 END IF;
-                SELECT o.id INTO other FROM artifacts o WHERE o.storage_id = NEW.storage_id AND o.key = NEW.key AND o.id <> NEW.id LIMIT 1;
-                IF other IS NOT NULL THEN
-                    UPDATE artifacts SET value_shared = 1 WHERE id IN (NEW.id, other) AND value_shared = 0;
-                ELSIF NEW.value_shared <> 0 THEN
-                    UPDATE artifacts SET value_shared = 0 WHERE id = NEW.id;
+                SELECT o.id, o.value_shared INTO other, other_shared
+                FROM artifacts o WHERE o.storage_id = NEW.storage_id AND o.key = NEW.key AND o.id <> NEW.id LIMIT 1;
+                IF (other IS NULL) = (NEW.value_shared <> 0) THEN
+                    UPDATE artifacts SET value_shared = CASE WHEN other IS NULL THEN 0 ELSE 1 END WHERE id = NEW.id;
+                END IF;
+                IF other_shared = 0 THEN
+                    UPDATE artifacts SET value_shared = 1 WHERE id = other;
                 END IF;
                 RETURN NULL;
             END
@@ -274,15 +279,20 @@ internal static class PostgresSchema
             DECLARE
                 remaining BIGINT[];
                 other BIGINT;
+                other_shared INTEGER;
             BEGIN
                 remaining := ARRAY(SELECT o.id FROM artifacts o WHERE o.storage_id = OLD.storage_id AND o.key = OLD.key LIMIT 2);
                 IF cardinality(remaining) = 1 THEN
                     UPDATE artifacts SET value_shared = 0 WHERE id = remaining[1] AND value_shared <> 0;
                 END IF;
                 IF TG_OP = 'UPDATE' THEN
-                    SELECT o.id INTO other FROM artifacts o WHERE o.storage_id = NEW.storage_id AND o.key = NEW.key AND o.id <> NEW.id LIMIT 1;
+                    SELECT o.id, o.value_shared INTO other, other_shared
+                    FROM artifacts o WHERE o.storage_id = NEW.storage_id AND o.key = NEW.key AND o.id <> NEW.id LIMIT 1;
                     UPDATE artifacts SET value_shared = CASE WHEN other IS NULL THEN 0 ELSE 1 END
-                    WHERE id IN (NEW.id, other) AND value_shared <> CASE WHEN other IS NULL THEN 0 ELSE 1 END;
+                    WHERE id = NEW.id AND value_shared <> CASE WHEN other IS NULL THEN 0 ELSE 1 END;
+                    IF other_shared = 0 THEN
+                        UPDATE artifacts SET value_shared = 1 WHERE id = other;
+                    END IF;
                 END IF;
                 RETURN NULL;
             END
