@@ -29,6 +29,7 @@ public class PostgresSmallSaveBenchmarks
     public void Setup()
     {
         _cluster = PostgresCluster.StartAsync().GetAwaiter().GetResult();
+        Alternation.ServerProcessId = _cluster.ServerProcessId;
         _folder = new BenchmarkFolder("pg-small");
         new Random(7).NextBytes(_value);
         new Random(8).NextBytes(_sameValue);

@@ -220,12 +220,10 @@ internal abstract partial class SqlMetadataStore
     protected abstract string InsertMetadataRowsSql(string artifactId, string json);
 
     /// <summary>
-    /// The ids of the newest live version of each name: one index seek per name (artifact_names holds every name ever saved;
-    /// artifacts_by_branch orders its versions), so a latest-only Find filters 1 row per name instead of evaluating a correlated
-    /// MAX for every row of the table.
+    /// The ids of the newest live version of each name, as artifact_names keeps them (schema 9): a latest-only Find filters 1 row per
+    /// name without a look-up of its versions.
     /// </summary>
-    protected virtual string LatestIdsSql =>
-        "SELECT (SELECT b.id FROM artifacts b WHERE b.name = n.name AND b.branch = 'main' ORDER BY b.version DESC LIMIT 1) FROM artifact_names n";
+    private const string LatestIdsSql = "SELECT n.latest_id FROM artifact_names n WHERE n.latest_id IS NOT NULL";
 
     public Task<IReadOnlyList<ArtifactRecord>> FindAsync(ArtifactQuery query, FilterExpression? filter, CancellationToken cancellationToken)
     {

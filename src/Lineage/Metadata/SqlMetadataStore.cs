@@ -29,15 +29,22 @@ internal abstract partial class SqlMetadataStore : IMetadataStore
     private const int MaxRememberedSources = 4_096;
 
     private string? _artifactColumns;
+    private string? _listColumns;
     private string? _loadColumns;
 
     /// <summary>The columns <see cref="ReadArtifact"/> reads, in its order.</summary>
-    private string ArtifactColumns => _artifactColumns ??= $"""
+    private string ArtifactColumns => _artifactColumns ??= ColumnsWith(AliasListSql);
+
+    /// <summary><see cref="ArtifactColumns"/> for a whole listing, whose aliases come from <see cref="ListAliasesSql"/>.</summary>
+    private string ListColumns => _listColumns ??= ColumnsWith(ListAliasesSql.Column);
+
+    // The shared flag is a column that triggers keep (schema 9), no longer a probe of artifacts_by_value per record.
+    private string ColumnsWith(string aliases) => $"""
         a.uid, a.name, a.version, a.created_at, a.created_by, a.host, a.size, a.hash,
         a.type_name, a.format, s.root, a.key, a.branch, c.code_version, c.source_code,
         c.assembly_name, c.assembly_version, c.source_revision, a.inputs_hash, a.type_schema,
-        s.host, a.is_managed, a.storage_id, r.uid, a.description, {JsonColumn("a.tags")}, {JsonColumn("a.metadata")}, {AliasListSql},
-        CASE WHEN EXISTS (SELECT 1 FROM artifacts o WHERE o.storage_id = a.storage_id AND o.key = a.key AND o.id <> a.id) THEN 1 ELSE 0 END, a.trashed_at, a.checksum
+        s.host, a.is_managed, a.storage_id, r.uid, a.description, {JsonColumn("a.tags")}, {JsonColumn("a.metadata")}, {aliases},
+        a.value_shared, a.trashed_at, a.checksum
         """;
 
     /// <summary>
@@ -114,6 +121,12 @@ internal abstract partial class SqlMetadataStore : IMetadataStore
 
     /// <summary>The aliases of artifact row <c>a</c>, comma-separated in order (aliases hold no comma), or NULL.</summary>
     protected abstract string AliasListSql { get; }
+
+    /// <summary>
+    /// The aliases of each row <c>a</c> of a whole listing (every name's newest version): the column to select and what to join
+    /// after <see cref="LatestJoins"/> for it. By default <see cref="AliasListSql"/>, one look-up per record.
+    /// </summary>
+    protected virtual (string Column, string Join) ListAliasesSql => (AliasListSql, string.Empty);
 
     /// <summary>What locks the selected rows until the transaction ends, where the database needs it (PostgreSQL: FOR UPDATE).</summary>
     protected virtual string ForUpdate => string.Empty;
@@ -512,11 +525,12 @@ internal abstract partial class SqlMetadataStore : IMetadataStore
             var version = Convert.ToInt32(allocated, CultureInfo.InvariantCulture);
             await EnsureSharedValueAsync(connection, transaction, artifact, cancellationToken).ConfigureAwait(false);
 
-            // With metadata, its indexed copy goes in the same command: one more statement.
+            // With metadata, its indexed copy goes in the same command: one more statement. value_shared says what the triggers would
+            // find (they check it), so that they need not write the new row a second time.
             var indexMetadata = artifact.Metadata is { Count: > 0 } ? "\n" + InsertMetadataRowsSql("(SELECT id FROM artifacts WHERE uid = @uid)", JsonParameter("@metadata")) : string.Empty;
             await ExecuteAsync(connection, transaction, $"""
-                INSERT INTO artifacts (uid, name, version, created_at, created_by, host, size, hash, type_name, format, storage_id, key, code_record_id, inputs_hash, type_schema, is_managed, run_id, description, tags, metadata, checksum)
-                VALUES (@uid, @name, @version, @created_at, @created_by, @host, @size, @hash, @type_name, @format, @storage_id, @key, @code_record_id, @inputs_hash, @type_schema, @is_managed, @run_id, @description, @tags, @metadata, @checksum);{indexMetadata}
+                INSERT INTO artifacts (uid, name, version, created_at, created_by, host, size, hash, type_name, format, storage_id, key, code_record_id, inputs_hash, type_schema, is_managed, run_id, description, tags, metadata, checksum, value_shared)
+                VALUES (@uid, @name, @version, @created_at, @created_by, @host, @size, @hash, @type_name, @format, @storage_id, @key, @code_record_id, @inputs_hash, @type_schema, @is_managed, @run_id, @description, @tags, @metadata, @checksum, @value_shared);{indexMetadata}
                 """, cancellationToken, [("@version", version), .. ArtifactParameters(artifact, codeRecordId)]).ConfigureAwait(false);
             if (InputEdges(artifact, "(SELECT id FROM artifacts WHERE uid = @uid)") is { } edges)
             {
@@ -537,7 +551,7 @@ internal abstract partial class SqlMetadataStore : IMetadataStore
         ("@code_record_id", codeRecordId), ("@inputs_hash", artifact.InputsHash), ("@type_schema", artifact.TypeSchema),
         ("@is_managed", artifact.IsManaged ? 1 : 0), ("@run_id", artifact.Run?.Id), ("@description", artifact.Description),
         ("@tags", artifact.Tags is { } tags ? Annotations.TagsJson(tags) : null), ("@metadata", artifact.Metadata is { } metadata ? Annotations.MetadataJson(metadata) : null),
-        ("@checksum", artifact.Checksum),
+        ("@checksum", artifact.Checksum), ("@value_shared", artifact.SharesValue ? 1 : 0),
     ];
 
     public async Task<ArtifactRecord?> FindAsync(string name, int? version, CancellationToken cancellationToken)
@@ -567,21 +581,24 @@ internal abstract partial class SqlMetadataStore : IMetadataStore
         }, cancellationToken);
 
     /// <summary>
-    /// The FROM clause of the latest main-branch version of each name (<c>n</c>, <c>a</c>, <c>s</c>, <c>c</c>, <c>r</c>), walked in name
-    /// order: artifact_names holds every name once, so each name costs one seek of artifacts_by_branch for its newest live version, and
-    /// a page reads only its own names. SQLite's CROSS JOIN keeps the names as the outer loop.
+    /// The joins of the latest main-branch version of each name (<c>n</c>, <c>a</c>, <c>s</c>, <c>c</c>, <c>r</c>), walked in name
+    /// order: artifact_names holds every name once with its newest live version (latest_id, kept by triggers since schema 9), so
+    /// each name costs a look-up of that row by id, and a page reads only its own names. SQLite's CROSS JOIN keeps the names as
+    /// the outer loop.
     /// </summary>
-    protected virtual string LatestFrom => """
+    protected virtual string LatestJoins => """
         FROM artifact_names n
         CROSS JOIN artifacts a
         JOIN storages s ON s.id = a.storage_id
         LEFT JOIN code_records c ON c.id = a.code_record_id
         LEFT JOIN runs r ON r.id = a.run_id
-        WHERE a.id = (SELECT b.id FROM artifacts b WHERE b.name = n.name AND b.branch = 'main' ORDER BY b.version DESC LIMIT 1)
         """;
 
+    /// <summary><see cref="LatestJoins"/> with the condition that picks each name's newest version, for more conditions to follow (AND …).</summary>
+    private string LatestFrom => $"{LatestJoins}\nWHERE a.id = n.latest_id";
+
     public Task<IReadOnlyList<ArtifactRecord>> ListLatestAsync(CancellationToken cancellationToken) =>
-        QueryAsync("list the artifacts", $"SELECT {ArtifactColumns} {LatestFrom} ORDER BY n.name;", cancellationToken);
+        QueryAsync("list the artifacts", $"SELECT {ListColumns} {LatestJoins}{ListAliasesSql.Join}\nWHERE a.id = n.latest_id ORDER BY n.name;", cancellationToken);
 
     // The limit is written into the SQL (an int, nothing to inject): PostgreSQL's generic plan for a prepared statement guesses a
     // parameter limit at a tenth of the rows and then plans a page like a whole listing.
@@ -593,10 +610,7 @@ internal abstract partial class SqlMetadataStore : IMetadataStore
     public Task<int> CountLatestAsync(string? afterName, CancellationToken cancellationToken) =>
         RunAsync("count the artifacts", async connection =>
         {
-            var count = await ScalarAsync(connection, null, """
-                SELECT COUNT(*) FROM artifact_names n
-                WHERE n.name > @after AND EXISTS (SELECT 1 FROM artifacts b WHERE b.name = n.name AND b.branch = 'main');
-                """, cancellationToken, ("@after", afterName ?? string.Empty)).ConfigureAwait(false);
+            var count = await ScalarAsync(connection, null, "SELECT COUNT(*) FROM artifact_names n WHERE n.name > @after AND n.latest_id IS NOT NULL;", cancellationToken, ("@after", afterName ?? string.Empty)).ConfigureAwait(false);
             return Convert.ToInt32(count, CultureInfo.InvariantCulture);
         }, cancellationToken);
 

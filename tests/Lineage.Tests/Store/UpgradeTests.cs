@@ -188,7 +188,7 @@ public sealed class UpgradeTests(PostgresServer postgres, S3Server s3)
 
         using var store = environment.Open();
 
-        Assert.Equal(8L, Convert.ToInt64(await environment.SqlAsync("SELECT MAX(version) FROM schema_migrations;")));
+        Assert.Equal((long)migrations.Max(m => m.Version), Convert.ToInt64(await environment.SqlAsync("SELECT MAX(version) FROM schema_migrations;")));
         Assert.Equal("load_checksum", await environment.SqlAsync("SELECT name FROM schema_migrations WHERE version = 8;"));
         Assert.Null(store.Get("old@1").Checksum);
         Assert.Equal("old bytes", store.Load<string>("old@1"));

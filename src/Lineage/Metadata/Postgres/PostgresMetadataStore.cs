@@ -111,9 +111,9 @@ internal sealed class PostgresMetadataStore : SqlMetadataStore
                 ON CONFLICT (name) DO UPDATE SET last_version = artifact_names.last_version + 1
                 RETURNING last_version),
             inserted AS (
-                INSERT INTO artifacts (uid, name, version, created_at, created_by, host, size, hash, type_name, format, storage_id, key, code_record_id, inputs_hash, type_schema, is_managed, run_id, description, tags, metadata, checksum)
+                INSERT INTO artifacts (uid, name, version, created_at, created_by, host, size, hash, type_name, format, storage_id, key, code_record_id, inputs_hash, type_schema, is_managed, run_id, description, tags, metadata, checksum, value_shared)
                 SELECT @uid, @name, last_version, @created_at, @created_by, @host, @size, @hash, @type_name, @format, @storage_id, @key, CAST(@code_record_id AS BIGINT), CAST(@inputs_hash AS TEXT), CAST(@type_schema AS TEXT), @is_managed, CAST(@run_id AS BIGINT),
-                    CAST(@description AS TEXT), CAST(@tags AS JSONB), CAST(@metadata AS JSONB), CAST(@checksum AS TEXT) FROM allocated
+                    CAST(@description AS TEXT), CAST(@tags AS JSONB), CAST(@metadata AS JSONB), CAST(@checksum AS TEXT), @value_shared FROM allocated
                 RETURNING id, version){(edges is { } e ? $", {e.With}, edges AS ({e.Insert})" : string.Empty)}{indexed}
             SELECT version FROM inserted;
             """, cancellationToken, [.. ArtifactParameters(artifact, codeRecordId), ("@access_user", artifact.AccessUser), .. edges?.Parameters ?? []]).ConfigureAwait(false);
@@ -173,20 +173,22 @@ internal sealed class PostgresMetadataStore : SqlMetadataStore
         FROM {{from}}jsonb_each({{json}}) j WHERE jsonb_typeof(j.value) IN ('number', 'string', 'boolean')
         """;
 
-    // LATERAL: PostgreSQL evaluates the base form's scalar subquery twice per name (hash key, then index condition).
-    protected override string LatestIdsSql =>
-        "SELECT l.id FROM artifact_names n CROSS JOIN LATERAL (SELECT b.id FROM artifacts b WHERE b.name = n.name AND b.branch = 'main' ORDER BY b.version DESC LIMIT 1) l";
-
-    // The lateral subquery returns the newest version's row itself: selecting only its id and joining artifacts again on it read
-    // every listed row twice (an index probe and a heap fetch more per name; a third of the server's time listing 100,000 names).
-    protected override string LatestFrom => """
+    // A plain join on latest_id: the planner hash-joins a whole listing and walks a page's names in order with one probe each.
+    protected override string LatestJoins => """
         FROM artifact_names n
-        CROSS JOIN LATERAL (SELECT b.* FROM artifacts b WHERE b.name = n.name AND b.branch = 'main' ORDER BY b.version DESC LIMIT 1) a
+        JOIN artifacts a ON a.id = n.latest_id
         JOIN storages s ON s.id = a.storage_id
         LEFT JOIN code_records c ON c.id = a.code_record_id
         LEFT JOIN runs r ON r.id = a.run_id
-        WHERE TRUE
         """;
+
+    // A whole listing's aliases are grouped once and hash-joined (aliases are few beside versions) instead of one probe of
+    // aliases_by_artifact per record; a page keeps the probes, which read only its own records.
+    protected override (string Column, string Join) ListAliasesSql => ("al.aliases", """
+
+        LEFT JOIN (SELECT x.artifact_id, string_agg(x.alias, ',' ORDER BY x.alias) AS aliases FROM aliases x GROUP BY x.artifact_id) al
+            ON al.artifact_id = a.id
+        """);
 
     protected override string JsonParameter(string parameter) => $"CAST({parameter} AS JSONB)";
 

@@ -206,5 +206,110 @@ internal static class PostgresSchema
             -- Versions saved before this column existed have none and are verified by their SHA-256, as before.
             ALTER TABLE artifacts ADD COLUMN checksum TEXT;
             """),
+        new(9, "listing_columns", """
+            -- What a listing read with three look-ups per name is kept in columns instead (see the SQLite schema): the newest
+            -- main-branch version of each name and whether a version shares its stored value, kept by triggers on artifacts.
+            ALTER TABLE artifact_names ADD COLUMN latest_id BIGINT;
+            ALTER TABLE artifacts ADD COLUMN value_shared INTEGER NOT NULL DEFAULT 0;
+
+            UPDATE artifact_names n SET latest_id =
+                (SELECT b.id FROM artifacts b WHERE b.name = n.name AND b.branch = 'main' ORDER BY b.version DESC LIMIT 1);
+            UPDATE artifacts a SET value_shared = 1
+            WHERE EXISTS (SELECT 1 FROM artifacts o WHERE o.storage_id = a.storage_id AND o.key = a.key AND o.id <> a.id);
+
+            CREATE FUNCTION lineage_refresh_latest(changed TEXT) RETURNS void LANGUAGE plpgsql AS $$
+            DECLARE
+                stored BIGINT;
+                newest BIGINT;
+            BEGIN
+                -- The name's row is locked before the look-up, which then runs on a snapshot of its own (read committed):
+                -- it sees every version that another writer of the name committed before the lock was granted.
+                SELECT latest_id INTO stored FROM artifact_names WHERE name = changed FOR UPDATE;
+                SELECT b.id INTO newest FROM artifacts b WHERE b.name = changed AND b.branch = 'main' ORDER BY b.version DESC LIMIT 1;
+                IF newest IS DISTINCT FROM stored THEN
+                    UPDATE artifact_names SET latest_id = newest WHERE name = changed;
+                END IF;
+            END
+            $$;
+
+            -- A new version, in one call: it becomes its name's newest when its number is higher (a save holds the name's row
+            -- since it allocated that number, so no other writer of the name moves the pointer meanwhile), and it shares its value
+            -- when another version points at it, which then shares it too (a save inserts the flag it expects, so its row is written
+            -- once when that is right). After the statement, not before each row: a bulk insert then looks its rows up with plans
+            -- made for the table it filled, not for the table it started from.
+            CREATE FUNCTION lineage_artifacts_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+            -- Rows are written by id, one statement each and only when their flag changes: a list of ids (id IN (…)) can be
+            -- planned as a scan of the table while it is small, and that plan kept by the session as the table grows.
+            DECLARE
+                other BIGINT;
+                other_shared INTEGER;
+            BEGIN
+                IF NEW.branch = 'main' THEN
+                    UPDATE artifact_names n SET latest_id = NEW.id
+                    WHERE n.name = NEW.name AND (n.latest_id IS NULL OR NEW.version > (SELECT b.version FROM artifacts b WHERE b.id = n.latest_id));
+                END IF;
+                SELECT o.id, o.value_shared INTO other, other_shared
+                FROM artifacts o WHERE o.storage_id = NEW.storage_id AND o.key = NEW.key AND o.id <> NEW.id LIMIT 1;
+                IF (other IS NULL) = (NEW.value_shared <> 0) THEN
+                    UPDATE artifacts SET value_shared = CASE WHEN other IS NULL THEN 0 ELSE 1 END WHERE id = NEW.id;
+                END IF;
+                IF other_shared = 0 THEN
+                    UPDATE artifacts SET value_shared = 1 WHERE id = other;
+                END IF;
+                RETURN NULL;
+            END
+            $$;
+
+            CREATE FUNCTION lineage_artifacts_latest() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                PERFORM lineage_refresh_latest(OLD.name);
+                IF TG_OP = 'UPDATE' AND NEW.name IS DISTINCT FROM OLD.name THEN
+                    PERFORM lineage_refresh_latest(NEW.name);
+                END IF;
+                RETURN NULL;
+            END
+            $$;
+
+            -- The shared flag is the same on every version of one value: 1 when the value has two versions or more. So a version
+            -- joining a value flips at most itself and one other (the value's only version until then), and one leaving it at most
+            -- the last one left: a write reads two rows of the value, however many versions share it. Writers of one value are
+            -- serialized by the store's own lock of it (a save that shares a value, a delete), taken before the statement that
+            -- fires these: not here, where a bulk insert would take one lock per row and exhaust the lock table.
+            CREATE FUNCTION lineage_artifacts_shared() RETURNS trigger LANGUAGE plpgsql AS $$
+            DECLARE
+                remaining BIGINT[];
+                other BIGINT;
+                other_shared INTEGER;
+            BEGIN
+                remaining := ARRAY(SELECT o.id FROM artifacts o WHERE o.storage_id = OLD.storage_id AND o.key = OLD.key LIMIT 2);
+                IF cardinality(remaining) = 1 THEN
+                    UPDATE artifacts SET value_shared = 0 WHERE id = remaining[1] AND value_shared <> 0;
+                END IF;
+                IF TG_OP = 'UPDATE' THEN
+                    SELECT o.id, o.value_shared INTO other, other_shared
+                    FROM artifacts o WHERE o.storage_id = NEW.storage_id AND o.key = NEW.key AND o.id <> NEW.id LIMIT 1;
+                    UPDATE artifacts SET value_shared = CASE WHEN other IS NULL THEN 0 ELSE 1 END
+                    WHERE id = NEW.id AND value_shared <> CASE WHEN other IS NULL THEN 0 ELSE 1 END;
+                    IF other_shared = 0 THEN
+                        UPDATE artifacts SET value_shared = 1 WHERE id = other;
+                    END IF;
+                END IF;
+                RETURN NULL;
+            END
+            $$;
+
+            CREATE TRIGGER artifacts_inserted AFTER INSERT ON artifacts
+                FOR EACH ROW EXECUTE FUNCTION lineage_artifacts_inserted();
+            CREATE TRIGGER artifacts_latest_after_delete AFTER DELETE ON artifacts
+                FOR EACH ROW WHEN (OLD.branch = 'main') EXECUTE FUNCTION lineage_artifacts_latest();
+            CREATE TRIGGER artifacts_latest_after_update AFTER UPDATE OF name, branch, version ON artifacts
+                FOR EACH ROW WHEN (OLD.name IS DISTINCT FROM NEW.name OR OLD.branch IS DISTINCT FROM NEW.branch OR OLD.version IS DISTINCT FROM NEW.version)
+                EXECUTE FUNCTION lineage_artifacts_latest();
+            CREATE TRIGGER artifacts_shared_after_delete AFTER DELETE ON artifacts
+                FOR EACH ROW EXECUTE FUNCTION lineage_artifacts_shared();
+            CREATE TRIGGER artifacts_shared_after_update AFTER UPDATE OF storage_id, key ON artifacts
+                FOR EACH ROW WHEN (OLD.storage_id IS DISTINCT FROM NEW.storage_id OR OLD.key IS DISTINCT FROM NEW.key)
+                EXECUTE FUNCTION lineage_artifacts_shared();
+            """),
     ];
 }

@@ -217,5 +217,78 @@ internal static class SqliteSchema
             -- Versions saved before this column existed have none and are verified by their SHA-256, as before.
             ALTER TABLE artifacts ADD COLUMN checksum TEXT;
             """),
+        new(9, "listing_columns", """
+            -- What a listing read with three look-ups per name is kept in columns instead: artifact_names.latest_id, the newest
+            -- main-branch version of the name (NULL when it has none), and artifacts.value_shared, 1 when another version (any
+            -- branch) points at the same stored value. The triggers below keep both on every write of artifacts, whatever path
+            -- makes it (save, delete, trash, restore, purge, retention, a move to another storage location).
+            ALTER TABLE artifact_names ADD COLUMN latest_id INTEGER;
+            ALTER TABLE artifacts ADD COLUMN value_shared INTEGER NOT NULL DEFAULT 0;
+
+            UPDATE artifact_names SET latest_id =
+                (SELECT b.id FROM artifacts b WHERE b.name = artifact_names.name AND b.branch = 'main' ORDER BY b.version DESC LIMIT 1);
+            UPDATE artifacts SET value_shared = 1
+            WHERE EXISTS (SELECT 1 FROM artifacts o WHERE o.storage_id = artifacts.storage_id AND o.key = artifacts.key AND o.id <> artifacts.id);
+
+            -- The newest version: one seek of artifacts_by_branch for each name a write touched.
+            CREATE TRIGGER artifacts_latest_after_insert AFTER INSERT ON artifacts WHEN NEW.branch = 'main'
+            BEGIN
+                UPDATE artifact_names SET latest_id =
+                    (SELECT b.id FROM artifacts b WHERE b.name = NEW.name AND b.branch = 'main' ORDER BY b.version DESC LIMIT 1)
+                WHERE name = NEW.name;
+            END;
+            CREATE TRIGGER artifacts_latest_after_delete AFTER DELETE ON artifacts WHEN OLD.branch = 'main'
+            BEGIN
+                UPDATE artifact_names SET latest_id =
+                    (SELECT b.id FROM artifacts b WHERE b.name = OLD.name AND b.branch = 'main' ORDER BY b.version DESC LIMIT 1)
+                WHERE name = OLD.name;
+            END;
+            CREATE TRIGGER artifacts_latest_after_update AFTER UPDATE OF name, branch, version ON artifacts
+            WHEN OLD.name IS NOT NEW.name OR OLD.branch IS NOT NEW.branch OR OLD.version IS NOT NEW.version
+            BEGIN
+                UPDATE artifact_names SET latest_id =
+                    (SELECT b.id FROM artifacts b WHERE b.name = artifact_names.name AND b.branch = 'main' ORDER BY b.version DESC LIMIT 1)
+                WHERE name IN (OLD.name, NEW.name);
+            END;
+
+            -- The shared flag is the same on every version of one value: 1 when the value has two versions or more. So a version
+            -- joining a value flips at most itself and one other (the value's only version until then), and one leaving it at most
+            -- the last one left: a write reads two rows of the value, however many versions share it.
+            CREATE TRIGGER artifacts_shared_after_insert AFTER INSERT ON artifacts
+            WHEN EXISTS (SELECT 1 FROM artifacts o WHERE o.storage_id = NEW.storage_id AND o.key = NEW.key AND o.id <> NEW.id)
+            BEGIN
+                UPDATE artifacts SET value_shared = 1
+                WHERE id IN (NEW.id, (SELECT o.id FROM artifacts o WHERE o.storage_id = NEW.storage_id AND o.key = NEW.key AND o.id <> NEW.id LIMIT 1))
+                    AND value_shared = 0;
+            END;
+            -- A save inserts the flag it expects (its row then is written once); one inserted saying it shares a value alone is corrected.
+            CREATE TRIGGER artifacts_shared_after_insert_alone AFTER INSERT ON artifacts
+            WHEN NEW.value_shared <> 0 AND NOT EXISTS (SELECT 1 FROM artifacts o WHERE o.storage_id = NEW.storage_id AND o.key = NEW.key AND o.id <> NEW.id)
+            BEGIN
+                UPDATE artifacts SET value_shared = 0 WHERE id = NEW.id;
+            END;
+            CREATE TRIGGER artifacts_shared_after_delete AFTER DELETE ON artifacts
+            WHEN (SELECT COUNT(*) FROM (SELECT 1 FROM artifacts o WHERE o.storage_id = OLD.storage_id AND o.key = OLD.key LIMIT 2)) = 1
+            BEGIN
+                UPDATE artifacts SET value_shared = 0 WHERE storage_id = OLD.storage_id AND key = OLD.key;
+            END;
+            -- A version pointed at another value leaves the old one (as a delete) and joins the new one (as an insert, or alone there).
+            CREATE TRIGGER artifacts_shared_after_leaving AFTER UPDATE OF storage_id, key ON artifacts
+            WHEN (OLD.storage_id IS NOT NEW.storage_id OR OLD.key IS NOT NEW.key)
+                AND (SELECT COUNT(*) FROM (SELECT 1 FROM artifacts o WHERE o.storage_id = OLD.storage_id AND o.key = OLD.key LIMIT 2)) = 1
+            BEGIN
+                UPDATE artifacts SET value_shared = 0 WHERE storage_id = OLD.storage_id AND key = OLD.key;
+            END;
+            CREATE TRIGGER artifacts_shared_after_joining AFTER UPDATE OF storage_id, key ON artifacts
+            WHEN OLD.storage_id IS NOT NEW.storage_id OR OLD.key IS NOT NEW.key
+            BEGIN
+                UPDATE artifacts SET value_shared =
+                    EXISTS (SELECT 1 FROM artifacts o WHERE o.storage_id = NEW.storage_id AND o.key = NEW.key AND o.id <> NEW.id)
+                WHERE id = NEW.id;
+                UPDATE artifacts SET value_shared = 1
+                WHERE id = (SELECT o.id FROM artifacts o WHERE o.storage_id = NEW.storage_id AND o.key = NEW.key AND o.id <> NEW.id LIMIT 1)
+                    AND value_shared = 0;
+            END;
+            """),
     ];
 }
