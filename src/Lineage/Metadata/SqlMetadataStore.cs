@@ -704,12 +704,22 @@ internal abstract partial class SqlMetadataStore : IMetadataStore
             await ScalarAsync(connection, null, "SELECT 1 FROM artifacts WHERE storage_id = @storage_id AND size = @size AND is_managed = 1 LIMIT 1;", cancellationToken,
                 ("@storage_id", storageId), ("@size", size)).ConfigureAwait(false) is not (null or DBNull), cancellationToken);
 
+    /// <summary>
+    /// The oldest managed version in a storage location with these bytes, found by their hash. "+storage_id" keeps SQLite, which has no
+    /// statistics, off artifacts_by_stored_size: that index gives rows in id order and so saves the sort, but holds every version of the
+    /// size, and a value of fixed size would read them all on each save (2.2 ms a save at 5,000 versions, against 1.1 ms).
+    /// </summary>
+    internal const string FindValueSql =
+        "SELECT key, checksum FROM artifacts WHERE +storage_id = @storage_id AND size = @size AND hash = @hash AND is_managed = 1 ORDER BY id LIMIT 1;";
+
+    /// <summary>Whether a managed version still points at a stored value with its size and hash; by the value's key, not by size (as above).</summary>
+    internal const string SharedValueLiveSql =
+        "SELECT 1 FROM artifacts WHERE storage_id = @storage_id AND key = @key AND +size = @size AND hash = @hash AND is_managed = 1 LIMIT 1;";
+
     public Task<(string Key, string? Checksum)?> FindValueAsync(long storageId, long size, string hash, CancellationToken cancellationToken) =>
         RunAsync("look for a stored value with the same content", async connection =>
         {
-            using var command = Command(connection, null,
-                "SELECT key, checksum FROM artifacts WHERE storage_id = @storage_id AND size = @size AND hash = @hash AND is_managed = 1 ORDER BY id LIMIT 1;",
-                [("@storage_id", storageId), ("@size", size), ("@hash", hash)]);
+            using var command = Command(connection, null, FindValueSql, [("@storage_id", storageId), ("@size", size), ("@hash", hash)]);
             var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
@@ -732,8 +742,7 @@ internal abstract partial class SqlMetadataStore : IMetadataStore
 
         await LockValueAsync(connection, transaction, artifact.StorageId, artifact.Key, cancellationToken).ConfigureAwait(false);
         // One such version is enough: a count would read every version sharing the value, one more with each save of it.
-        var live = await ScalarAsync(connection, transaction,
-            "SELECT 1 FROM artifacts WHERE storage_id = @storage_id AND key = @key AND size = @size AND hash = @hash AND is_managed = 1 LIMIT 1;", cancellationToken,
+        var live = await ScalarAsync(connection, transaction, SharedValueLiveSql, cancellationToken,
             ("@storage_id", artifact.StorageId), ("@key", artifact.Key), ("@size", artifact.Size), ("@hash", artifact.Hash)).ConfigureAwait(false);
         if (live is null or DBNull)
         {

@@ -32,7 +32,7 @@ internal interface IValueStore
     /// <summary>
     /// <see cref="WriteAsync"/> at a key nothing refers to yet (a save's own, named by its uid), which the caller records only once this
     /// returns: the value may show at the key before it is on stable storage, since nobody looks there until then. A backend may take a
-    /// shorter way so (a local root flushes the file and its folder at once instead of one after the other); by default it is
+    /// shorter way so (a local root renames the file before flushing it, so that the flush commits its name too); by default it is
     /// <see cref="WriteAsync"/>. On failure nothing is left behind either.
     /// </summary>
     Task WriteNewAsync(string key, Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken) => WriteAsync(key, write, cancellationToken);

@@ -11,14 +11,14 @@ internal enum FilePlacement
 
     /// <summary>
     /// As <see cref="Replace"/>, at a path nothing refers to until the caller records it after the write returns (a save's own key): renamed
-    /// before it is flushed, so that the file and its folder are flushed at once, not one after the other.
+    /// before it is flushed, so that the file's flush also commits its new name and the folder's flush after it finds little left to do.
     /// </summary>
     Unreferenced,
 }
 
 /// <summary>
 /// Writes a file atomically and durably: to a temporary name, fsynced, renamed into place, then the directory fsynced (at a path nothing
-/// refers to yet, renamed first and then both fsynced at once: <see cref="FilePlacement.Unreferenced"/>).
+/// refers to yet, renamed first and then both fsynced: <see cref="FilePlacement.Unreferenced"/>).
 /// Readers see the old state or the whole new file, never a part; on failure the temporary file is removed.
 /// </summary>
 internal static class AtomicFile
@@ -47,12 +47,15 @@ internal static class AtomicFile
                 await write(new WritebackStream(file), cancellationToken).ConfigureAwait(false);
                 if (placement == FilePlacement.Unreferenced && !OperatingSystem.IsWindows())
                 {
-                    // Each flush, one after the other, waits for its own journal commit; at once they share one. Nobody reads the path
-                    // before both are done: a crash before then leaves a file no row points to, as a crash before the rename would.
+                    // Flushed after the rename, the file's journal commit carries the new name too, and the folder's flush finds less
+                    // to do (ext4 here: 70 µs, against 105 µs after a rename that follows the file's flush). Both on this thread: the
+                    // folder flushed on another one saved 20 µs, less than handing the rest of the save over to that thread cost. Nobody
+                    // reads the path before both are done: a crash before then leaves a file no row points to, as before the rename.
                     file.Flush(flushToDisk: false);
                     File.Move(temporary, path, overwrite: true);
                     renamed = true;
-                    await FlushWithDirectoryAsync(file, directory).ConfigureAwait(false);
+                    file.Flush(flushToDisk: true);
+                    PosixFiles.FlushDirectory(directory);
                     return true;
                 }
 
@@ -78,21 +81,6 @@ internal static class AtomicFile
         {
             TryDelete(renamed ? path : temporary);
             throw;
-        }
-    }
-
-    /// <summary>Flushes <paramref name="file"/> on this thread and its <paramref name="directory"/> on another, at the same time.</summary>
-    private static async Task FlushWithDirectoryAsync(FileStream file, string directory)
-    {
-        var directoryFlushed = Task.Run(() => PosixFiles.FlushDirectory(directory));
-        try
-        {
-            file.Flush(flushToDisk: true);
-        }
-        finally
-        {
-            // Both must have ended, and a failure of either is the write's.
-            await directoryFlushed.ConfigureAwait(false);
         }
     }
 
