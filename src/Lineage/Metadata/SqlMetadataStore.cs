@@ -69,7 +69,7 @@ internal abstract partial class SqlMetadataStore : IMetadataStore
     protected const string MayUseStorage =
         "(s.space_id = 1 OR EXISTS (SELECT 1 FROM space_members m WHERE m.space_id = s.space_id AND m.user_name = @access_user))";
 
-    private const string ArtifactFrom = """
+    internal const string ArtifactFrom = """
         FROM artifacts a
         JOIN storages s ON s.id = a.storage_id
         LEFT JOIN code_records c ON c.id = a.code_record_id
@@ -562,13 +562,20 @@ internal abstract partial class SqlMetadataStore : IMetadataStore
         return found.Count > 0 ? found[0] : null;
     }
 
+    /// <summary>
+    /// GetOrCompute's look-up: the newest main version of the name that this code computed from these inputs. "+a.version" keeps
+    /// SQLite, which has no statistics, off artifacts_by_branch: that index gives the versions in order and so saves the sort, but
+    /// a miss then reads every version of the name. artifacts_by_computation finds the few that match, which are then sorted.
+    /// </summary>
+    internal const string ComputedCondition = """
+        WHERE a.name = @name AND a.branch = 'main' AND c.code_version = @code_version AND a.inputs_hash = @inputs_hash
+        ORDER BY +a.version DESC LIMIT 1;
+        """;
+
     public async Task<ArtifactRecord?> FindComputedAsync(string name, string codeVersion, string inputsHash, CancellationToken cancellationToken)
     {
-        var found = await QueryAsync($"look up a computed version of '{name}'", $"""
-            SELECT {ArtifactColumns} {ArtifactFrom}
-            WHERE a.name = @name AND a.branch = 'main' AND c.code_version = @code_version AND a.inputs_hash = @inputs_hash
-            ORDER BY a.version DESC LIMIT 1;
-            """, cancellationToken, ("@name", name), ("@code_version", codeVersion), ("@inputs_hash", inputsHash)).ConfigureAwait(false);
+        var found = await QueryAsync($"look up a computed version of '{name}'", $"SELECT {ArtifactColumns} {ArtifactFrom}\n{ComputedCondition}",
+            cancellationToken, ("@name", name), ("@code_version", codeVersion), ("@inputs_hash", inputsHash)).ConfigureAwait(false);
         return found.Count > 0 ? found[0] : null;
     }
 

@@ -311,5 +311,13 @@ internal static class PostgresSchema
                 FOR EACH ROW WHEN (OLD.storage_id IS DISTINCT FROM NEW.storage_id OR OLD.key IS DISTINCT FROM NEW.key)
                 EXECUTE FUNCTION lineage_artifacts_shared();
             """),
+        new(10, "save_indexes", """
+            -- A save writes a page of every index on artifacts. artifacts_by_storage (storage_id) is a prefix of artifacts_by_value
+            -- (storage_id, key), which serves every look-up it served, foreign-key checks included. artifacts_by_computation serves
+            -- only GetOrCompute's look-up, which always gives inputs_hash: a version saved without one (every plain save) needs no entry.
+            DROP INDEX artifacts_by_storage;
+            DROP INDEX artifacts_by_computation;
+            CREATE INDEX artifacts_by_computation ON artifacts (name, code_record_id, inputs_hash) WHERE inputs_hash IS NOT NULL;
+            """),
     ];
 }

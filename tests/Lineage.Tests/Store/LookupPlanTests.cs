@@ -1,17 +1,20 @@
 using Lineage.Metadata;
 using Microsoft.Data.Sqlite;
 
-namespace Lineage.Tests.Economics;
+namespace Lineage.Tests.Store;
 
 /// <summary>
-/// A save looks for the same bytes in its root by hash, and a version sharing a value checks the value by its key. SQLite keeps no
-/// statistics, so it once answered both through artifacts_by_stored_size: every version of that size, read on each save of a value of
-/// fixed size (twice the time per save at 5,000 versions). These pin the index each statement takes on a store's own schema.
+/// The look-ups a save or GetOrCompute makes each time must not read every version of a size or of a name. SQLite keeps no
+/// statistics, and where an index gave the rows in the order asked for it took that one: the look-up for the same bytes read every
+/// version of that size (twice the time per save at 5,000 versions), and a GetOrCompute miss every version of the name. These pin
+/// the index each statement takes on a store's own schema.
 /// </summary>
-public sealed class ValueLookupPlanTests
+public sealed class LookupPlanTests
 {
+    private static readonly ArtifactCode Code = new("code-plan-1", "static int Sum(int[] data) => data.Sum();");
+
     [Fact]
-    public async Task The_lookups_of_a_save_read_the_index_of_the_hash_or_the_key_not_every_version_of_the_size()
+    public async Task The_look_ups_of_saves_and_GetOrCompute_read_the_index_of_the_hash_the_key_or_the_computation()
     {
         using var home = new TestHome();
         using (var store = home.Open())
@@ -21,10 +24,12 @@ public sealed class ValueLookupPlanTests
             {
                 BitConverter.TryWriteBytes(bytes, i);
                 store.Save("fixed", bytes);
+                Assert.Equal(i, store.GetOrCompute("sum", Code, $"inputs-{i}", () => i));
             }
 
             store.Save("again", bytes);
             Assert.True(store.Get("again").IsShared);
+            Assert.Equal(7, store.GetOrCompute("sum", Code, "inputs-7", () => -1));
         }
 
         SqliteConnection.ClearAllPools();
@@ -38,15 +43,22 @@ public sealed class ValueLookupPlanTests
         var live = await PlanAsync(connection, SqlMetadataStore.SharedValueLiveSql);
         Assert.Contains("artifacts_by_value (storage_id=? AND key=?)", live, StringComparison.Ordinal);
         Assert.DoesNotContain("artifacts_by_stored_size", live, StringComparison.Ordinal);
+
+        var computed = await PlanAsync(connection, $"SELECT a.id {SqlMetadataStore.ArtifactFrom} {SqlMetadataStore.ComputedCondition}");
+        Assert.Contains("artifacts_by_computation (name=? AND code_record_id=? AND inputs_hash=?)", computed, StringComparison.Ordinal);
+        Assert.DoesNotContain("artifacts_by_branch", computed, StringComparison.Ordinal);
     }
 
     private static async Task<string> PlanAsync(SqliteConnection connection, string sql)
     {
         await using var command = connection.CreateCommand();
         command.CommandText = "EXPLAIN QUERY PLAN " + sql;
-        foreach (var name in new[] { "@storage_id", "@size", "@hash", "@key" })
+        foreach (var name in new[] { "@storage_id", "@size", "@hash", "@key", "@name", "@code_version", "@inputs_hash" })
         {
-            command.Parameters.AddWithValue(name, name == "@size" || name == "@storage_id" ? 1 : "x");
+            if (sql.Contains(name, StringComparison.Ordinal))
+            {
+                command.Parameters.AddWithValue(name, name is "@size" or "@storage_id" ? 1 : "x");
+            }
         }
 
         var lines = new List<string>();
