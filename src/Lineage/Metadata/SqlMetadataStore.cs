@@ -714,7 +714,7 @@ internal abstract partial class SqlMetadataStore : IMetadataStore
     /// <summary>
     /// The oldest managed version in a storage location with these bytes, found by their hash. "+storage_id" keeps SQLite, which has no
     /// statistics, off artifacts_by_stored_size: that index gives rows in id order and so saves the sort, but holds every version of the
-    /// size, and a value of fixed size would read them all on each save (2.2 ms a save at 5,000 versions, against 1.1 ms).
+    /// size, and a value of fixed size would read them all on each save (45 ms a save among 100,000 versions of its size, against 1.2 ms).
     /// </summary>
     internal const string FindValueSql =
         "SELECT key, checksum FROM artifacts WHERE +storage_id = @storage_id AND size = @size AND hash = @hash AND is_managed = 1 ORDER BY id LIMIT 1;";
