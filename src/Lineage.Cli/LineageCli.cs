@@ -167,7 +167,15 @@ public static class LineageCli
             }
             else if (!arg.StartsWith('-'))
             {
-                return Array.Exists(CommandFactories, f => f.Name == arg) ? arg : null;
+                foreach (var (commandName, _) in CommandFactories)
+                {
+                    if (commandName == arg)
+                    {
+                        return arg;
+                    }
+                }
+
+                return null;
             }
         }
 
