@@ -20,16 +20,14 @@ public static class LineageCli
     {
         output = new EscapingWriter(output);
         error = new EscapingWriter(error);
-        var globals = new GlobalOptions();
-        // A plain command named as users type it: RootCommand takes its name from the assembly (Lineage.Cli).
-        var root = new Command("lineage", "Inspect, verify and maintain a Lineage artifact store.") { new HelpOption(), new VersionOption() };
-        globals.AddTo(root);
-        foreach (var command in Commands(globals, args))
+        var helpAndVersion = MayAskForHelpOrVersion(args);
+        var (globals, parsed) = Parse(args, helpAndVersion);
+        if (parsed.Errors.Count > 0 && !helpAndVersion)
         {
-            root.Add(command);
+            // Errors are reported from the whole tree, as they always were (a mistyped option may be near --help).
+            (globals, parsed) = Parse(args, helpAndVersion: true);
         }
 
-        var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
             var command = parsed.CommandResult;
@@ -76,6 +74,53 @@ public static class LineageCli
             await error.WriteLineAsync(verbose ? e.ToString() : $"error: {e.Message} (run with --verbose for details)");
             return Failure;
         }
+    }
+
+    /// <summary>
+    /// The command tree for <paramref name="args"/>, parsed. The help and version options are left out when no word of the line
+    /// can be one of them and the line parses without them (<see cref="MayAskForHelpOrVersion"/>; on an error the caller parses
+    /// again with them): their constructors read their descriptions from System.CommandLine's resources, a ResourceManager's
+    /// start, about 3% of a one-name <c>lineage ls</c> (docs/benchmarks.md, CLI start).
+    /// </summary>
+    private static (GlobalOptions Globals, ParseResult Parsed) Parse(string[] args, bool helpAndVersion)
+    {
+        var globals = new GlobalOptions();
+        // A plain command named as users type it: RootCommand takes its name from the assembly (Lineage.Cli).
+        var root = new Command("lineage", "Inspect, verify and maintain a Lineage artifact store.");
+        if (helpAndVersion)
+        {
+            root.Add(new HelpOption());
+            root.Add(new VersionOption());
+        }
+
+        globals.AddTo(root);
+        foreach (var command in Commands(globals, args))
+        {
+            root.Add(command);
+        }
+
+        return (globals, root.Parse(args));
+    }
+
+    /// <summary>
+    /// False only when no word of <paramref name="args"/> can be --help (-h, /h, -?, /?, alone or among bundled short options),
+    /// --version or a response file (@file): every other line parses the same with or without those two options.
+    /// </summary>
+    internal static bool MayAskForHelpOrVersion(string[] args)
+    {
+        foreach (var arg in args)
+        {
+            if (arg.StartsWith('@')
+                || arg.Contains("help", StringComparison.OrdinalIgnoreCase)
+                || arg.Contains("version", StringComparison.OrdinalIgnoreCase)
+                || (arg.StartsWith('-') && !arg.StartsWith("--", StringComparison.Ordinal) && arg.AsSpan().IndexOfAny('h', 'H', '?') >= 0)
+                || (arg.StartsWith('/') && arg.Length > 1 && arg[1] is 'h' or 'H' or '?'))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>An argument exception's message without the <c> (Parameter 'x')</c> .NET appends: the parameter is the API's, not the command line's.</summary>
@@ -167,7 +212,15 @@ public static class LineageCli
             }
             else if (!arg.StartsWith('-'))
             {
-                return Array.Exists(CommandFactories, f => f.Name == arg) ? arg : null;
+                foreach (var (commandName, _) in CommandFactories)
+                {
+                    if (commandName == arg)
+                    {
+                        return arg;
+                    }
+                }
+
+                return null;
             }
         }
 

@@ -20,7 +20,7 @@ public static class ListCommand
         var command = new Command("ls", "List artifacts (the latest version of each name)") { all, trash, archive, limit, after };
         command.SetAction(async (parsed, ct) =>
         {
-            if (new[] { parsed.GetValue(all), parsed.GetValue(trash), parsed.GetValue(archive) }.Count(f => f) > 1)
+            if ((parsed.GetValue(all) ? 1 : 0) + (parsed.GetValue(trash) ? 1 : 0) + (parsed.GetValue(archive) ? 1 : 0) > 1)
             {
                 throw new UsageException("--all, --trash and --archive cannot be combined.");
             }
