@@ -60,6 +60,30 @@ public sealed class ErrorTests
         }
     }
     [Fact]
+    public async Task Help_and_version_answer_however_they_are_asked_for_and_a_bad_line_fails_as_it_did()
+    {
+        // The help and version options are built only when the line may name them, or when it does not parse without them
+        // (docs/benchmarks.md, CLI start, fifth pass): every way of asking still answers.
+        using var home = new CliHome();
+
+        foreach (var args in new[] { new[] { "ls", "-h" }, ["ls", "-?"], ["ls", "/?"], ["ls", "--help"], ["--verbose", "ls", "-h"] })
+        {
+            var help = await home.RunAsync(args);
+            Assert.True(help.ExitCode == 0, $"{string.Join(' ', args)}: {help}");
+            Assert.Contains("lineage ls", help.Output, StringComparison.Ordinal);
+        }
+
+        var version = await home.RunAsync("--version");
+        Assert.True(version.ExitCode == 0, version.ToString());
+        Assert.Matches(@"^\d+\.\d+", version.Output.Trim());
+
+        var misspelled = await home.RunAsync("ls", "--hepl");
+        Assert.NotEqual(0, misspelled.ExitCode);
+        Assert.Contains("--hepl", misspelled.Error, StringComparison.Ordinal);
+        Assert.Empty(misspelled.Output.Trim());
+    }
+
+    [Fact]
     public async Task A_command_after_global_options_runs_and_a_mistyped_one_is_named_among_every_command()
     {
         // The tool builds only the command the line names (docs/benchmarks.md, CLI start): global options and their values come first.
