@@ -34,6 +34,9 @@ public sealed record Backend(MetadataBackend Metadata, ValueBackend Values)
         new Backend(MetadataBackend.Postgres, ValueBackend.S3),
         new Backend(MetadataBackend.Postgres, ValueBackend.Azure));
 
+    /// <summary>Theory data: SQLite and PostgreSQL, each with a local root (for what only the metadata database decides, such as schema upgrades).</summary>
+    public static TheoryData<Backend> Databases => new(SqliteLocal, new Backend(MetadataBackend.Postgres, ValueBackend.Local));
+
     public override string ToString() => $"{Metadata}+{Values}";
 }
 

@@ -12,10 +12,8 @@ namespace Lineage.Tests.Store;
 /// </summary>
 public sealed class ListingColumnsTests(PostgresServer postgres, S3Server s3)
 {
-    public static TheoryData<Backend> LocalBackends => new(Backend.SqliteLocal, new Backend(MetadataBackend.Postgres, ValueBackend.Local));
-
     [Theory]
-    [MemberData(nameof(LocalBackends))]
+    [MemberData(nameof(Backend.Databases), MemberType = typeof(Backend))]
     public async Task Latest_and_shared_columns_equal_a_recomputation_from_the_rows_after_every_kind_of_write(Backend backend)
     {
         await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
@@ -82,7 +80,7 @@ public sealed class ListingColumnsTests(PostgresServer postgres, S3Server s3)
     }
 
     [Theory]
-    [MemberData(nameof(LocalBackends))]
+    [MemberData(nameof(Backend.Databases), MemberType = typeof(Backend))]
     public async Task Concurrent_saves_trashes_and_restores_of_one_name_leave_its_latest_version_right(Backend backend)
     {
         await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
@@ -119,7 +117,7 @@ public sealed class ListingColumnsTests(PostgresServer postgres, S3Server s3)
     }
 
     [Theory]
-    [MemberData(nameof(LocalBackends))]
+    [MemberData(nameof(Backend.Databases), MemberType = typeof(Backend))]
     public async Task A_bulk_insert_of_100000_versions_in_one_statement_keeps_the_columns_right(Backend backend)
     {
         // One lock per row taken by a trigger would exhaust PostgreSQL's lock table (64 per connection allowed) long before this.
@@ -152,7 +150,7 @@ public sealed class ListingColumnsTests(PostgresServer postgres, S3Server s3)
     }
 
     [Theory]
-    [MemberData(nameof(LocalBackends))]
+    [MemberData(nameof(Backend.Databases), MemberType = typeof(Backend))]
     public async Task A_schema_8_store_with_versions_trash_shared_values_and_aliases_lists_as_it_did(Backend backend)
     {
         await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);

@@ -11,10 +11,8 @@ public sealed class SaveIndexesMigrationTests(PostgresServer postgres, S3Server 
 {
     private static readonly ArtifactCode Code = new("code-indexes-1", "static int Twice(int x) => 2 * x;");
 
-    public static TheoryData<Backend> LocalBackends => new(Backend.SqliteLocal, new Backend(MetadataBackend.Postgres, ValueBackend.Local));
-
     [Theory]
-    [MemberData(nameof(LocalBackends))]
+    [MemberData(nameof(Backend.Databases), MemberType = typeof(Backend))]
     public async Task A_schema_9_store_with_computed_and_saved_versions_upgrades_and_finds_them(Backend backend)
     {
         await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);

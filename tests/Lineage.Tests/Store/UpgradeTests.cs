@@ -9,10 +9,8 @@ namespace Lineage.Tests.Store;
 /// <summary>Stores made by earlier releases (schema 3, before runs and lineage; schema 5, before indexed metadata) upgrade in place, their data intact.</summary>
 public sealed class UpgradeTests(PostgresServer postgres, S3Server s3)
 {
-    public static TheoryData<Backend> LocalBackends => new(Backend.SqliteLocal, new Backend(MetadataBackend.Postgres, ValueBackend.Local));
-
     [Theory]
-    [MemberData(nameof(LocalBackends))]
+    [MemberData(nameof(Backend.Databases), MemberType = typeof(Backend))]
     public async Task A_schema_3_store_with_versions_gains_runs_and_lineage_and_keeps_its_versions(Backend backend)
     {
         await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
@@ -61,7 +59,7 @@ public sealed class UpgradeTests(PostgresServer postgres, S3Server s3)
     }
 
     [Theory]
-    [MemberData(nameof(LocalBackends))]
+    [MemberData(nameof(Backend.Databases), MemberType = typeof(Backend))]
     public async Task A_schema_5_store_with_metadata_gains_its_indexed_copy_and_finds_by_it(Backend backend)
     {
         await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
@@ -118,7 +116,7 @@ public sealed class UpgradeTests(PostgresServer postgres, S3Server s3)
     }
 
     [Theory]
-    [MemberData(nameof(LocalBackends))]
+    [MemberData(nameof(Backend.Databases), MemberType = typeof(Backend))]
     public async Task A_schema_6_store_with_versions_gains_shared_values_and_a_new_save_of_old_bytes_points_at_them(Backend backend)
     {
         await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
@@ -158,7 +156,7 @@ public sealed class UpgradeTests(PostgresServer postgres, S3Server s3)
     }
 
     [Theory]
-    [MemberData(nameof(LocalBackends))]
+    [MemberData(nameof(Backend.Databases), MemberType = typeof(Backend))]
     public async Task A_schema_7_store_with_versions_gains_checksums_for_new_saves_and_old_versions_verify_by_SHA256(Backend backend)
     {
         await using var environment = await BackendEnvironment.CreateAsync(backend, postgres, s3);
