@@ -9,10 +9,16 @@ namespace Lineage.Cli.Tests.Ui;
 public sealed class UiBrowserTests(UiFixture ui) : IClassFixture<UiFixture>
 {
     /// <summary>
-    /// After a click, the new page's HTML is what the assertions read: wait for it to be parsed, not for the load event, which on a
-    /// loaded machine came late enough to time out the wait (pages have no scripts; CSS only changes how they look).
+    /// After a click, waits until the page's address matches <paramref name="pattern"/> and its HTML is parsed, by asking the page:
+    /// the address, then <c>document.readyState</c>. Playwright's own wait for a load state (first the load event, then
+    /// DOMContentLoaded) timed out in CI when the navigation had finished before the wait began: 45 s, with "Load" and "NetworkIdle"
+    /// already logged. Some assertions read every matching element at once (<c>AllInnerTextsAsync</c>), so the HTML must be whole.
     /// </summary>
-    private static readonly PageWaitForURLOptions DomReady = new() { WaitUntil = WaitUntilState.DOMContentLoaded };
+    private static async Task ArrivedAsync(IPage page, string pattern)
+    {
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex(pattern), new() { Timeout = 45_000 });
+        await page.WaitForFunctionAsync("() => document.readyState !== 'loading'", null, new() { Timeout = 45_000 });
+    }
 
     private static async Task<string[]> ColumnAsync(IPage page, string table, int column) =>
         [.. (await page.Locator($"#{table} tbody tr td:nth-child({column})").AllInnerTextsAsync()).Select(t => t.Trim())];
@@ -27,13 +33,13 @@ public sealed class UiBrowserTests(UiFixture ui) : IClassFixture<UiFixture>
         await UiFixture.ScreenshotAsync(page, "artifacts");
         await page.FillAsync("input[name=q]", "model");
         await page.ClickAsync("form.filters button[type=submit]");
-        await page.WaitForURLAsync(new Regex(@"q=model"), DomReady);
+        await ArrivedAsync(page, @"q=model");
         var searched = await ColumnAsync(page, "artifacts", 1);
         var versions = await ColumnAsync(page, "artifacts", 2);
         await page.FillAsync("input[name=q]", string.Empty);
         await page.FillAsync("input[name=where]", "accuracy > 0.9");
         await page.ClickAsync("form.filters button[type=submit]");
-        await page.WaitForURLAsync(new Regex(@"where=accuracy"), DomReady);
+        await ArrivedAsync(page, @"where=accuracy");
         var filtered = await ColumnAsync(page, "artifacts", 1);
         await page.FillAsync("input[name=where]", "accuracy >");
         await page.ClickAsync("form.filters button[type=submit]");
@@ -59,7 +65,7 @@ public sealed class UiBrowserTests(UiFixture ui) : IClassFixture<UiFixture>
         var all = await ColumnAsync(page, "artifacts", 1);
         await page.ClickAsync("#artifacts thead a:text-is('Created')");
         await page.ClickAsync("#artifacts thead a:text-is('Created')");
-        await page.WaitForURLAsync(new Regex("sort=-created"), DomReady);
+        await ArrivedAsync(page, "sort=-created");
         var newestFirst = await ColumnAsync(page, "artifacts", 1);
 
         Assert.Equal(["iris-data", "iris-model", "iris-model", "iris-report"], all);
@@ -83,7 +89,7 @@ public sealed class UiBrowserTests(UiFixture ui) : IClassFixture<UiFixture>
         var download = await page.APIRequest.GetAsync(ui.Url("/download?name=iris-model&v=2"));
         var bytes = await download.BodyAsync();
         await page.ClickAsync("#inputs a:text-is('iris-data@1')");
-        await page.WaitForURLAsync(new Regex(@"/version\?name=iris-data&v=1$"), DomReady);
+        await ArrivedAsync(page, @"/version\?name=iris-data&v=1$");
         var input = await page.Locator("h1").InnerTextAsync();
 
         Assert.Equal("iris-model@2", title);
@@ -110,13 +116,13 @@ public sealed class UiBrowserTests(UiFixture ui) : IClassFixture<UiFixture>
         var reportX = await page.Locator("#graph svg g.node:has(text:text-is('iris-report@1')) rect").GetAttributeAsync("x");
         await UiFixture.ScreenshotAsync(page, "graph");
         await page.ClickAsync("#graph svg g.node:has(text:text-is('iris-model@2')) a");
-        await page.WaitForURLAsync(new Regex(@"/version\?name=iris-model&v=2$"), DomReady);
+        await ArrivedAsync(page, @"/version\?name=iris-model&v=2$");
         var model = await page.Locator("h1").InnerTextAsync();
 
         // Back to the graph by its address (not history, whose restored page a loaded machine may still be settling).
         await page.GotoAsync(ui.Url("/graph?name=iris-report&v=1"), new PageGotoOptions { WaitUntil = WaitUntilState.DOMContentLoaded });
         await page.ClickAsync($"#graph svg g.node.run:has(text:text-is('run train')) a");
-        await page.WaitForURLAsync(new Regex(@"/run\?uid="), DomReady);
+        await ArrivedAsync(page, @"/run\?uid=");
         var run = await page.Locator("h1").InnerTextAsync();
 
         Assert.Equal(["iris-data@1", "iris-model@2", "iris-report@1", "run evaluate", "run train"], labels.Order(StringComparer.Ordinal));
@@ -134,7 +140,7 @@ public sealed class UiBrowserTests(UiFixture ui) : IClassFixture<UiFixture>
         await page.GotoAsync(ui.Url("/artifact?name=iris-model"));
         var versions = await ColumnAsync(page, "versions", 3);
         await page.ClickAsync("#compare");
-        await page.WaitForURLAsync(new Regex(@"/compare\?"), DomReady);
+        await ArrivedAsync(page, @"/compare\?");
         var url = page.Url;
         var added = await page.Locator("#diff .ins").AllInnerTextsAsync();
         var removed = await page.Locator("#diff .del").AllInnerTextsAsync();
@@ -249,7 +255,7 @@ public sealed class UiBrowserTests(UiFixture ui) : IClassFixture<UiFixture>
         var page = await ui.NewPageAsync();
         await page.GotoAsync(new Uri(open.Loopback, $"/?token={token}").ToString());
         await page.ClickAsync("#artifacts a:text-is('iris-model')");
-        await page.WaitForURLAsync(new Regex(@"/artifact\?name=iris-model$"), DomReady);
+        await ArrivedAsync(page, @"/artifact\?name=iris-model$");
         var afterCookie = await page.Locator("h1").InnerTextAsync();
 
         Assert.Equal(48, token.Length);
