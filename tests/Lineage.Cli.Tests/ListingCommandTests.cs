@@ -67,8 +67,9 @@ public sealed class ListingCommandTests
     [Fact]
     public async Task Ls_json_and_versions_json_write_the_bytes_the_serializer_writes_for_every_field_over_many_chunks()
     {
-        // ls --json streams its records through ArtifactJsonWriter in 64 KiB chunks; its bytes must stay those of
-        // JsonSerializer over ArtifactJson (the shape docs/cli.md documents), for every field and across chunk boundaries.
+        // ls --json streams its records through ArtifactJsonWriter in 32 KiB chunks, from pages of 1,000 names read one after
+        // another; its bytes must stay those of JsonSerializer over ArtifactJson (the shape docs/cli.md documents), for every field
+        // and across chunk and page boundaries.
         using var home = new CliHome();
         List<ArtifactRecord> latest;
         List<ArtifactRecord> versions;
@@ -83,9 +84,9 @@ public sealed class ListingCommandTests
             store.Save("model", new[] { 0.5f }, new ArtifactCode("c0de", TrainCode, "IrisPipeline", "1.2.0", "abc123"), options);
             store.Save("model", new[] { 0.7f }, options);
             store.Aliases.Set("model", "production", 2);
-            for (var i = 0; i < 200; i++)
+            for (var i = 0; i < 1_050; i++)
             {
-                store.Save($"name-{i:D3}", i);
+                store.Save($"name-{i:D4}", i);
             }
 
             latest = [.. store.List()];
@@ -96,7 +97,8 @@ public sealed class ListingCommandTests
         var model = await home.RunAsync("versions", "model", "--json");
 
         Assert.True(ls.ExitCode == 0, ls.ToString());
-        Assert.True(ls.Output.Length > 2 * 64 * 1024, $"{ls.Output.Length} characters: fewer than two chunks");
+        Assert.True(ls.Output.Length > 4 * 32 * 1024, $"{ls.Output.Length} characters: fewer than four chunks");
+        Assert.True(latest.Count > 1_000, "one page of the listing");
         Assert.Equal(Serialized(latest), ls.Output);
         Assert.Equal(Serialized(versions), model.Output);
         Assert.Contains("\\u001B[31m", ls.Output, StringComparison.Ordinal);

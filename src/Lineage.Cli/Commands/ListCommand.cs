@@ -49,8 +49,10 @@ public static class ListCommand
 
             if (terminal.IsJson && !paged)
             {
-                // Every name, a page at a time, each record written as it is read.
-                await ArtifactJsonWriter.WriteAsync(terminal.Out, store.ListEachAsync(ArtifactPage.MaxLimit, ct), ct);
+                // Every name, a page at a time, each record written as it is read. Pages of the API's default size (1,000), not
+                // of ArtifactPage.MaxLimit: a page of 10,000 records outlived the young generation, and copying it into the older
+                // ones cost a seventh of `ls --json` over 20,000 names (docs/benchmarks.md, CLI start, sixth pass).
+                await ArtifactJsonWriter.WriteAsync(terminal.Out, store.ListEachAsync(cancellationToken: ct), ct);
                 return 0;
             }
 

@@ -11,8 +11,11 @@ namespace Lineage.Cli.Output;
 /// </summary>
 public static class ArtifactJsonWriter
 {
-    /// <summary>How many bytes collect before they go to the output.</summary>
-    private const int ChunkBytes = 64 * 1024;
+    /// <summary>
+    /// How many bytes collect before they go to the output. Under 42,500, so the text a chunk becomes (two bytes a character) stays
+    /// out of the large-object heap: 64 KiB chunks made a large object every few hundred records.
+    /// </summary>
+    private const int ChunkBytes = 32 * 1024;
 
     private static readonly JsonWriterOptions Options = new()
     {
