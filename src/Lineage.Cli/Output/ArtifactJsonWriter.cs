@@ -13,7 +13,7 @@ public static class ArtifactJsonWriter
 {
     /// <summary>
     /// How many bytes collect before they go to the output. Under 42,500, so the text a chunk becomes (two bytes a character) stays
-    /// out of the large-object heap: 64 KiB chunks made a large object every few hundred records.
+    /// out of the large-object heap: 64 KiB chunks made a large object every eighty-odd records.
     /// </summary>
     private const int ChunkBytes = 32 * 1024;
 
