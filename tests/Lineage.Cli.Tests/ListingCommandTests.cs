@@ -98,7 +98,7 @@ public sealed class ListingCommandTests
 
         Assert.True(ls.ExitCode == 0, ls.ToString());
         Assert.True(ls.Output.Length > 4 * 32 * 1024, $"{ls.Output.Length} characters: fewer than four chunks");
-        Assert.True(latest.Count > 1_000, "one page of the listing");
+        Assert.True(latest.Count > 1_000, $"{latest.Count} names: the listing fits one page");
         Assert.Equal(Serialized(latest), ls.Output);
         Assert.Equal(Serialized(versions), model.Output);
         Assert.Contains("\\u001B[31m", ls.Output, StringComparison.Ordinal);
